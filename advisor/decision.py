@@ -1,0 +1,105 @@
+"""The Decision: one immutable result that every front end (CLI, TUI, reports, CI) renders.
+
+``Decision.to_dict()`` is the JSON contract: keys may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    category: str
+    because: str
+    source: tuple[str, ...]
+    effects: dict[str, Any]
+    weight: float = 1.0
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "because": self.because,
+            "source": list(self.source),
+            "effects": self.effects,
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True)
+class PendingRule:
+    id: str
+    needs: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "needs": list(self.needs)}
+
+
+@dataclass(frozen=True)
+class Decision:
+    recommendation: str
+    scores: dict[str, float]
+    vetoed: dict[str, list[str]]
+    confidence: float
+    fired: tuple[FiredRule, ...]
+    pending: tuple[PendingRule, ...]
+    costs: dict[str, Any]
+    models: tuple[dict[str, Any], ...]
+    audit: dict[str, Any]
+    ranking: tuple[str, ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+    defaults_used: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    all_vetoed: bool = False
+    risks: tuple[dict[str, str], ...] = ()
+    actions: tuple[dict[str, str], ...] = ()
+    answers: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    not_fired: tuple[str, ...] = ()
+
+    @property
+    def fired_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.fired)
+
+    @property
+    def pending_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.pending)
+
+    def top_reasons(self, n: int = 5) -> list[FiredRule]:
+        """Fired rules that moved the recommended option most, strongest first."""
+
+        def pull(rule: FiredRule) -> float:
+            if self.recommendation in rule.effects.get("veto", ()):
+                return float("-inf")
+            vetoes_others = bool(rule.effects.get("veto"))
+            points = rule.effects.get("score", {}).get(self.recommendation, 0.0) * rule.weight
+            return points + (100.0 if vetoes_others else 0.0)
+
+        ranked = sorted(self.fired, key=lambda r: (-pull(r), r.id))
+        return [r for r in ranked if pull(r) > 0][:n]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recommendation": self.recommendation,
+            "scores": dict(self.scores),
+            "vetoed": {k: list(v) for k, v in self.vetoed.items()},
+            "confidence": self.confidence,
+            "ranking": list(self.ranking),
+            "all_vetoed": self.all_vetoed,
+            "weights": dict(self.weights),
+            "fired": [r.to_dict() for r in self.fired],
+            "not_fired": list(self.not_fired),
+            "pending": [p.to_dict() for p in self.pending],
+            "defaults_used": list(self.defaults_used),
+            "missing": list(self.missing),
+            "risks": [dict(r) for r in self.risks],
+            "actions": [dict(a) for a in self.actions],
+            "costs": self.costs,
+            "models": [dict(m) for m in self.models],
+            "answers": dict(self.answers),
+            "audit": dict(self.audit),
+        }

@@ -1,0 +1,208 @@
+"""Pydantic models of every file users write: questionnaire, rules, answers, scenario tests.
+
+The catalog's models live in :mod:`advisor.catalog.schema`. Models here are frozen and refuse
+unknown keys, so a typo in a file is an error with a location rather than a silent no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+OPTIONS: tuple[str, ...] = ("stay_hosted", "hybrid", "self_host")
+"""The three strategies, in tie-break order: on equal scores the earlier one wins, because it
+asks the organisation to change less."""
+
+OptionName = Literal["stay_hosted", "hybrid", "self_host"]
+QuestionType = Literal["choice", "multi", "number", "integer", "bool", "text"]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+RULE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+DottedId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+RuleId = Annotated[str, Field(pattern=RULE_ID_PATTERN, max_length=80)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+Expression = Annotated[str, Field(min_length=1, max_length=1000)]
+Scalar = bool | int | float | str
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- questionnaire --------------------------------------------------------------------------
+
+
+class ChoiceOption(Strict):
+    value: Slug
+    label: str
+    help: str | None = None
+
+
+class Question(Strict):
+    id: DottedId
+    type: QuestionType
+    prompt: str = Field(min_length=1)
+    help: str | None = None
+    options: tuple[ChoiceOption, ...] = ()
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    default: Scalar | list[str] | None = None
+    ask_if: Expression | None = None
+    optional: bool = False
+    placeholder: str | None = None
+
+    @model_validator(mode="after")
+    def _options_fit_type(self) -> Question:
+        if self.type in ("choice", "multi") and not self.options:
+            raise ValueError(f"a {self.type} question needs 'options' (a list of value/label)")
+        if self.type not in ("choice", "multi") and self.options:
+            raise ValueError(f"a {self.type} question takes no 'options'; remove them")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) is larger than 'max' ({self.max})")
+        return self
+
+    @property
+    def option_values(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self.options)
+
+    @property
+    def section(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class Section(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+    description: str | None = None
+    questions: tuple[Question, ...] = ()
+
+
+class QuestionnaireFile(Strict):
+    title: str | None = None
+    sections: tuple[Section, ...]
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+class Category(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str | None = None
+    weight: Expression | float = 1.0
+    description: str | None = None
+
+
+class DerivedFact(Strict):
+    id: DottedId
+    expr: Expression
+    description: str | None = None
+    unit: str | None = None
+
+
+class Rule(Strict):
+    id: RuleId
+    category: str | None = None
+    when: Expression | bool = True
+    score: dict[OptionName, float] = Field(default_factory=dict)
+    veto: tuple[OptionName, ...] = ()
+    exclude_models: tuple[Slug, ...] = ()
+    risk: str | None = None
+    action: str | None = None
+    because: str | None = None
+    source: str | tuple[str, ...] | None = None
+    disabled: bool = False
+    title: str | None = None
+
+    @field_validator("veto", mode="before")
+    @classmethod
+    def _one_veto(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("exclude_models", mode="before")
+    @classmethod
+    def _one_model(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        if self.source is None:
+            return ()
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+    @property
+    def effects(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.score:
+            out["score"] = dict(self.score)
+        if self.veto:
+            out["veto"] = list(self.veto)
+        if self.exclude_models:
+            out["exclude_models"] = list(self.exclude_models)
+        if self.risk:
+            out["risk"] = self.risk
+        if self.action:
+            out["action"] = self.action
+        return out
+
+
+class SourceRef(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*:[A-Za-z0-9_.#/-]+$")]
+    title: str
+    text: str | None = None
+    url: str | None = None
+
+
+class RulesFile(Strict):
+    categories: tuple[Category, ...] = ()
+    facts: tuple[DerivedFact, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+class Meta(Strict):
+    title: str | None = None
+    organisation: str | None = None
+    author: str | None = None
+    date: _dt.date | str | None = None
+    notes: str | None = None
+
+
+class AnswersFile(Strict):
+    meta: Meta = Field(default_factory=Meta)
+    answers: dict[str, Scalar | list[str] | None] = Field(default_factory=dict)
+
+
+# --- scenario tests -------------------------------------------------------------------------
+
+
+class Expect(Strict):
+    recommendation: OptionName | tuple[OptionName, ...] | None = None
+    fired: tuple[str, ...] = ()
+    not_fired: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    vetoed: tuple[OptionName, ...] = ()
+    not_vetoed: tuple[OptionName, ...] = ()
+    eligible: tuple[str, ...] = ()
+    ineligible: tuple[str, ...] = ()
+    confidence_min: Annotated[float, Field(ge=0, le=1)] | None = None
+    confidence_max: Annotated[float, Field(ge=0, le=1)] | None = None
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    answers: dict[str, Scalar | list[str] | None] = Field(default_factory=dict)
+    answers_file: str | None = None
+    expect: Expect
+
+
+class TestsFile(Strict):
+    tests: tuple[Scenario, ...]
