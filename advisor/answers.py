@@ -1,0 +1,87 @@
+"""Answers files: read with located errors, written atomically so nothing typed is ever lost."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import AdvisorError, Location
+from .loader import load_answers_file
+from .schema import Meta
+
+if TYPE_CHECKING:
+    from .engine import RuleSet
+
+
+@dataclass
+class Answers:
+    """Typed answers keyed by question id, and the file's ``meta`` block."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    meta: Meta = field(default_factory=Meta)
+    path: Path | None = None
+
+
+def load_answers(path: Path | str, ruleset: RuleSet) -> Answers:
+    """Read and validate an answers file; raises AdvisorError naming file, line and column."""
+    path = Path(path)
+    parsed, doc = load_answers_file(path)
+
+    def locate(qid: str, key: bool) -> Location:
+        return doc.loc(("answers", qid), key=key)
+
+    values = ruleset.validate_answers(parsed.answers, locate)
+    return Answers(values, parsed.meta, path)
+
+
+def dump_answers(answers: dict[str, Any], meta: Meta | None, order: list[str]) -> str:
+    """YAML text of an answers file, answers in questionnaire order (stable diffs)."""
+    import yaml
+
+    ordered = {k: answers[k] for k in order if k in answers}
+    ordered.update({k: v for k, v in answers.items() if k not in ordered})
+    body: dict[str, Any] = {}
+    meta_dict = meta.model_dump(exclude_none=True, mode="json") if meta else {}
+    if meta_dict:
+        body["meta"] = meta_dict
+    body["answers"] = ordered
+    header = "# advisor answers file: edit freely, or resume with `advisor run FILE`.\n"
+    return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, whole."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def save_answers(
+    path: Path | str, answers: dict[str, Any], meta: Meta | None, ruleset: RuleSet
+) -> None:
+    write_atomic(Path(path), dump_answers(answers, meta, list(ruleset.questions)))
+
+
+__all__ = [
+    "AdvisorError",
+    "Answers",
+    "dump_answers",
+    "load_answers",
+    "save_answers",
+    "write_atomic",
+]

@@ -1,0 +1,66 @@
+"""``advisor check``: load, validate and compile rule directories, collecting every finding."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .errors import AdvisorError, Problem
+from .output.check import CheckResult
+
+UNREADABLE = {"ADV100", "ADV110"}
+STALE_DAYS = 180
+
+
+def check_rules(
+    dirs: list[Path] | None, *, strict: bool = False, today: date | None = None
+) -> CheckResult:
+    from .engine import compile_bundle
+    from .loader import load_bundle
+
+    result = CheckResult(strict=strict)
+    try:
+        bundle = load_bundle(dirs)
+    except AdvisorError as exc:
+        result.problems = exc.problems
+        result.unreadable = bool(exc.problems) and all(p.code in UNREADABLE for p in exc.errors)
+        return result
+    result.files = list(bundle.files)
+    try:
+        ruleset = compile_bundle(bundle)
+    except AdvisorError as exc:
+        result.problems = exc.problems + [p for p in bundle.problems if p not in exc.problems]
+        return result
+    result.problems = list(ruleset.warnings) + _stale(ruleset, today or date.today())
+    result.counts = {
+        "questions": len(ruleset.questions),
+        "rules": len(ruleset.rules),
+        "facts": len(ruleset.facts),
+        "models": len(ruleset.catalog.open_models),
+    }
+    return result
+
+
+def _stale(ruleset: object, today: date) -> list[Problem]:
+    from .catalog import stale_entries
+    from .engine import RuleSet
+    from .loader import catalog_location
+
+    assert isinstance(ruleset, RuleSet)
+    out: list[Problem] = []
+    for section, entry_id, as_of in stale_entries(ruleset.catalog, today, STALE_DAYS):
+        entries = ruleset.bundle.catalog_data.get(section, [])
+        index = next((i for i, e in enumerate(entries) if e.get("id") == entry_id), 0)
+        where = catalog_location(ruleset.bundle, section, index, "as_of")
+        age = (today - as_of).days
+        out.append(
+            Problem(
+                where,
+                "ADV604",
+                f"The {section} figure {entry_id!r} is dated {as_of.isoformat()}, {age} days "
+                f"ago (over {STALE_DAYS}); check it and update 'as_of' (for hosted prices: "
+                "advisor catalog import-prices).",
+                "warning",
+            )
+        )
+    return out

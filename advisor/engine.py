@@ -1,0 +1,855 @@
+"""Compile a loaded rule set into one Python function, and evaluate answers to a Decision.
+
+Evaluation has two paths that must agree (a property test holds them to it):
+
+* the fast path, one generated function over a flat fact mapping, used when every fact the
+  rule set reads has a value: this is what makes a decision cost microseconds;
+* the partial path, a three-valued interpreter used while answers are missing: a rule whose
+  condition cannot be decided yet is *pending* and says which questions it waits for.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__
+from .catalog import FACT_SPECS, Catalog, Derived, catalog_as_of, derive
+from .decision import Decision, FiredRule, PendingRule
+from .errors import AdvisorError, Location, Problem
+from .expr import (
+    BOOL,
+    LIST_STR,
+    NUMBER,
+    RUNTIME,
+    STR,
+    UNKNOWN,
+    Checked,
+    ExprError,
+    FactInfo,
+    check,
+    evaluate3,
+    to_python,
+)
+from .factspec import FactSpec
+from .loader import Bundle, Origin, catalog_location, load_bundle, validate
+from .schema import OPTIONS, Question, Rule
+from .values import AnswerError, coerce_answer
+
+_TYPE_OF_QUESTION = {
+    "choice": STR,
+    "multi": LIST_STR,
+    "number": NUMBER,
+    "integer": NUMBER,
+    "bool": BOOL,
+    "text": STR,
+}
+_SAMPLE = {NUMBER: 1234.5, BOOL: True, STR: "text", LIST_STR: ["a"], "list[number]": [1.0]}
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    index: int
+    rule: Rule
+    origin: Origin
+    condition: Checked | None  # None: always true
+    category: str
+    deps: frozenset[str]  # the questions the condition reads, through derived facts
+    because_fields: tuple[tuple[str, str, str | None, str], ...]  # literal, name, spec, conv
+
+
+@dataclass(frozen=True)
+class CompiledFact:
+    id: str
+    checked: Checked
+    deps: frozenset[str]
+
+
+class RuleSet:
+    """A checked, compiled rule set: the questionnaire, facts, rules and catalog together."""
+
+    def __init__(self, bundle: Bundle, catalog: Catalog, warnings: list[Problem]) -> None:
+        self.bundle = bundle
+        self.catalog = catalog
+        self.warnings = warnings
+        self.sections = tuple(bundle.sections)
+        self.questions: dict[str, Question] = bundle.questions
+        self.title = bundle.title
+        self.digest = bundle.digest
+        self.catalog_as_of = catalog_as_of(catalog)
+        self.env: dict[str, FactInfo] = {}
+        self.deps: dict[str, frozenset[str]] = {}
+        self.facts: list[CompiledFact] = []
+        self.weights: dict[str, Checked | float] = {}
+        self.rules: list[CompiledRule] = []
+        self.ask_if: dict[str, Checked] = {}
+        self.defaults: dict[str, Any] = {}
+        self.computed: dict[str, FactSpec] = dict(FACT_SPECS)
+        self._fast: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = None
+        self._fast_source = ""
+        self._reads: frozenset[str] = frozenset()
+        self._early_facts: list[CompiledFact] = []  # derived facts the cost model does not feed
+        self._exclusion_rules: list[CompiledRule] = []
+
+    # -- public helpers used by the TUI and the CLI ------------------------------------------
+
+    def coerce(self, question_id: str, raw: Any) -> Any:
+        """The typed value of ``raw`` for a question; raises AnswerError naming the fix."""
+        return coerce_answer(self.questions[question_id], raw)
+
+    def asked(self, answers: Mapping[str, Any]) -> dict[str, bool]:
+        """For each question: is it asked given these answers (its ``ask_if`` holds)?"""
+        _values, skipped, _ = self._base_values(answers)
+        return {qid: qid not in skipped for qid in self.questions}
+
+    def evaluate(self, answers: Mapping[str, Any]) -> Decision:
+        """The decision for typed answers (see :meth:`validate_answers` for raw ones)."""
+        return _evaluate(self, answers)
+
+    def validate_answers(
+        self, raw: Mapping[str, Any], locate: Callable[[str, bool], Location] | None = None
+    ) -> dict[str, Any]:
+        """Typed answers from raw ones; raises AdvisorError listing every bad answer."""
+        problems: list[Problem] = []
+        typed: dict[str, Any] = {}
+        where = locate or (lambda qid, key: Location("answers"))
+        for qid, value in raw.items():
+            question = self.questions.get(qid)
+            if question is None:
+                import difflib
+
+                close = difflib.get_close_matches(qid, list(self.questions), n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                problems.append(
+                    Problem(
+                        where(qid, True),
+                        "ADV501",
+                        f"{qid!r} is not a question of this questionnaire.{hint} Remove it or "
+                        "correct the id.",
+                    )
+                )
+                continue
+            if value is None:
+                continue  # an explicit null means unanswered
+            try:
+                typed[qid] = coerce_answer(question, value)
+            except AnswerError as exc:
+                problems.append(Problem(where(qid, False), exc.code, exc.message))
+        if problems:
+            raise AdvisorError(problems)
+        return typed
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _base_values(
+        self, answers: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], set[str], list[str]]:
+        """Answers plus defaults, minus skipped questions; returns values, skipped, defaulted."""
+        values: dict[str, Any] = {}
+        defaulted: list[str] = []
+        for qid in self.questions:
+            if qid in answers and answers[qid] is not None:
+                values[qid] = answers[qid]
+            elif qid in self.defaults:
+                values[qid] = self.defaults[qid]
+        skipped: set[str] = set()
+        for qid, cond in self.ask_if.items():
+            if evaluate3(cond.tree, values) is False:
+                skipped.add(qid)
+                if qid in self.defaults:
+                    values[qid] = self.defaults[qid]
+                else:
+                    values.pop(qid, None)
+        for qid in self.questions:
+            if qid in skipped:
+                continue
+            if (qid not in answers or answers[qid] is None) and qid in self.defaults:
+                defaulted.append(qid)
+        return values, skipped, defaulted
+
+    @property
+    def fast_source(self) -> str:
+        """The generated Python source of the fast path (for the curious and for tests)."""
+        return self._fast_source
+
+    def decide_fast(self, facts: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The compiled function itself: (best option index, s0, s1, s2, veto mask, fired)."""
+        assert self._fast is not None
+        return self._fast(facts)
+
+
+# --- compiling ------------------------------------------------------------------------------
+
+
+def load_ruleset(dirs: list[Any] | tuple[Any, ...] | None = None) -> RuleSet:
+    """Load, check and compile the rules directories (default: the packaged rule set).
+
+    Raises AdvisorError with every problem found; warnings are on ``RuleSet.warnings``.
+    """
+    from pathlib import Path
+
+    bundle = load_bundle([Path(d) for d in dirs] if dirs else None)
+    return compile_bundle(bundle)
+
+
+def compile_bundle(bundle: Bundle) -> RuleSet:
+    problems: list[Problem] = []
+    catalog = _build_catalog(bundle, problems)
+    if catalog is None:
+        raise AdvisorError(problems)
+    rs = RuleSet(bundle, catalog, [p for p in bundle.problems if p.severity == "warning"])
+    _check_questions(rs, problems)
+    _check_facts(rs, problems)
+    _check_categories(rs, problems)
+    _check_rules(rs, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    rs.warnings.extend(p for p in problems if p.severity == "warning")
+    if errors:
+        raise AdvisorError(errors)
+    _generate(rs)
+    return rs
+
+
+def _build_catalog(bundle: Bundle, problems: list[Problem]) -> Catalog | None:
+    from pydantic import ValidationError
+
+    try:
+        return Catalog.model_validate(bundle.catalog_data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            section = str(loc[0]) if loc else ""
+            index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+            field_name = str(loc[2]) if len(loc) > 2 else None
+            where = catalog_location(bundle, section, index, field_name)
+            path = ".".join(str(p) for p in loc)
+            if err["type"] == "missing":
+                message = (
+                    f"The catalog entry lacks the required key {path.split('.')[-1]!r}; add it."
+                )
+            elif err["type"] == "extra_forbidden":
+                message = f"The catalog key {path.split('.')[-1]!r} is not known; remove it."
+            else:
+                message = f"The catalog value at {path} is not valid: {err['msg']}."
+            problems.append(Problem(where, "ADV603", message))
+        return None
+
+
+def _locate_expr(origin: Origin, key: str | int) -> Callable[[int], Location]:
+    return lambda offset: origin.text_loc(key, offset)
+
+
+def _check_questions(rs: RuleSet, problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for section in rs.sections:
+        for q in section.questions:
+            origin = rs.bundle.question_origin[q.id]
+            if q.id in seen and seen[q.id] != section.id:
+                problems.append(
+                    Problem(
+                        origin.loc("id"),
+                        "ADV401",
+                        f"The question id {q.id!r} is also in section {seen[q.id]!r}; "
+                        "give each question one place.",
+                    )
+                )
+            seen[q.id] = section.id
+            rs.env[q.id] = FactInfo(_TYPE_OF_QUESTION[q.type], q.option_values, "question")
+            rs.deps[q.id] = frozenset({q.id})
+            if q.default is not None:
+                try:
+                    rs.defaults[q.id] = coerce_answer(q, q.default)
+                except AnswerError as exc:
+                    problems.append(
+                        Problem(origin.loc("default"), exc.code, f"The default of {exc.message}")
+                    )
+    questions_only = dict(rs.env)
+    for section in rs.sections:
+        for q in section.questions:
+            if q.ask_if is None:
+                continue
+            origin = rs.bundle.question_origin[q.id]
+            try:
+                rs.ask_if[q.id] = check(q.ask_if, questions_only, BOOL)
+            except ExprError as exc:
+                problems.append(
+                    Problem(_locate_expr(origin, "ask_if")(exc.offset), exc.code, exc.message)
+                )
+    for name, spec in rs.computed.items():
+        rs.env[name] = FactInfo(spec.type, spec.options, "computed")
+        rs.deps[name] = frozenset(spec.needs)
+
+
+def _check_facts(rs: RuleSet, problems: list[Problem]) -> None:
+    """Type-check derived facts in dependency order; report cycles with their path."""
+    defs = rs.bundle.facts
+    for fid in defs:
+        if fid in rs.env:
+            problems.append(
+                Problem(
+                    rs.bundle.fact_origin[fid].loc("id"),
+                    "ADV401",
+                    f"The fact {fid!r} has the id of a question or computed fact; rename it.",
+                )
+            )
+    # Names each fact reads, from a first untyped parse (types need the order first).
+    from .expr import dotted_name, parse
+
+    reads: dict[str, set[str]] = {}
+    for fid, fact in defs.items():
+        try:
+            tree = parse(fact.expr)
+        except ExprError as exc:
+            origin = rs.bundle.fact_origin[fid]
+            problems.append(
+                Problem(_locate_expr(origin, "expr")(exc.offset), exc.code, exc.message)
+            )
+            continue
+        import ast
+
+        reads[fid] = {
+            n
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name | ast.Attribute) and (n := dotted_name(node) or "") in defs
+        }
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(fid: str, trail: list[str]) -> None:
+        if state.get(fid) == 2:
+            return
+        if state.get(fid) == 1:
+            cycle = [*trail[trail.index(fid):], fid]
+            problems.append(
+                Problem(
+                    rs.bundle.fact_origin[fid].loc("expr"),
+                    "ADV405",
+                    "These derived facts depend on each other in a cycle: "
+                    + " -> ".join(cycle)
+                    + "; break the cycle.",
+                )
+            )
+            return
+        state[fid] = 1
+        for dep in sorted(reads.get(fid, ())):
+            visit(dep, [*trail, fid])
+        state[fid] = 2
+        order.append(fid)
+
+    for fid in reads:
+        visit(fid, [])
+    if any(p.code == "ADV405" for p in problems):
+        return
+    for fid in order:
+        fact = defs[fid]
+        origin = rs.bundle.fact_origin[fid]
+        try:
+            checked = check(fact.expr, rs.env)
+        except ExprError as exc:
+            problems.append(
+                Problem(_locate_expr(origin, "expr")(exc.offset), exc.code, exc.message)
+            )
+            continue
+        rs.env[fid] = FactInfo(checked.type, (), "derived")
+        rs.deps[fid] = frozenset().union(*(rs.deps[n] for n in checked.names))
+        rs.facts.append(CompiledFact(fid, checked, rs.deps[fid]))
+
+
+def _check_categories(rs: RuleSet, problems: list[Problem]) -> None:
+    for cid, category in rs.bundle.categories.items():
+        origin = rs.bundle.category_origin[cid]
+        if isinstance(category.weight, int | float):
+            if category.weight < 0 or not math.isfinite(category.weight):
+                problems.append(
+                    Problem(
+                        origin.loc("weight"),
+                        "ADV406",
+                        f"The weight of {cid!r} must be a finite number of 0 or more.",
+                    )
+                )
+            rs.weights[cid] = float(category.weight)
+            continue
+        try:
+            rs.weights[cid] = check(category.weight, rs.env, NUMBER)
+        except ExprError as exc:
+            problems.append(
+                Problem(_locate_expr(origin, "weight")(exc.offset), exc.code, exc.message)
+            )
+
+
+def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
+    import difflib
+
+    model_ids = {m.id for m in rs.catalog.open_models}
+    licence_ids = {lic.id for lic in rs.catalog.licenses}
+    used: set[str] = set()
+    index = 0
+    for rid, rule in rs.bundle.rules.items():
+        if rule.disabled:
+            continue
+        origin = rs.bundle.rule_origin[rid]
+        bad = False
+        if rule.category is None:
+            problems.append(
+                Problem(origin.loc(), "ADV404", f"The rule {rid!r} needs a 'category'.")
+            )
+            bad = True
+        elif rule.category not in rs.weights and rule.category not in rs.bundle.categories:
+            close = difflib.get_close_matches(rule.category, list(rs.bundle.categories), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                Problem(
+                    origin.loc("category"),
+                    "ADV403",
+                    f"The category {rule.category!r} is not defined.{hint} Define it under "
+                    "'categories:' or use one of " + ", ".join(sorted(rs.bundle.categories)) + ".",
+                )
+            )
+            bad = True
+        if not rule.because:
+            problems.append(
+                Problem(
+                    origin.loc(),
+                    "ADV404",
+                    f"The rule {rid!r} needs 'because': the reason a reader will see.",
+                )
+            )
+            bad = True
+        if not rule.sources:
+            problems.append(
+                Problem(
+                    origin.loc(),
+                    "ADV407",
+                    f"The rule {rid!r} has no 'source'; cite where its reasoning comes from.",
+                    "warning",
+                )
+            )
+        for ref in rule.sources:
+            scheme, _, rest = ref.partition(":")
+            known = (
+                ref in rs.bundle.sources
+                if scheme == "article"
+                else rest.split("#")[0] in licence_ids
+                if scheme == "license"
+                else True
+            )
+            if not known:
+                problems.append(
+                    Problem(
+                        origin.loc("source"),
+                        "ADV408",
+                        f"The source {ref!r} is not defined; add it under 'sources:' (articles) "
+                        "or to the catalog's licenses.",
+                    )
+                )
+                bad = True
+        for mid in rule.exclude_models:
+            if mid not in model_ids:
+                close = difflib.get_close_matches(mid, sorted(model_ids), n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                problems.append(
+                    Problem(
+                        origin.loc("exclude_models"),
+                        "ADV409",
+                        f"{mid!r} is not an open model in the catalog.{hint}",
+                    )
+                )
+                bad = True
+        if not (rule.score or rule.veto or rule.exclude_models or rule.risk or rule.action):
+            problems.append(
+                Problem(
+                    origin.loc(),
+                    "ADV410",
+                    f"The rule {rid!r} has no effect; give it score, veto, exclude_models, "
+                    "risk or action.",
+                    "warning",
+                )
+            )
+        condition: Checked | None = None
+        if isinstance(rule.when, str):
+            try:
+                condition = check(rule.when, rs.env, BOOL)
+            except ExprError as exc:
+                problems.append(
+                    Problem(_locate_expr(origin, "when")(exc.offset), exc.code, exc.message)
+                )
+                bad = True
+        elif rule.when is False:
+            problems.append(
+                Problem(
+                    origin.loc("when"), "ADV410", f"The rule {rid!r} can never fire.", "warning"
+                )
+            )
+        if condition is not None and rule.exclude_models:
+            computed = [n for n in condition.names if _reads_computed(rs, n)]
+            if computed:
+                problems.append(
+                    Problem(
+                        origin.loc("when"),
+                        "ADV405",
+                        "A rule with exclude_models decides which models the cost model may "
+                        f"use, so its condition cannot read {computed[0]!r}; use answers only.",
+                    )
+                )
+                bad = True
+        fields = _because_fields(rs, rule, origin, problems)
+        if bad or fields is None:
+            continue
+        names = condition.names if condition else frozenset()
+        used.update(names)
+        used.update(f[1] for f in fields if f[1])
+        deps = frozenset().union(*(rs.deps[n] for n in names)) if names else frozenset()
+        rs.rules.append(
+            CompiledRule(index, rule, origin, condition, rule.category or "", deps, fields)
+        )
+        index += 1
+    for weight in rs.weights.values():
+        if isinstance(weight, Checked):
+            used.update(weight.names)
+    for fact in rs.facts:
+        used.update(fact.checked.names)
+    for fact in rs.facts:
+        if fact.id not in used:
+            problems.append(
+                Problem(
+                    rs.bundle.fact_origin[fact.id].loc("id"),
+                    "ADV411",
+                    f"The derived fact {fact.id!r} is not used by any rule, weight or fact.",
+                    "warning",
+                )
+            )
+
+
+def _reads_computed(rs: RuleSet, name: str) -> bool:
+    info = rs.env[name]
+    if info.kind == "computed":
+        return True
+    if info.kind == "derived":
+        fact = next(f for f in rs.facts if f.id == name)
+        return any(_reads_computed(rs, n) for n in fact.checked.names)
+    return False
+
+
+def _because_fields(
+    rs: RuleSet, rule: Rule, origin: Origin, problems: list[Problem]
+) -> tuple[tuple[str, str, str | None, str], ...] | None:
+    text = rule.because or ""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        problems.append(
+            Problem(
+                origin.loc("because"),
+                "ADV412",
+                f"The 'because' text has a bad placeholder ({exc}); write {{fact.id}} or "
+                "{fact.id:,.0f}, and double braces for a literal brace.",
+            )
+        )
+        return None
+    out: list[tuple[str, str, str | None, str]] = []
+    for literal, name, spec, conversion in parts:
+        if name is None:
+            out.append((literal, "", None, ""))
+            continue
+        if conversion:
+            problems.append(
+                Problem(origin.loc("because"), "ADV412", "Conversions such as !r are not allowed.")
+            )
+            return None
+        info = rs.env.get(name)
+        if info is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(rs.env), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                Problem(
+                    origin.loc("because"),
+                    "ADV412",
+                    f"The placeholder {{{name}}} names no fact.{hint}",
+                )
+            )
+            return None
+        try:
+            format(_SAMPLE.get(info.type, "x"), spec or "")
+        except (ValueError, TypeError):
+            problems.append(
+                Problem(
+                    origin.loc("because"),
+                    "ADV412",
+                    f"The format {spec!r} does not fit {name}, a {info.type}; use e.g. "
+                    "',.0f' for numbers.",
+                )
+            )
+            return None
+        out.append((literal, name, spec or "", ""))
+    return tuple(out)
+
+
+# --- code generation ------------------------------------------------------------------------
+
+
+def _generate(rs: RuleSet) -> None:
+    """Write the fast path as one Python function and compile it."""
+    reads: set[str] = set()
+    for fact in rs.facts:
+        reads.update(n for n in fact.checked.names if rs.env[n].kind != "derived")
+    for weight in rs.weights.values():
+        if isinstance(weight, Checked):
+            reads.update(n for n in weight.names if rs.env[n].kind != "derived")
+    for cr in rs.rules:
+        if cr.condition:
+            reads.update(n for n in cr.condition.names if rs.env[n].kind != "derived")
+    local: dict[str, str] = {}
+    lines = ["def _decide(f):"]
+    for i, name in enumerate(sorted(reads)):
+        local[name] = f"v{i}"
+        lines.append(f"    v{i} = f[{name!r}]")
+    for i, fact in enumerate(rs.facts):
+        local[fact.id] = f"d{i}"
+        lines.append(f"    d{i} = {to_python(fact.checked.tree, local)}")
+    categories = sorted({cr.category for cr in rs.rules})
+    wname: dict[str, str] = {}
+    for i, cid in enumerate(categories):
+        weight = rs.weights.get(cid, 1.0)
+        wname[cid] = f"w{i}"
+        expr = repr(weight) if isinstance(weight, float) else to_python(weight.tree, local)
+        lines.append(f"    w{i} = {expr}")
+    lines.append("    s0 = s1 = s2 = 0.0")
+    lines.append("    vm = 0")
+    lines.append("    fired = []")
+    for cr in rs.rules:
+        cond = to_python(cr.condition.tree, local) if cr.condition else "True"
+        body = [f"fired.append({cr.index})"]
+        for k, option in enumerate(OPTIONS):
+            points = cr.rule.score.get(option)  # type: ignore[call-overload]
+            if points:
+                body.append(f"s{k} += {float(points)!r} * {wname[cr.category]}")
+        mask = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
+        if mask:
+            body.append(f"vm |= {mask}")
+        lines.append(f"    if {cond}:")
+        lines.extend(f"        {b}" for b in body)
+    lines.extend(
+        [
+            "    best = -1",
+            "    if not vm & 1:",
+            "        best = 0; bs = s0",
+            "    if not vm & 2 and (best < 0 or s1 > bs):",
+            "        best = 1; bs = s1",
+            "    if not vm & 4 and (best < 0 or s2 > bs):",
+            "        best = 2",
+            "    return best, s0, s1, s2, vm, fired, ("
+            + "".join(f"d{i}, " for i in range(len(rs.facts)))
+            + ")",
+        ]
+    )
+    source = "\n".join(lines) + "\n"
+    namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME}
+    code = compile(source, f"<advisor rules {rs.digest[:15]}>", "exec")
+    exec(code, namespace)
+    rs._fast = namespace["_decide"]
+    rs._fast_source = source
+    rs._reads = frozenset(reads)
+    rs._early_facts = [
+        f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
+    ]
+    rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
+
+
+# --- evaluating -----------------------------------------------------------------------------
+
+
+def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
+    values, skipped, defaulted = rs._base_values(answers)
+    optional = {q.id for q in rs.questions.values() if q.optional}
+    missing = {
+        qid
+        for qid in rs.questions
+        if qid not in values and qid not in skipped and qid not in optional
+    }
+    # Phase 1: rules that exclude models decide before the cost model runs.
+    excluded: dict[str, list[str]] = {}
+    if rs._exclusion_rules:
+        early = dict(values)
+        for fact in rs._early_facts:
+            v = evaluate3(fact.checked.tree, early)
+            if v is not UNKNOWN:
+                early[fact.id] = v
+        for cr in rs._exclusion_rules:
+            if cr.condition is None or evaluate3(cr.condition.tree, early) is True:
+                reason = _render(cr, early)
+                for mid in cr.rule.exclude_models:
+                    excluded.setdefault(mid, []).append(reason)
+    derived: Derived = derive(rs.catalog, values, excluded)
+    facts = {**values, **derived.facts}
+    fired_idx: list[int]
+    scores: list[float]
+    if rs._reads <= facts.keys():
+        _best, s0, s1, s2, _vm, fired_idx, dvals = rs.decide_fast(facts)
+        scores = [s0, s1, s2]
+        for fact, v in zip(rs.facts, dvals, strict=True):
+            facts[fact.id] = v
+        weights = _weights(rs, facts)
+        pending: list[PendingRule] = []
+    else:
+        fired_idx, scores, _vm, pending, weights = _interpret(rs, facts, missing)
+    fired_set = set(fired_idx)
+    vetoed: dict[str, list[str]] = {}
+    fired_rules: list[FiredRule] = []
+    risks: list[dict[str, str]] = []
+    actions: list[dict[str, str]] = []
+    for cr in rs.rules:
+        if cr.index not in fired_set:
+            continue
+        for option in cr.rule.veto:
+            vetoed.setdefault(option, []).append(cr.rule.id)
+        because = _render(cr, facts)
+        fired_rules.append(
+            FiredRule(
+                cr.rule.id,
+                cr.category,
+                because,
+                cr.rule.sources,
+                cr.rule.effects,
+                weights.get(cr.category, 1.0),
+                cr.rule.title,
+            )
+        )
+        if cr.rule.risk:
+            risks.append({"rule": cr.rule.id, "text": cr.rule.risk})
+        if cr.rule.action:
+            actions.append({"rule": cr.rule.id, "text": cr.rule.action})
+    pending_ids = {p.id for p in pending}
+    not_fired = tuple(
+        cr.rule.id for cr in rs.rules if cr.index not in fired_set and cr.rule.id not in pending_ids
+    )
+    score_map = {o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)}
+    open_options = [o for o in OPTIONS if o not in vetoed]
+    all_vetoed = not open_options
+    ranked_pool = open_options or list(OPTIONS)
+    ranking = sorted(ranked_pool, key=lambda o: (-score_map[o], OPTIONS.index(o)))
+    ranking += [o for o in OPTIONS if o not in ranking]
+    recommendation = ranking[0]
+    confidence = _confidence(rs, fired_rules, score_map, open_options, len(pending), all_vetoed)
+    visible_answers = {k: v for k, v in values.items() if k in rs.questions}
+    return Decision(
+        recommendation=recommendation,
+        scores=score_map,
+        vetoed=vetoed,
+        confidence=confidence,
+        fired=tuple(fired_rules),
+        pending=tuple(pending),
+        costs=derived.costs,
+        models=tuple(derived.models),
+        audit={
+            "advisor_version": __version__,
+            "rules_digest": rs.digest,
+            "catalog_as_of": rs.catalog_as_of,
+        },
+        ranking=tuple(ranking),
+        weights=weights,
+        defaults_used=tuple(defaulted),
+        missing=tuple(q for q in rs.questions if q in missing),
+        all_vetoed=all_vetoed,
+        risks=tuple(risks),
+        actions=tuple(actions),
+        answers=visible_answers,
+        facts={k: v for k, v in facts.items() if k not in rs.questions},
+        not_fired=not_fired,
+    )
+
+
+def _weights(rs: RuleSet, facts: Mapping[str, Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for cid in sorted(rs.weights):
+        weight = rs.weights[cid]
+        value = weight if isinstance(weight, float) else evaluate3(weight.tree, facts)
+        out[cid] = 1.0 if value is UNKNOWN else float(value)
+    return out
+
+
+def _interpret(
+    rs: RuleSet, facts: dict[str, Any], missing: set[str]
+) -> tuple[list[int], list[float], int, list[PendingRule], dict[str, float]]:
+    for fact in rs.facts:
+        value = evaluate3(fact.checked.tree, facts)
+        if value is not UNKNOWN:
+            facts[fact.id] = value
+    weights = _weights(rs, facts)
+    scores = [0.0, 0.0, 0.0]
+    vm = 0
+    fired: list[int] = []
+    pending: list[PendingRule] = []
+    for cr in rs.rules:
+        outcome = evaluate3(cr.condition.tree, facts) if cr.condition else True
+        if outcome is UNKNOWN:
+            needs = sorted(cr.deps & missing, key=list(rs.questions).index)
+            if needs:
+                pending.append(PendingRule(cr.rule.id, tuple(needs)))
+            continue
+        if not outcome:
+            continue
+        fired.append(cr.index)
+        w = weights.get(cr.category, 1.0)
+        for k, option in enumerate(OPTIONS):
+            scores[k] += float(cr.rule.score.get(option, 0.0)) * w  # type: ignore[call-overload]
+        for option in cr.rule.veto:
+            vm |= 1 << OPTIONS.index(option)
+    return fired, scores, vm, pending, weights
+
+
+def _render(cr: CompiledRule, facts: Mapping[str, Any]) -> str:
+    out: list[str] = []
+    for literal, name, spec, _conv in cr.because_fields:
+        out.append(literal)
+        if not name:
+            continue
+        value = facts.get(name, UNKNOWN)
+        if value is UNKNOWN:
+            out.append("(unknown)")
+            continue
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        try:
+            out.append(format(value, spec or ""))
+        except (ValueError, TypeError):
+            out.append(str(value))
+    return "".join(out)
+
+
+def _confidence(
+    rs: RuleSet,
+    fired: list[FiredRule],
+    scores: dict[str, float],
+    open_options: list[str],
+    n_pending: int,
+    all_vetoed: bool,
+) -> float:
+    """How sure the decision is, 0..1: the clarity of the margin times answer completeness.
+
+    completeness = share of rules that could be decided (not pending);
+    clarity = 1 when only one option is left, else the margin between the two best open
+    options over max(2, 20 % of the total weighted points cast); confidence =
+    completeness x (0.4 + 0.6 x clarity), so a tie on complete answers gives 0.4.
+    """
+    if all_vetoed:
+        return 0.0
+    total_rules = max(1, len(rs.rules))
+    completeness = (total_rules - n_pending) / total_rules
+    if len(open_options) <= 1:
+        clarity = 1.0
+    else:
+        ordered = sorted((scores[o] for o in open_options), reverse=True)
+        margin = ordered[0] - ordered[1]
+        mass = sum(
+            abs(points) * r.weight for r in fired for points in r.effects.get("score", {}).values()
+        )
+        clarity = min(1.0, margin / max(2.0, 0.2 * mass))
+    return round(completeness * (0.4 + 0.6 * clarity), 3)
+
+
+__all__ = ["RuleSet", "compile_bundle", "load_ruleset", "validate"]

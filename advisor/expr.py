@@ -1,0 +1,747 @@
+"""The expression language: a closed subset of Python expression syntax.
+
+An expression is parsed with :mod:`ast`, walked against a whitelist, type-checked against the
+facts it names, and then either translated to Python source built from the checked tree (the
+fast path the engine compiles) or interpreted with three-valued logic (the path used while
+some answers are still missing). User text is never handed to ``eval``: the generated source
+contains only whitelisted operators, mangled local names and ``repr`` of literal constants.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Location, Problem
+
+MAX_LENGTH = 500
+MAX_NODES = 200
+MAX_DEPTH = 32
+MAX_EXPONENT = 64
+
+NUMBER, BOOL, STR, LIST_STR, LIST_NUM = "number", "bool", "str", "list[str]", "list[number]"
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    """What the checker knows of a name: its type and, for choices, its possible values."""
+
+    type: str
+    options: tuple[str, ...] = ()
+    kind: str = "question"  # question | derived | computed
+
+
+class _Unknown:
+    """The third truth value: a fact that has no value yet."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:  # pragma: no cover - guards against accidental truth tests
+        raise TypeError("UNKNOWN has no truth value")
+
+
+UNKNOWN: Any = _Unknown()
+
+
+# --- runtime helpers shared by the compiled code and the interpreter --------------------------
+
+
+def _div(a: float, b: float) -> float:
+    if b == 0:
+        return math.inf if a > 0 else (-math.inf if a < 0 else 0.0)
+    return a / b
+
+
+def _fdiv(a: float, b: float) -> float:
+    return _div(a, b) if b == 0 else a // b
+
+
+def _mod(a: float, b: float) -> float:
+    return 0.0 if b == 0 else a % b
+
+
+def _pow(a: float, b: float) -> float:
+    if a < 0 and b != int(b):
+        return math.nan  # a fractional power of a negative number has no real value
+    try:
+        return float(a) ** b
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+
+
+def _ceil(x: float) -> float:
+    return x if math.isinf(x) or math.isnan(x) else float(math.ceil(x))
+
+
+def _floor(x: float) -> float:
+    return x if math.isinf(x) or math.isnan(x) else float(math.floor(x))
+
+
+def _clamp(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+def _round(x: float, n: float = 0) -> float:
+    return round(x, int(n))
+
+
+# name -> (python callable, min args, max args, argument type, result type)
+FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int, str, str]] = {
+    "min": (min, 2, 8, NUMBER, NUMBER),
+    "max": (max, 2, 8, NUMBER, NUMBER),
+    "abs": (abs, 1, 1, NUMBER, NUMBER),
+    "round": (_round, 1, 2, NUMBER, NUMBER),
+    "ceil": (_ceil, 1, 1, NUMBER, NUMBER),
+    "floor": (_floor, 1, 1, NUMBER, NUMBER),
+    "clamp": (_clamp, 3, 3, NUMBER, NUMBER),
+    "log10": (lambda x: math.log10(x) if x > 0 else -math.inf, 1, 1, NUMBER, NUMBER),
+    "len": (len, 1, 1, "list", NUMBER),
+}
+
+RUNTIME: dict[str, Any] = {
+    "_div": _div,
+    "_fdiv": _fdiv,
+    "_mod": _mod,
+    "_pow": _pow,
+    **{f"_fn_{name}": spec[0] for name, spec in FUNCTIONS.items()},
+}
+
+_CMP_SYMBOL = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_BIN_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*"}
+_ALIASES = {"true": True, "false": False}
+
+
+class ExprError(Exception):
+    def __init__(self, offset: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A checked expression: its tree, type and the fact names it reads."""
+
+    source: str
+    tree: ast.expr
+    type: str
+    names: frozenset[str]
+
+
+# --- parsing and checking --------------------------------------------------------------------
+
+
+def _offset(text: str, node: ast.AST) -> int:
+    """Character offset of ``node`` in ``text`` (expressions are one logical line)."""
+    line = getattr(node, "lineno", 1)
+    col = getattr(node, "col_offset", 0)
+    if line <= 1:
+        return col
+    lines = text.split("\n")
+    return sum(len(x) + 1 for x in lines[: line - 1]) + col
+
+
+def dotted_name(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def parse(text: str) -> ast.expr:
+    """Parse ``text`` and check its shape (not its names or types)."""
+    if len(text) > MAX_LENGTH:
+        raise ExprError(
+            0,
+            "ADV311",
+            f"The expression is {len(text)} characters long, over the limit of {MAX_LENGTH}; "
+            "split it into derived facts.",
+        )
+    if "\x00" in text:
+        raise ExprError(0, "ADV301", "The expression contains a NUL character; remove it.")
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    try:
+        tree = ast.parse(stripped.replace("\n", " "), mode="eval")
+    except SyntaxError as exc:
+        col = max(0, (exc.offset or 1) - 1) + lead
+        raise ExprError(
+            col, "ADV301", f"The expression is not valid syntax ({exc.msg}); check it near here."
+        ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExprError(
+            0, "ADV312", "The expression nests too deeply; split it into derived facts."
+        ) from None
+    _shape(tree.body, lead)
+    return _shift(tree.body, lead)
+
+
+def _shift(tree: ast.expr, lead: int) -> ast.expr:
+    if lead:
+        for node in ast.walk(tree):
+            if hasattr(node, "col_offset") and getattr(node, "lineno", 1) == 1:
+                node.col_offset += lead
+    return tree
+
+
+def _shape(root: ast.expr, lead: int) -> None:
+    """Reject every construct outside the whitelist, and trees too large or too deep."""
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        off = getattr(node, "col_offset", 0) + lead
+        if count > MAX_NODES:
+            raise ExprError(
+                0,
+                "ADV312",
+                f"The expression has more than {MAX_NODES} parts; split it into derived facts.",
+            )
+        if depth > MAX_DEPTH:
+            raise ExprError(
+                off,
+                "ADV312",
+                f"The expression nests deeper than {MAX_DEPTH} levels; split it into derived "
+                "facts.",
+            )
+        problem = _forbidden(node)
+        if problem:
+            raise ExprError(off, *problem)
+        if isinstance(node, ast.Attribute):
+            name = dotted_name(node)
+            if name is None:
+                raise ExprError(
+                    off,
+                    "ADV302",
+                    "Attribute access is not allowed; only dotted fact names such as "
+                    "'data.air_gapped' may contain dots.",
+                )
+            if any(part.startswith("_") for part in name.split(".")):
+                raise ExprError(
+                    off,
+                    "ADV303",
+                    f"The name {name!r} has a part starting with '_'; such names are not "
+                    "allowed. Use a fact id.",
+                )
+            continue  # a dotted name is a leaf
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise ExprError(
+                off,
+                "ADV303",
+                f"The name {node.id!r} starts with '_'; such names are not allowed. Use a fact id.",
+            )
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id.startswith("_"):
+                raise ExprError(
+                    off,
+                    "ADV303",
+                    f"The name {func.id!r} starts with '_'; such names are not allowed.",
+                )
+            if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
+                what = dotted_name(func) if isinstance(func, ast.Attribute | ast.Name) else None
+                shown = f"{what!r}" if what else "this"
+                raise ExprError(
+                    off,
+                    "ADV304",
+                    f"Calling {shown} is not allowed; the functions available are "
+                    f"{', '.join(sorted(FUNCTIONS))}.",
+                )
+            if node.keywords:
+                raise ExprError(
+                    off, "ADV317", f"{func.id}() takes no keyword arguments; pass them in order."
+                )
+            for arg in node.args:
+                stack.append((arg, depth + 1))
+            continue
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exp = node.right
+            value = _literal_number(exp)
+            if value is None:
+                raise ExprError(
+                    off,
+                    "ADV310",
+                    "The exponent of '**' must be a literal number; write the power out.",
+                )
+            if abs(value) > MAX_EXPONENT:
+                raise ExprError(
+                    off,
+                    "ADV310",
+                    f"The exponent {value} is too large (the limit is {MAX_EXPONENT}); "
+                    "use a smaller literal.",
+                )
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr_context | ast.operator | ast.cmpop | ast.boolop):
+                continue
+            if isinstance(child, ast.unaryop):
+                continue
+            stack.append((child, depth + 1))
+
+
+def _literal_number(node: ast.expr) -> float | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _literal_number(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return float(node.value)
+    return None
+
+
+def _forbidden(node: ast.AST) -> tuple[str, str] | None:
+    allowed = (
+        ast.BoolOp,
+        ast.UnaryOp,
+        ast.BinOp,
+        ast.Compare,
+        ast.IfExp,
+        ast.Constant,
+        ast.Name,
+        ast.Attribute,
+        ast.Call,
+        ast.List,
+        ast.Tuple,
+        ast.Load,
+    )
+    if isinstance(node, allowed):
+        if isinstance(node, ast.Subscript):  # pragma: no cover - not in allowed
+            pass
+        if isinstance(node, ast.BinOp) and type(node.op) not in (
+            ast.Add,
+            ast.Sub,
+            ast.Mult,
+            ast.Div,
+            ast.FloorDiv,
+            ast.Mod,
+            ast.Pow,
+        ):
+            return (
+                "ADV316",
+                "Bitwise operators and '@' are not allowed; use arithmetic, comparisons "
+                "and 'and'/'or'/'not'.",
+            )
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+            return ("ADV316", "The '~' operator is not allowed; use 'not' for booleans.")
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, ast.Is | ast.IsNot) for op in node.ops
+        ):
+            return ("ADV316", "'is' and 'is not' are not allowed; compare with '==' or '!='.")
+        if isinstance(node, ast.Constant) and type(node.value) not in (int, float, str, bool):
+            shown = "None" if node.value is None else type(node.value).__name__
+            return (
+                "ADV316",
+                f"The literal {shown} is not allowed; use numbers, strings, True and False.",
+            )
+        return None
+    if isinstance(node, ast.Subscript):
+        return ("ADV305", "Subscripts ('x[...]') are not allowed; name the fact you need.")
+    if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+        return ("ADV306", "Comprehensions are not allowed; write the condition out.")
+    if isinstance(node, ast.Lambda):
+        return ("ADV307", "Lambdas are not allowed; expressions cannot define functions.")
+    if isinstance(node, ast.NamedExpr):
+        return ("ADV308", "Assignment expressions (':=') are not allowed; use a derived fact.")
+    if isinstance(node, ast.JoinedStr | ast.FormattedValue):
+        return ("ADV309", "f-strings are not allowed; use a plain string literal.")
+    if isinstance(node, ast.Starred):
+        return ("ADV316", "Starred arguments ('*x') are not allowed.")
+    if isinstance(node, ast.Dict | ast.Set):
+        return ("ADV316", "Dict and set literals are not allowed; use a list such as ['a', 'b'].")
+    if isinstance(node, ast.Await | ast.Yield | ast.YieldFrom):
+        return ("ADV316", "'await' and 'yield' are not allowed in an expression.")
+    if isinstance(node, ast.Slice):
+        return ("ADV305", "Slices are not allowed.")
+    return ("ADV316", f"{type(node).__name__} is not allowed in an expression.")
+
+
+class _Checker:
+    def __init__(self, text: str, env: Mapping[str, FactInfo]) -> None:
+        self.text = text
+        self.env = env
+        self.names: set[str] = set()
+
+    def fail(self, node: ast.AST, code: str, message: str) -> ExprError:
+        return ExprError(_offset(self.text, node), code, message)
+
+    def type_of(self, node: ast.expr) -> str:
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool):
+                return BOOL
+            if isinstance(value, int | float):
+                return NUMBER
+            return STR
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = dotted_name(node)
+            assert name is not None  # _shape guarantees it
+            if name in _ALIASES:
+                return BOOL
+            info = self.env.get(name)
+            if info is None:
+                raise self.fail(node, "ADV313", _unknown_name_message(name, self.env))
+            self.names.add(name)
+            return info.type
+        if isinstance(node, ast.BoolOp):
+            for value in node.values:
+                self.expect(value, BOOL, "'and' and 'or' combine conditions")
+            return BOOL
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                self.expect(node.operand, BOOL, "'not' negates a condition")
+                return BOOL
+            self.expect(node.operand, NUMBER, "a sign applies to numbers")
+            return NUMBER
+        if isinstance(node, ast.BinOp):
+            self.expect(node.left, NUMBER, "arithmetic works on numbers")
+            self.expect(node.right, NUMBER, "arithmetic works on numbers")
+            return NUMBER
+        if isinstance(node, ast.IfExp):
+            self.expect(node.test, BOOL, "the condition of 'x if c else y' is a condition")
+            left = self.type_of(node.body)
+            right = self.type_of(node.orelse)
+            if left != right:
+                raise self.fail(
+                    node,
+                    "ADV314",
+                    f"Both branches of 'if ... else' must have the same type; here they are "
+                    f"{left} and {right}.",
+                )
+            return left
+        if isinstance(node, ast.Compare):
+            self.compare(node)
+            return BOOL
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.List | ast.Tuple):
+            kinds = {self.type_of(e) for e in node.elts}
+            if not node.elts:
+                return LIST_STR
+            if kinds == {STR}:
+                return LIST_STR
+            if kinds == {NUMBER}:
+                return LIST_NUM
+            raise self.fail(
+                node, "ADV314", "A list must hold only strings or only numbers, not a mix."
+            )
+        raise self.fail(node, "ADV316", f"{type(node).__name__} is not allowed.")
+
+    def expect(self, node: ast.expr, wanted: str, why: str) -> None:
+        got = self.type_of(node)
+        if got != wanted:
+            raise self.fail(
+                node,
+                "ADV314",
+                f"Expected a {wanted} here but {_describe(node, self.text)} is a {got}: {why}.",
+            )
+
+    def call(self, node: ast.Call) -> str:
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        _fn, lo, hi, arg_type, result = FUNCTIONS[name]
+        if not lo <= len(node.args) <= hi:
+            count = f"{lo}" if lo == hi else f"{lo} to {hi}"
+            raise self.fail(
+                node,
+                "ADV317",
+                f"{name}() takes {count} arguments, not {len(node.args)}.",
+            )
+        for arg in node.args:
+            got = self.type_of(arg)
+            if arg_type == "list":
+                if not got.startswith("list"):
+                    raise self.fail(arg, "ADV314", f"{name}() takes a list, not a {got}.")
+            elif got != arg_type:
+                raise self.fail(arg, "ADV314", f"{name}() takes numbers, not a {got}.")
+        return result
+
+    def compare(self, node: ast.Compare) -> None:
+        left = node.left
+        for op, right in zip(node.ops, node.comparators, strict=True):
+            lt, rt = self.type_of(left), self.type_of(right)
+            symbol = _CMP_SYMBOL[type(op)]
+            if isinstance(op, ast.In | ast.NotIn):
+                if not rt.startswith("list"):
+                    raise self.fail(
+                        right,
+                        "ADV314",
+                        f"The right side of '{symbol}' must be a list or a multiple-choice "
+                        f"answer, but it is a {rt}.",
+                    )
+                element = STR if rt == LIST_STR else NUMBER
+                if lt != element:
+                    raise self.fail(
+                        left,
+                        "ADV314",
+                        f"A {lt} cannot be in a {rt}; compare like with like.",
+                    )
+                self.literals_fit(left, right)
+                self.literals_fit(right, left)
+            elif isinstance(op, ast.Eq | ast.NotEq):
+                if lt != rt:
+                    raise self.fail(
+                        node,
+                        "ADV314",
+                        f"'{symbol}' compares a {lt} with a {rt}; both sides must have the "
+                        "same type (quote strings, do not quote numbers).",
+                    )
+                self.literals_fit(left, right)
+                self.literals_fit(right, left)
+            else:
+                for side, kind in ((left, lt), (right, rt)):
+                    if kind != NUMBER:
+                        raise self.fail(
+                            side,
+                            "ADV314",
+                            f"'{symbol}' orders numbers, but {_describe(side, self.text)} is a "
+                            f"{kind}.",
+                        )
+            left = right
+
+    def literals_fit(self, fact_side: ast.expr, literal_side: ast.expr) -> None:
+        """A string literal compared with a choice fact must be one of its options."""
+        if not isinstance(fact_side, ast.Name | ast.Attribute):
+            return
+        name = dotted_name(fact_side)
+        info = self.env.get(name or "")
+        if info is None or not info.options:
+            return
+        literals: list[ast.Constant] = []
+        if isinstance(literal_side, ast.Constant) and isinstance(literal_side.value, str):
+            literals.append(literal_side)
+        elif isinstance(literal_side, ast.List | ast.Tuple):
+            literals.extend(
+                e
+                for e in literal_side.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+        for lit in literals:
+            if lit.value not in info.options:
+                close = difflib.get_close_matches(lit.value, info.options, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise self.fail(
+                    lit,
+                    "ADV315",
+                    f"{lit.value!r} is not a value of {name}; its values are "
+                    f"{', '.join(info.options)}.{hint}",
+                )
+
+
+def _describe(node: ast.expr, text: str) -> str:
+    segment = ast.get_source_segment(text.strip(), node)
+    return f"'{segment}'" if segment and len(segment) < 60 else "this part"
+
+
+def _unknown_name_message(name: str, env: Mapping[str, FactInfo]) -> str:
+    close = difflib.get_close_matches(name, list(env), n=1, cutoff=0.6)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    if name in ("True", "False", "None", "null", "none"):
+        return f"{name!r} is not a known name; write True or False."
+    return (
+        f"{name!r} is not a question id, derived fact or computed fact.{hint} "
+        "Check the spelling or define it under 'facts:'."
+    )
+
+
+def check(text: str, env: Mapping[str, FactInfo], want: str | None = None) -> Checked:
+    """Parse and type-check ``text``; ``want`` is the type the expression must have."""
+    tree = parse(text)
+    checker = _Checker(text, env)
+    kind = checker.type_of(tree)
+    if want is not None and kind != want:
+        raise ExprError(
+            _offset(text, tree),
+            "ADV319",
+            f"This expression must give a {want}, but it gives a {kind}."
+            + (" Compare it with something, e.g. '> 0'." if want == BOOL else ""),
+        )
+    return Checked(text, tree, kind, frozenset(checker.names))
+
+
+def problem_at(error: ExprError, locate: Callable[[int], Location]) -> Problem:
+    return Problem(locate(error.offset), error.code, error.message)
+
+
+# --- the fast path: Python source from a checked tree ----------------------------------------
+
+
+def to_python(tree: ast.expr, local: Mapping[str, str]) -> str:
+    """Python source for a checked tree; fact names become the locals given in ``local``."""
+    if isinstance(tree, ast.Constant):
+        return repr(tree.value)
+    if isinstance(tree, ast.Name | ast.Attribute):
+        name = dotted_name(tree)
+        assert name is not None
+        if name in _ALIASES:
+            return repr(_ALIASES[name])
+        return local[name]
+    if isinstance(tree, ast.BoolOp):
+        joiner = " and " if isinstance(tree.op, ast.And) else " or "
+        return "(" + joiner.join(to_python(v, local) for v in tree.values) + ")"
+    if isinstance(tree, ast.UnaryOp):
+        symbol = {ast.Not: "not ", ast.USub: "-", ast.UAdd: "+"}[type(tree.op)]
+        return f"({symbol}{to_python(tree.operand, local)})"
+    if isinstance(tree, ast.BinOp):
+        a, b = to_python(tree.left, local), to_python(tree.right, local)
+        op = type(tree.op)
+        if op in _BIN_SYMBOL:
+            return f"({a} {_BIN_SYMBOL[op]} {b})"
+        divisor = _literal_number(tree.right)
+        if op is ast.Div:
+            return f"({a} / {b})" if divisor else f"_div({a}, {b})"
+        if op is ast.FloorDiv:
+            return f"({a} // {b})" if divisor else f"_fdiv({a}, {b})"
+        if op is ast.Mod:
+            return f"({a} % {b})" if divisor else f"_mod({a}, {b})"
+        return f"_pow({a}, {b})"
+    if isinstance(tree, ast.Compare):
+        parts = [to_python(tree.left, local)]
+        for op, right in zip(tree.ops, tree.comparators, strict=True):
+            rhs = to_python(right, local)
+            if isinstance(right, ast.List | ast.Tuple) and all(
+                isinstance(e, ast.Constant) for e in right.elts
+            ):
+                # A set display of constants after 'in' compiles to a frozenset constant.
+                members = sorted({repr(e.value) for e in right.elts if isinstance(e, ast.Constant)})
+                rhs = "{" + ", ".join(members) + "}"
+            parts.append(f"{_CMP_SYMBOL[type(op)]} {rhs}")
+        return "(" + " ".join(parts) + ")"
+    if isinstance(tree, ast.IfExp):
+        return (
+            f"({to_python(tree.body, local)} if {to_python(tree.test, local)} "
+            f"else {to_python(tree.orelse, local)})"
+        )
+    if isinstance(tree, ast.Call):
+        assert isinstance(tree.func, ast.Name)
+        args = ", ".join(to_python(a, local) for a in tree.args)
+        return f"_fn_{tree.func.id}({args})"
+    if isinstance(tree, ast.List | ast.Tuple):
+        inner = ", ".join(to_python(e, local) for e in tree.elts)
+        return f"({inner},)" if tree.elts else "()"
+    raise TypeError(f"unchecked node {type(tree).__name__}")  # pragma: no cover
+
+
+# --- the partial path: three-valued interpretation ------------------------------------------
+
+
+def evaluate3(tree: ast.expr, values: Mapping[str, Any]) -> Any:
+    """Evaluate a checked tree; a missing fact makes its part UNKNOWN (Kleene logic)."""
+    if isinstance(tree, ast.Constant):
+        return tree.value
+    if isinstance(tree, ast.Name | ast.Attribute):
+        name = dotted_name(tree)
+        assert name is not None
+        if name in _ALIASES:
+            return _ALIASES[name]
+        return values.get(name, UNKNOWN)
+    if isinstance(tree, ast.BoolOp):
+        is_and = isinstance(tree.op, ast.And)
+        unknown = False
+        for sub in tree.values:
+            v = evaluate3(sub, values)
+            if v is UNKNOWN:
+                unknown = True
+            elif bool(v) is not is_and:
+                return not is_and
+        return UNKNOWN if unknown else is_and
+    if isinstance(tree, ast.IfExp):
+        test = evaluate3(tree.test, values)
+        if test is UNKNOWN:
+            a, b = evaluate3(tree.body, values), evaluate3(tree.orelse, values)
+            return a if a is not UNKNOWN and a == b else UNKNOWN
+        return evaluate3(tree.body if test else tree.orelse, values)
+    if isinstance(tree, ast.Compare):
+        left = evaluate3(tree.left, values)
+        result: Any = True
+        for op, right_node in zip(tree.ops, tree.comparators, strict=True):
+            right = evaluate3(right_node, values)
+            if left is UNKNOWN or right is UNKNOWN:
+                result = UNKNOWN
+            elif result is not False and not _compare(op, left, right):
+                return False
+            left = right
+        return result
+    children = (
+        [tree.operand]
+        if isinstance(tree, ast.UnaryOp)
+        else [tree.left, tree.right]
+        if isinstance(tree, ast.BinOp)
+        else list(tree.args)
+        if isinstance(tree, ast.Call)
+        else list(tree.elts)
+        if isinstance(tree, ast.List | ast.Tuple)
+        else []
+    )
+    args = [evaluate3(c, values) for c in children]
+    if any(a is UNKNOWN for a in args):
+        return UNKNOWN
+    if isinstance(tree, ast.UnaryOp):
+        op = type(tree.op)
+        return (not args[0]) if op is ast.Not else (-args[0] if op is ast.USub else +args[0])
+    if isinstance(tree, ast.BinOp):
+        return _binop(type(tree.op), args[0], args[1])
+    if isinstance(tree, ast.Call):
+        assert isinstance(tree.func, ast.Name)
+        return FUNCTIONS[tree.func.id][0](*args)
+    if isinstance(tree, ast.List | ast.Tuple):
+        return tuple(args)
+    raise TypeError(f"unchecked node {type(tree).__name__}")  # pragma: no cover
+
+
+def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
+    if isinstance(op, ast.Eq):
+        return bool(a == b)
+    if isinstance(op, ast.NotEq):
+        return bool(a != b)
+    if isinstance(op, ast.Lt):
+        return bool(a < b)
+    if isinstance(op, ast.LtE):
+        return bool(a <= b)
+    if isinstance(op, ast.Gt):
+        return bool(a > b)
+    if isinstance(op, ast.GtE):
+        return bool(a >= b)
+    if isinstance(op, ast.In):
+        return a in b
+    return a not in b
+
+
+def _binop(op: type, a: Any, b: Any) -> Any:
+    if op is ast.Add:
+        return a + b
+    if op is ast.Sub:
+        return a - b
+    if op is ast.Mult:
+        return a * b
+    if op is ast.Div:
+        return _div(a, b)
+    if op is ast.FloorDiv:
+        return _fdiv(a, b)
+    if op is ast.Mod:
+        return _mod(a, b)
+    return _pow(a, b)
