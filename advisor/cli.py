@@ -158,11 +158,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_problems(exc)
         return _exit_for(exc)
     try:
-        from .tui.app import run_app
+        from .tui.app import run_app  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:  # pragma: no cover - textual is a core dependency
         print(f"advisor: the terminal UI cannot start: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return run_app(ruleset, args.answers)
+    return int(run_app(ruleset, args.answers))
 
 
 @command("catalog")

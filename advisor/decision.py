@@ -76,7 +76,9 @@ class Decision:
             if self.recommendation in rule.effects.get("veto", ()):
                 return float("-inf")
             vetoes_others = bool(rule.effects.get("veto"))
-            points = rule.effects.get("score", {}).get(self.recommendation, 0.0) * rule.weight
+            points = (
+                float(rule.effects.get("score", {}).get(self.recommendation, 0.0)) * rule.weight
+            )
             return points + (100.0 if vetoes_others else 0.0)
 
         ranked = sorted(self.fired, key=lambda r: (-pull(r), r.id))

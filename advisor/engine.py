@@ -322,7 +322,7 @@ def _check_facts(rs: RuleSet, problems: list[Problem]) -> None:
         if state.get(fid) == 2:
             return
         if state.get(fid) == 1:
-            cycle = [*trail[trail.index(fid):], fid]
+            cycle = [*trail[trail.index(fid) :], fid]
             problems.append(
                 Problem(
                     rs.bundle.fact_origin[fid].loc("expr"),

@@ -76,9 +76,10 @@ def _pow(a: float, b: float) -> float:
     if a < 0 and b != int(b):
         return math.nan  # a fractional power of a negative number has no real value
     try:
-        return float(a) ** b
+        result: float = float(a) ** b
     except (OverflowError, ZeroDivisionError):
         return math.inf
+    return result
 
 
 def _ceil(x: float) -> float:
@@ -309,7 +310,9 @@ def _literal_number(node: ast.expr) -> float | None:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         inner = _literal_number(node.operand)
         return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        if isinstance(node.value, bool):
+            return None
         return float(node.value)
     return None
 
@@ -408,8 +411,8 @@ class _Checker:
             self.names.add(name)
             return info.type
         if isinstance(node, ast.BoolOp):
-            for value in node.values:
-                self.expect(value, BOOL, "'and' and 'or' combine conditions")
+            for operand in node.values:
+                self.expect(operand, BOOL, "'and' and 'or' combine conditions")
             return BOOL
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):
@@ -503,6 +506,13 @@ class _Checker:
                 self.literals_fit(left, right)
                 self.literals_fit(right, left)
             elif isinstance(op, ast.Eq | ast.NotEq):
+                if lt.startswith("list") or rt.startswith("list"):
+                    raise self.fail(
+                        node,
+                        "ADV314",
+                        f"'{symbol}' cannot compare lists; test members with 'in' or count "
+                        "them with len().",
+                    )
                 if lt != rt:
                     raise self.fail(
                         node,
@@ -542,7 +552,7 @@ class _Checker:
             )
         for lit in literals:
             if lit.value not in info.options:
-                close = difflib.get_close_matches(lit.value, info.options, n=1)
+                close = difflib.get_close_matches(str(lit.value), info.options, n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 raise self.fail(
                     lit,
@@ -621,15 +631,17 @@ def to_python(tree: ast.expr, local: Mapping[str, str]) -> str:
         return f"_pow({a}, {b})"
     if isinstance(tree, ast.Compare):
         parts = [to_python(tree.left, local)]
-        for op, right in zip(tree.ops, tree.comparators, strict=True):
+        for cmp, right in zip(tree.ops, tree.comparators, strict=True):
             rhs = to_python(right, local)
-            if isinstance(right, ast.List | ast.Tuple) and all(
-                isinstance(e, ast.Constant) for e in right.elts
+            if (
+                isinstance(cmp, ast.In | ast.NotIn)
+                and isinstance(right, ast.List | ast.Tuple)
+                and all(isinstance(e, ast.Constant) for e in right.elts)
             ):
                 # A set display of constants after 'in' compiles to a frozenset constant.
                 members = sorted({repr(e.value) for e in right.elts if isinstance(e, ast.Constant)})
                 rhs = "{" + ", ".join(members) + "}"
-            parts.append(f"{_CMP_SYMBOL[type(op)]} {rhs}")
+            parts.append(f"{_CMP_SYMBOL[type(cmp)]} {rhs}")
         return "(" + " ".join(parts) + ")"
     if isinstance(tree, ast.IfExp):
         return (
@@ -701,8 +713,8 @@ def evaluate3(tree: ast.expr, values: Mapping[str, Any]) -> Any:
     if any(a is UNKNOWN for a in args):
         return UNKNOWN
     if isinstance(tree, ast.UnaryOp):
-        op = type(tree.op)
-        return (not args[0]) if op is ast.Not else (-args[0] if op is ast.USub else +args[0])
+        unary = type(tree.op)
+        return (not args[0]) if unary is ast.Not else (-args[0] if unary is ast.USub else +args[0])
     if isinstance(tree, ast.BinOp):
         return _binop(type(tree.op), args[0], args[1])
     if isinstance(tree, ast.Call):

@@ -37,6 +37,10 @@ _SCALAR_TAGS = {
 }
 
 
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
 @dataclass
 class Document:
     """Plain data (dicts, lists, scalars) and the position of each node by its path."""
@@ -79,7 +83,7 @@ def _scalar_value(event: Any, file: str) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         if event.implicit[0]:
-            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         else:
             tag = "tag:yaml.org,2002:str"
     if tag not in _SCALAR_TAGS:
@@ -110,6 +114,7 @@ def parse_text(text: str, file: str) -> Document:
     stack: list[list[Any]] = []
     seen_document = False
     try:
+        event: Any
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event).__name__
             if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
@@ -204,6 +209,18 @@ def parse_text(text: str, file: str) -> Document:
             if kind == "ScalarEvent":
                 doc.styles[path] = event.style or ""
                 _attach(doc, stack, _scalar_value(event, file), path, file)
+            elif event.tag not in (None, "!", _SEQ_TAG, _MAP_TAG):
+                line, col = _mark(event)
+                raise AdvisorError(
+                    [
+                        Problem(
+                            Location(file, line, col),
+                            "ADV104",
+                            f"The tag {event.tag!r} is not allowed; write plain values without "
+                            "tags.",
+                        )
+                    ]
+                )
             elif kind == "SequenceStartEvent":
                 stack.append([[], path, _NO_KEY, None, {}])
             elif kind == "MappingStartEvent":

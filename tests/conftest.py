@@ -1,0 +1,78 @@
+"""Shared fixtures: small rule layers written into tmp_path on top of the packaged catalog."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Callable[..., Path]:
+    """Build a standalone rules directory: the default questionnaire and catalog, plus the
+    given rule files (name -> YAML text) and optional questionnaire text."""
+
+    def make(
+        files: dict[str, str], questionnaire: str | None = None, name: str = "rules"
+    ) -> Path:
+        from advisor.loader import default_rules_dir
+
+        base = default_rules_dir()
+        target = tmp_path / name
+        target.mkdir()
+        if questionnaire is None:
+            shutil.copy(base / "questionnaire.yaml", target / "questionnaire.yaml")
+        else:
+            (target / "questionnaire.yaml").write_text(textwrap.dedent(questionnaire))
+        shutil.copytree(base / "catalog", target / "catalog")
+        shutil.copy(base / "sources.yaml", target / "sources.yaml")
+        for filename, text in files.items():
+            path = target / filename
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text))
+        return target
+
+    return make
+
+
+@pytest.fixture
+def layer(tmp_path: Path) -> Callable[..., Path]:
+    """A company layer directory holding only the given files."""
+
+    def make(files: dict[str, str], name: str = "layer") -> Path:
+        target = tmp_path / name
+        target.mkdir(exist_ok=True)
+        for filename, text in files.items():
+            path = target / filename
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text))
+        return target
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m advisor ARGS`` as a user would, capturing output."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "advisor", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return run_cli

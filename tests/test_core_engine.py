@@ -1,0 +1,482 @@
+"""Engine semantics: weights, vetoes, defaults, pending rules, derived facts, exclusions,
+interpolation, tie-break, confidence, layering, and that both evaluation paths agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.engine import RuleSet, _interpret, load_ruleset
+from advisor.errors import AdvisorError
+
+CATEGORIES = """
+categories:
+  - {id: cost, weight: strategy.priority_cost / 3}
+  - {id: compliance, weight: 1}
+  - {id: operations, weight: 2}
+"""
+
+BASIC = (
+    CATEGORIES
+    + """
+facts:
+  - id: usage.total_tokens
+    expr: usage.monthly_input_tokens + usage.monthly_output_tokens
+  - id: usage.big
+    expr: usage.total_tokens > 1e9
+rules:
+  - id: air-gap
+    category: compliance
+    when: data.air_gapped
+    veto: [stay_hosted, hybrid]
+    because: An air-gapped network cannot reach a hosted API.
+    source: article:A6
+  - id: big-volume
+    category: cost
+    when: usage.big
+    score: {self_host: 3}
+    because: "{usage.total_tokens:,.0f} tokens a month."
+    source: article:A4
+  - id: small-team
+    category: operations
+    when: ops.ml_engineers < 2 or data.air_gapped
+    score: {stay_hosted: 1}
+    because: A small team.
+    source: article:A6
+"""
+)
+
+
+def load(make: Callable[..., Path], text: str = BASIC, **kw: Any) -> RuleSet:
+    return load_ruleset([make({"rules.yaml": text}, **kw)])
+
+
+def problems_of(make: Callable[..., Path], text: str) -> list[str]:
+    with pytest.raises(AdvisorError) as info:
+        load(make, text)
+    return [str(p) for p in info.value.problems]
+
+
+def test_scores_are_multiplied_by_category_weights(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    answers = {
+        "usage.monthly_input_tokens": 2e9,
+        "usage.monthly_output_tokens": 1e8,
+        "strategy.priority_cost": 5,
+        "ops.ml_engineers": 1,
+    }
+    d = rs.evaluate(rs.validate_answers(answers))
+    assert d.scores["self_host"] == pytest.approx(3 * 5 / 3)
+    assert d.scores["stay_hosted"] == pytest.approx(1 * 2)
+    assert d.recommendation == "self_host"
+    assert d.weights["cost"] == pytest.approx(5 / 3)
+
+
+def test_vetoes_remove_options_and_name_the_rule(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    d = rs.evaluate(rs.validate_answers({"data.air_gapped": True, "ops.ml_engineers": 0}))
+    assert d.vetoed == {"stay_hosted": ["air-gap"], "hybrid": ["air-gap"]}
+    # stay_hosted scores more, but is vetoed
+    assert d.scores["stay_hosted"] > d.scores["self_host"]
+    assert d.recommendation == "self_host"
+    assert d.ranking[-2:] == ("stay_hosted", "hybrid")
+
+
+def test_all_vetoed_is_flagged_with_zero_confidence(rules_dir: Callable[..., Path]) -> None:
+    text = BASIC + """
+  - id: no-self
+    category: compliance
+    when: data.air_gapped
+    veto: self_host
+    because: Contradiction for the test.
+    source: article:A6
+"""
+    rs = load(rules_dir, text)
+    d = rs.evaluate(rs.validate_answers({"data.air_gapped": True}))
+    assert d.all_vetoed and d.confidence == 0.0
+    assert d.recommendation in ("stay_hosted", "hybrid", "self_host")
+
+
+def test_pending_rules_say_what_they_need(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    d = rs.evaluate({})
+    pending = {p.id: p.needs for p in d.pending}
+    assert pending == {
+        "big-volume": ("usage.monthly_input_tokens", "usage.monthly_output_tokens")
+    }
+    assert "usage.monthly_input_tokens" in d.missing
+    # a rule that holds on what is known fires anyway (Kleene 'or')
+    d2 = rs.evaluate(rs.validate_answers({"data.air_gapped": True}))
+    assert "small-team" in d2.fired_ids
+
+
+def test_defaults_fill_in_and_are_reported(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    d = rs.evaluate({})
+    assert "data.air_gapped" in d.defaults_used
+    assert "ops.ml_engineers" in d.defaults_used
+    assert "small-team" in d.fired_ids  # ops.ml_engineers defaults to 0
+
+
+def test_confidence_falls_with_missing_answers_and_thin_margins(
+    rules_dir: Callable[..., Path],
+) -> None:
+    rs = load(rules_dir)
+    full = {"usage.monthly_input_tokens": 2e9, "usage.monthly_output_tokens": 1e8}
+    complete = rs.evaluate(rs.validate_answers({**full, "ops.ml_engineers": 5}))
+    partial = rs.evaluate(rs.validate_answers({"ops.ml_engineers": 5}))
+    assert 0 <= partial.confidence < complete.confidence <= 1
+    tie = rs.evaluate(rs.validate_answers({"ops.ml_engineers": 5, **{k: 1 for k in full}}))
+    assert tie.scores == {"stay_hosted": 0, "hybrid": 0, "self_host": 0}
+    assert tie.confidence < complete.confidence
+
+
+def test_ties_break_towards_less_change(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    d = rs.evaluate(rs.validate_answers({"ops.ml_engineers": 5, "usage.monthly_input_tokens": 1,
+                                         "usage.monthly_output_tokens": 1}))
+    assert d.ranking == ("stay_hosted", "hybrid", "self_host")
+    assert d.recommendation == "stay_hosted"
+
+
+def test_because_interpolates_facts(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    d = rs.evaluate(rs.validate_answers({"usage.monthly_input_tokens": "2.5B",
+                                         "usage.monthly_output_tokens": "300M"}))
+    fired = {r.id: r for r in d.fired}
+    assert fired["big-volume"].because == "2,800,000,000 tokens a month."
+    assert fired["big-volume"].source == ("article:A4",)
+    assert d.facts["usage.total_tokens"] == 2.8e9
+
+
+def test_derived_fact_cycles_are_rejected(rules_dir: Callable[..., Path]) -> None:
+    text = CATEGORIES + """
+facts:
+  - {id: x.a, expr: x.b + 1}
+  - {id: x.b, expr: x.a * 2}
+rules:
+  - {id: r, category: cost, when: x.a > 1, score: {hybrid: 1}, because: b, source: s}
+"""
+    found = problems_of(rules_dir, text)
+    assert any("ADV405" in p and "x.a -> x.b -> x.a" in p for p in found), found
+
+
+def test_expression_errors_point_into_the_file(rules_dir: Callable[..., Path]) -> None:
+    text = CATEGORIES + """
+rules:
+  - id: typo
+    category: cost
+    when: data.air_gaped and true
+    score: {hybrid: 1}
+    because: b
+    source: s
+"""
+    found = problems_of(rules_dir, text)
+    assert len(found) == 1
+    assert found[0].endswith("Check the spelling or define it under 'facts:'.")
+    location, code = found[0].split(": ")[0], found[0].split(": ")[1]
+    assert location.endswith("rules.yaml:10:11") and code == "ADV313"
+    assert "Did you mean 'data.air_gapped'?" in found[0]
+
+
+def test_literals_must_be_options(rules_dir: Callable[..., Path]) -> None:
+    text = CATEGORIES + """
+rules:
+  - {id: r, category: cost, when: "data.residency == 'europe'", score: {hybrid: 1}, because: b, source: s}
+"""
+    found = problems_of(rules_dir, text)
+    assert "ADV315" in found[0] and "'europe' is not a value of data.residency" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "code"),
+    [
+        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, sourse: s}", "ADV201"),
+        ("  - {id: r, category: cost, when: true, score: {maybe: 1}, because: b}", "ADV203"),
+        ("  - {id: r, category: costs, when: true, score: {hybrid: 1}, because: b}", "ADV403"),
+        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}}", "ADV404"),
+        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, source: 'article:A9'}", "ADV408"),
+        ("  - {id: r, category: cost, when: true, exclude_models: [gpt-99], because: b}", "ADV409"),
+        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: '{nope.x}'}", "ADV412"),
+        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: '{data.residency:,.0f}'}", "ADV412"),
+        ("  - {id: r, category: cost, when: 3, score: {hybrid: 1}, because: b}", "ADV203"),
+        ("  - {id: r, category: cost, when: usage.monthly_input_tokens, score: {hybrid: 1}, because: b}", "ADV319"),
+        ("  - {id: 'Bad Id', category: cost, when: true, score: {hybrid: 1}, because: b}", "ADV203"),
+    ],
+)
+def test_rule_file_problems_have_codes(
+    rules_dir: Callable[..., Path], snippet: str, code: str
+) -> None:
+    found = problems_of(rules_dir, CATEGORIES + "rules:\n" + snippet + "\n")
+    assert any(f": {code}: " in p for p in found), found
+    assert all(p.split(":")[1].isdigit() for p in found)  # every problem has a line
+
+
+def test_unknown_key_suggests_the_right_one(rules_dir: Callable[..., Path]) -> None:
+    found = problems_of(
+        rules_dir,
+        CATEGORIES + "rules:\n  - {id: r, category: cost, when: true, score: {hybrid: 1}, "
+        "because: b, sourse: s}\n",
+    )
+    assert "Did you mean 'source'?" in found[0]
+
+
+def test_duplicate_ids_across_files_of_one_layer(rules_dir: Callable[..., Path]) -> None:
+    rule = "rules:\n  - {id: same, category: cost, when: true, score: {hybrid: 1}, because: b, source: s}\n"
+    path = rules_dir({"a.yaml": CATEGORIES + rule, "b.yaml": rule})
+    with pytest.raises(AdvisorError) as info:
+        load_ruleset([path])
+    assert any(p.code == "ADV401" and "a.yaml" in p.message for p in info.value.problems)
+
+
+def test_exclude_models_makes_a_model_ineligible(rules_dir: Callable[..., Path]) -> None:
+    text = CATEGORIES + """
+rules:
+  - id: no-r1
+    category: compliance
+    when: "'cn' in licensing.excluded_origins or data.sensitivity == 'regulated'"
+    exclude_models: [deepseek-r1]
+    because: Our security team has not reviewed DeepSeek-R1.
+    source: policy
+"""
+    rs = load(rules_dir, text)
+    d = rs.evaluate(rs.validate_answers({"data.sensitivity": "regulated"}))
+    model = next(m for m in d.models if m["id"] == "deepseek-r1")
+    assert model["eligible"] is False
+    assert any("security team" in r for r in model["reasons"])
+    d2 = rs.evaluate(rs.validate_answers({"data.sensitivity": "public"}))
+    model2 = next(m for m in d2.models if m["id"] == "deepseek-r1")
+    assert not any("security team" in r for r in model2["reasons"])
+
+
+def test_exclusion_rules_cannot_read_cost_facts(rules_dir: Callable[..., Path]) -> None:
+    text = CATEGORIES + """
+rules:
+  - id: x
+    category: cost
+    when: cost.hosted_monthly_usd > 5
+    exclude_models: [deepseek-r1]
+    because: b
+    source: s
+"""
+    assert any("ADV405" in p for p in problems_of(rules_dir, text))
+
+
+ASK_IF_QUESTIONNAIRE = """
+sections:
+  - id: data
+    title: Data
+    questions:
+      - {id: data.air_gapped, type: bool, prompt: Air gap?, default: false}
+      - id: data.site_count
+        type: integer
+        prompt: How many sites?
+        ask_if: data.air_gapped
+      - id: data.review
+        type: bool
+        prompt: Reviewed?
+        default: true
+        ask_if: data.air_gapped
+  - id: strategy
+    title: Strategy
+    questions:
+      - {id: strategy.priority_cost, type: integer, prompt: Cost?, min: 1, max: 5, default: 3}
+"""
+
+
+def test_ask_if_skips_questions_and_their_rules(rules_dir: Callable[..., Path]) -> None:
+    text = CATEGORIES + """
+rules:
+  - {id: many-sites, category: operations, when: data.site_count > 3, score: {self_host: 1}, because: b, source: s}
+"""
+    rs = load(rules_dir, text, questionnaire=ASK_IF_QUESTIONNAIRE)
+    assert rs.asked({}) == {"data.air_gapped": True, "data.site_count": False,
+                            "data.review": False, "strategy.priority_cost": True}
+    skipped = rs.evaluate({})
+    assert "many-sites" not in skipped.pending_ids  # not applicable, not waiting
+    assert "data.site_count" not in skipped.missing
+    asked = rs.evaluate({"data.air_gapped": True})
+    assert [p.id for p in asked.pending] == ["many-sites"]
+    assert asked.pending[0].needs == ("data.site_count",)
+    assert "many-sites" in rs.evaluate({"data.air_gapped": True, "data.site_count": 5}).fired_ids
+    # an answer to a skipped question does not count
+    assert "many-sites" not in rs.evaluate({"data.site_count": 5}).fired_ids
+
+
+def test_layers_replace_disable_and_reweight(
+    rules_dir: Callable[..., Path], layer: Callable[..., Path]
+) -> None:
+    base = rules_dir({"rules.yaml": BASIC})
+    company = layer({"policy.yaml": """
+categories:
+  - {id: cost, weight: 3}
+rules:
+  - {id: small-team, disabled: true}
+  - id: big-volume
+    category: cost
+    when: usage.big
+    score: {hybrid: 2}
+    because: Company policy prefers a hybrid for big volumes.
+    source: policy
+  - id: company-extra
+    category: compliance
+    when: data.sensitivity == 'regulated'
+    veto: stay_hosted
+    because: Regulated data never leaves our network.
+    source: policy
+"""})
+    rs = load_ruleset([base, company])
+    ids = {cr.rule.id for cr in rs.rules}
+    assert "small-team" not in ids and "company-extra" in ids
+    d = rs.evaluate(rs.validate_answers({"usage.monthly_input_tokens": 2e9,
+                                         "usage.monthly_output_tokens": 0,
+                                         "data.sensitivity": "regulated"}))
+    assert d.scores["hybrid"] == pytest.approx(6.0)
+    assert d.scores["self_host"] == 0
+    assert d.vetoed == {"stay_hosted": ["company-extra"]}
+
+
+def test_disabling_an_unknown_rule_warns(
+    rules_dir: Callable[..., Path], layer: Callable[..., Path]
+) -> None:
+    base = rules_dir({"rules.yaml": BASIC})
+    company = layer({"policy.yaml": "rules:\n  - {id: smal-team, disabled: true}\n"})
+    rs = load_ruleset([base, company])
+    assert any(w.code == "ADV402" for w in rs.warnings)
+
+
+def test_layered_questionnaire_replaces_questions(
+    rules_dir: Callable[..., Path], layer: Callable[..., Path]
+) -> None:
+    base = rules_dir({"rules.yaml": BASIC})
+    company = layer({"questionnaire.yaml": """
+sections:
+  - id: ops
+    title: Our platform team
+    questions:
+      - {id: ops.ml_engineers, type: integer, prompt: Platform engineers on the LLM team, default: 4, min: 0}
+"""})
+    rs = load_ruleset([base, company])
+    assert rs.questions["ops.ml_engineers"].default == 4
+    assert rs.questions["ops.ml_engineers"].prompt == "Platform engineers on the LLM team"
+    assert "small-team" not in rs.evaluate({}).fired_ids
+
+
+def test_catalog_figures_override_by_layer(
+    rules_dir: Callable[..., Path], layer: Callable[..., Path]
+) -> None:
+    base = rules_dir({"rules.yaml": BASIC})
+    rs0 = load_ruleset([base])
+    model = rs0.catalog.hosted_models[0]
+    company = layer({"catalog/prices.yaml": f"""
+hosted_models:
+  - id: {model.id}
+    input_usd_per_1m: 123.0
+"""})
+    rs = load_ruleset([base, company])
+    assert rs.catalog.hosted_models[0].input_usd_per_1m == 123.0
+    assert rs.digest != rs0.digest
+
+
+def test_answers_are_validated_with_locations(rules_dir: Callable[..., Path], tmp_path: Path) -> None:
+    from advisor.answers import load_answers
+
+    rs = load(rules_dir)
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "answers:\n  usage.monthly_input_tokens: lots\n  data.residency: europe\n"
+        "  strategy.priority_cost: 9\n  nope.id: 1\n  data.air_gapped: maybe\n"
+    )
+    with pytest.raises(AdvisorError) as info:
+        load_answers(path, rs)
+    by_code = {p.code: p for p in info.value.problems}
+    assert set(by_code) == {"ADV501", "ADV502", "ADV503", "ADV504"}
+    assert by_code["ADV503"].location.line == 3
+    assert by_code["ADV501"].location.line == 5 and by_code["ADV501"].location.column == 3
+
+
+def test_quantities_are_accepted(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    typed = rs.validate_answers({"usage.monthly_input_tokens": "2.5B",
+                                 "usage.monthly_output_tokens": "1e9",
+                                 "org.monthly_active_users": "300M"})
+    assert typed == {"usage.monthly_input_tokens": 2.5e9, "usage.monthly_output_tokens": 1e9,
+                     "org.monthly_active_users": 300_000_000}
+
+
+def test_decision_json_contract_keys(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    d = rs.evaluate({}).to_dict()
+    for key in ("recommendation", "scores", "vetoed", "confidence", "fired", "pending",
+                "costs", "models", "audit"):
+        assert key in d
+    assert set(d["audit"]) >= {"advisor_version", "rules_digest", "catalog_as_of"}
+    assert d["audit"]["rules_digest"].startswith("sha256:")
+    for fired in d["fired"]:
+        assert set(fired) >= {"id", "category", "because", "source", "effects"}
+    for model in d["models"]:
+        assert set(model) >= {"id", "license", "eligible", "reasons"}
+
+
+def test_the_generated_code_never_calls_eval(rules_dir: Callable[..., Path]) -> None:
+    rs = load(rules_dir)
+    assert "eval" not in rs.fast_source and "import" not in rs.fast_source
+    assert rs.fast_source.startswith("def _decide(f):")
+
+
+# --- the two paths agree ----------------------------------------------------------------------
+
+_default_rs: RuleSet | None = None
+
+
+def _default() -> RuleSet:
+    global _default_rs
+    if _default_rs is None:
+        _default_rs = load_ruleset()
+    return _default_rs
+
+
+@st.composite
+def _answers(draw: st.DrawFn) -> dict[str, Any]:
+    rs = _default()
+    out: dict[str, Any] = {}
+    for qid, q in rs.questions.items():
+        if q.type == "bool":
+            out[qid] = draw(st.booleans())
+        elif q.type == "choice":
+            out[qid] = draw(st.sampled_from(q.option_values))
+        elif q.type == "multi":
+            out[qid] = draw(st.lists(st.sampled_from(q.option_values), unique=True))
+        elif q.type in ("number", "integer"):
+            lo = q.min if q.min is not None else 0
+            hi = q.max if q.max is not None else 1e11
+            value = draw(st.floats(lo, hi, allow_nan=False))
+            out[qid] = int(value) if q.type == "integer" else value
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_answers())
+def test_fast_path_and_interpreter_agree_on_the_default_rules(answers: dict[str, Any]) -> None:
+    rs = _default()
+    typed = rs.validate_answers(answers)
+    d = rs.evaluate(typed)
+    values, _skipped, _ = rs._base_values(typed)
+    from advisor.catalog import derive
+
+    facts = {**values, **derive(rs.catalog, values, {}).facts}
+    if not rs._reads <= facts.keys():
+        return  # the fast path was not taken
+    fired, scores, _vm, pending, _w = _interpret(rs, dict(facts), set())
+    assert not pending
+    if not any(cr.rule.exclude_models for cr in rs.rules):
+        assert sorted(cr_id for cr_id in d.fired_ids) == sorted(
+            cr.rule.id for cr in rs.rules if cr.index in set(fired)
+        )
+        for option, score in zip(("stay_hosted", "hybrid", "self_host"), scores, strict=True):
+            assert d.scores[option] == pytest.approx(score, abs=1e-6)
