@@ -1,4 +1,11 @@
-"""``advisor check``: load, validate and compile rule directories, collecting every finding."""
+"""``advisor check``: load, validate and compile rule directories, collecting every finding.
+
+Besides the errors of loading and compiling, ``check`` reports warnings (errors with
+``--strict``): rules without a source or effect and unused derived facts (from the compiler),
+rules that can never fire and questions never asked given the questions' value domains
+(:mod:`advisor.satisfiable`), overrides that change nothing (:mod:`advisor.layers`), and
+catalog figures older than ``STALE_DAYS``.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +33,21 @@ def check_rules(
         result.unreadable = bool(exc.problems) and all(p.code in UNREADABLE for p in exc.errors)
         return result
     result.files = list(bundle.files)
+    layered = _layer_findings(dirs, bundle)
     try:
         ruleset = compile_bundle(bundle)
     except AdvisorError as exc:
-        result.problems = exc.problems + [p for p in bundle.problems if p not in exc.problems]
+        found = exc.problems + [p for p in bundle.problems if p not in exc.problems]
+        result.problems = _explained(_unique(found + layered))
         return result
-    result.problems = list(ruleset.warnings) + _stale(ruleset, today or date.today())
+    from .satisfiable import never_firing
+
+    result.problems = _unique(
+        list(ruleset.warnings)
+        + never_firing(ruleset)
+        + layered
+        + _stale(ruleset, today or date.today())
+    )
     result.counts = {
         "questions": len(ruleset.questions),
         "rules": len(ruleset.rules),
@@ -39,6 +55,34 @@ def check_rules(
         "models": len(ruleset.catalog.open_models),
     }
     return result
+
+
+def _layer_findings(dirs: list[Path] | None, bundle: object) -> list[Problem]:
+    from .layers import layer_findings
+    from .loader import Bundle
+
+    assert isinstance(bundle, Bundle)
+    return layer_findings(list(dirs) if dirs else None, bundle)
+
+
+def _explained(problems: list[Problem]) -> list[Problem]:
+    """Drop the catalog's "lacks key" errors on an entry that ADV416 explains as a whole."""
+    explained = {(p.location.file, p.location.line) for p in problems if p.code == "ADV416"}
+    return [
+        p
+        for p in problems
+        if not (p.code == "ADV603" and (p.location.file, p.location.line) in explained)
+    ]
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out: list[Problem] = []
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
 
 
 def _stale(ruleset: object, today: date) -> list[Problem]:

@@ -64,7 +64,8 @@ def _add_rules(p: argparse.ArgumentParser) -> None:
         action="append",
         type=Path,
         metavar="DIR",
-        help="a rules directory; repeat to layer (later ones override earlier ones by id). "
+        help="a rules directory; repeat to layer (later ones override earlier ones by id); "
+        "@default names the packaged rule set, e.g. --rules @default --rules company/. "
         "Default: the packaged rule set.",
     )
 
@@ -117,7 +118,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"{p}: ADV100: The file or folder does not exist.", file=sys.stderr)
         return EXIT_USAGE
-    run = run_tests(ruleset, scenario_files(ruleset, args.paths))
+    run = run_tests(
+        ruleset, scenario_files(ruleset, args.paths, args.layer_tests), args.layer_tests
+    )
     reporter = REPORTERS[args.format](coverage=args.coverage or args.fail_under is not None)
     _write(reporter.render(run), args.output)
     if args.output and args.output != "-":
@@ -171,9 +174,12 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     from .catalog.prices import format_changes, import_prices
     from .errors import AdvisorError
-    from .loader import CATALOG_DIR, default_rules_dir
+    from .loader import CATALOG_DIR, DEFAULT_ALIAS, default_rules_dir
 
-    folder = (args.rules[-1] if args.rules else default_rules_dir()) / CATALOG_DIR
+    target = args.rules[-1] if args.rules else None
+    if target is None or str(target) == DEFAULT_ALIAS:
+        target = default_rules_dir()
+    folder = target / CATALOG_DIR
     if not args.file.is_file():
         print(f"{args.file}: ADV100: The price map does not exist.", file=sys.stderr)
         return EXIT_USAGE
@@ -223,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE")
     p.add_argument("--coverage", action="store_true", help="report rule coverage")
     p.add_argument("--fail-under", type=float, metavar="N", help="minimum rule coverage (%%)")
+    p.add_argument(
+        "--layer-tests",
+        choices=("all", "last"),
+        default="all",
+        help="run the tests/ of every rules directory (all, the default) or only of the last "
+        "one, whose rules then alone count for coverage (last)",
+    )
 
     p = sub.add_parser("schema", help="print the JSON Schema of a file format")
     p.add_argument("kind", choices=_schema_kinds())

@@ -37,6 +37,7 @@ M = TypeVar("M", bound=BaseModel)
 
 QUESTIONNAIRE = "questionnaire.yaml"
 CATALOG_DIR = "catalog"
+DEFAULT_ALIAS = "@default"  # names the packaged rule set in a --rules stack
 TESTS_DIR = "tests"
 CATALOG_SECTIONS = ("hosted_models", "open_models", "licenses", "gpus", "throughput", "assumptions")
 
@@ -223,7 +224,11 @@ def load_bundle(dirs: Iterable[Path] | None = None) -> Bundle:
 
     Raises AdvisorError with every problem found; warnings are kept in ``bundle.problems``.
     """
-    stack = tuple(dirs) if dirs else (default_rules_dir(),)
+    stack = (
+        tuple(default_rules_dir() if str(d) == DEFAULT_ALIAS else d for d in dirs)
+        if dirs
+        else (default_rules_dir(),)
+    )
     bundle = Bundle(dirs=stack)
     errors: list[Problem] = []
     hasher = hashlib.sha256()

@@ -34,6 +34,7 @@ class TestRun:
     results: list[CaseResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # files that could not be loaded
     rule_ids: tuple[str, ...] = ()
+    rule_locations: dict[str, Location] = field(default_factory=dict)
 
     @property
     def passed(self) -> int:
@@ -69,9 +70,17 @@ class TestRun:
         return 100.0 * both / len(cov)
 
 
-def scenario_files(ruleset: RuleSet, paths: Iterable[Path]) -> list[Path]:
-    """The tests of every rules directory plus the given files or folders, in order, unique."""
-    out: list[Path] = list(ruleset.bundle.test_files)
+def scenario_files(ruleset: RuleSet, paths: Iterable[Path], layers: str = "all") -> list[Path]:
+    """The tests of the rules directories plus the given files or folders, in order, unique.
+
+    ``layers="last"`` keeps only the last rules directory's own tests: a company layer is
+    meant to change decisions, so the defaults' expectations need not hold under it.
+    """
+    tests = list(ruleset.bundle.test_files)
+    if layers == "last":
+        last = ruleset.bundle.dirs[-1].resolve()
+        tests = [p for p in tests if p.resolve().parent.parent == last]
+    out: list[Path] = tests
     for path in paths:
         if path.is_dir():
             out.extend(sorted(p for p in path.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")))
@@ -87,8 +96,15 @@ def scenario_files(ruleset: RuleSet, paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
-def run_tests(ruleset: RuleSet, files: Iterable[Path]) -> TestRun:
-    run = TestRun(rule_ids=tuple(cr.rule.id for cr in ruleset.rules))
+def run_tests(ruleset: RuleSet, files: Iterable[Path], layers: str = "all") -> TestRun:
+    """Run the scenarios in ``files``; coverage counts every active rule, or with
+    ``layers="last"`` only the rules the last rules directory defines."""
+    last = len(ruleset.bundle.dirs) - 1
+    rules = [cr for cr in ruleset.rules if layers == "all" or cr.origin.layer == last]
+    run = TestRun(
+        rule_ids=tuple(cr.rule.id for cr in rules),
+        rule_locations={cr.rule.id: cr.origin.loc("id") for cr in rules},
+    )
     for path in files:
         try:
             parsed, doc = load_tests_file(path)

@@ -1,4 +1,4 @@
-"""The result of ``advisor check`` and its reporters (text, json, github)."""
+"""The result of ``advisor check`` and its reporters (text, json, github, sarif)."""
 
 from __future__ import annotations
 
@@ -87,8 +87,95 @@ class GithubReporter:
         return "\n".join(lines) + "\n"
 
 
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif_uri(file: str) -> str:
+    """A SARIF artifact URI. Relative paths stay relative (code scanning resolves them against
+    the repository root), with forward slashes and percent-encoding; absolute ones are file:
+    URIs."""
+    from pathlib import PurePosixPath, PureWindowsPath
+    from urllib.parse import quote
+
+    if PureWindowsPath(file).drive:
+        return PureWindowsPath(file).as_uri()
+    if PurePosixPath(file).is_absolute():
+        return PurePosixPath(file).as_uri()
+    return quote(file.replace("\\", "/"))
+
+
+class SarifReporter:
+    """SARIF 2.1.0 (code scanning): one run, a ``rules[]`` entry per problem code found.
+
+    ``--strict`` reports every finding at level ``error``. Columns count characters
+    (``columnKind: unicodeCodePoints``), which is what the YAML reader measures.
+    """
+
+    def render(self, result: CheckResult) -> str:
+        from .. import __version__
+        from ..codes import describe
+
+        codes = sorted({p.code for p in result.problems})
+        index = {code: i for i, code in enumerate(codes)}
+        rules = []
+        for code in codes:
+            name, text = describe(code)
+            severities = {p.severity for p in result.problems if p.code == code}
+            default = "error" if "error" in severities or result.strict else "warning"
+            rules.append(
+                {
+                    "id": code,
+                    "name": name,
+                    "shortDescription": {"text": text},
+                    "defaultConfiguration": {"level": default},
+                }
+            )
+        results = []
+        for p in sorted(result.problems, key=lambda p: (p.location, p.code)):
+            level = "error" if (p.severity == "error" or result.strict) else "warning"
+            physical: dict[str, object] = {
+                "artifactLocation": {"uri": sarif_uri(p.location.file)},
+            }
+            if p.location.line > 0:
+                region: dict[str, int] = {"startLine": p.location.line}
+                if p.location.column > 0:
+                    region["startColumn"] = p.location.column
+                physical["region"] = region
+            results.append(
+                {
+                    "ruleId": p.code,
+                    "ruleIndex": index[p.code],
+                    "level": level,
+                    "message": {"text": p.message},
+                    "locations": [{"physicalLocation": physical}],
+                }
+            )
+        log = {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "advisor",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "rules": rules,
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "invocations": [{"executionSuccessful": not result.unreadable}],
+                    "artifacts": [{"location": {"uri": sarif_uri(f)}} for f in result.files],
+                    "results": results,
+                }
+            ],
+        }
+        return json.dumps(log, indent=2) + "\n"
+
+
 REPORTERS: dict[str, type] = {
     "text": TextReporter,
     "json": JsonReporter,
     "github": GithubReporter,
+    "sarif": SarifReporter,
 }
