@@ -20,6 +20,7 @@ CODES: dict[str, tuple[str, str]] = {
     "ADV109": ("NotUtf8", "The file is not UTF-8 text."),
     "ADV110": ("NoRulesDirectory", "A rules directory does not exist."),
     "ADV111": ("NoQuestionnaire", "The base rules directory has no questionnaire."),
+    "ADV120": ("OutputUnwritable", "An output file cannot be written."),
     "ADV201": ("UnknownKey", "A key is not allowed at this place."),
     "ADV202": ("MissingKey", "A required key is missing."),
     "ADV203": ("InvalidValue", "A value does not fit its field."),

@@ -48,16 +48,31 @@ class TextReporter:
                 for rid in ids:
                     out.append(f"  - {option}: {by_id[rid].because} ({rid})")
         costs = d.costs
-        if costs:
+        rows = [
+            (label, (costs.get(key) or {}).get("monthly_usd"))
+            for key, label in (
+                ("hosted", "hosted API"),
+                ("hybrid", "hybrid"),
+                ("self_host", "self-hosted"),
+            )
+        ]
+        if any(v is not None for _, v in rows):
             out.append("")
             out.append("Monthly cost:")
-            for key, label in (
-                ("hosted_monthly_usd", "hosted"),
-                ("hybrid_monthly_usd", "hybrid"),
-                ("self_host_monthly_usd", "self-hosted"),
-            ):
-                if key in costs:
-                    out.append(f"  {label:<12} {money(costs[key])}")
+            for label, value in rows:
+                if value is not None:
+                    out.append(f"  {label:<12} {money(value)}")
+            deployment = (costs.get("self_host") or {}).get("deployment") or {}
+            if deployment.get("model"):
+                estimated = " (throughput estimated)" if deployment.get("estimated") else ""
+                out.append(
+                    f"  self-hosted on {deployment.get('replicas')} x "
+                    f"{deployment.get('gpus_per_replica')} {deployment.get('gpu')} running "
+                    f"{deployment['model']}{estimated}"
+                )
+            breakeven = (costs.get("breakeven") or {}).get("monthly_tokens")
+            if isinstance(breakeven, int | float):
+                out.append(f"  self-hosting breaks even at {breakeven:,.0f} tokens a month")
         if d.pending:
             out.append("")
             out.append(f"Pending: {len(d.pending)} rules wait for answers:")

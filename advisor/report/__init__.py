@@ -1,1 +1,88 @@
-"""(filled in by its issue)"""
+"""Reports people sign off: one renderer per format over the same Decision.
+
+``render_report(decision, ruleset, fmt, meta=None, generated_at=None)`` is the whole public
+API. Each format is one module in this package exposing ``render(ctx: ReportContext) -> str``,
+named in :data:`_RENDERERS`; adding a format is adding a module and a line here. Renderer
+modules (and Jinja2, matplotlib) are imported only when a report of that format is rendered,
+so importing :mod:`advisor.report` costs nothing.
+
+Output is deterministic: the same decision, rule set and meta give byte-identical text except
+the generated-at time, which ``generated_at`` or the ``SOURCE_DATE_EPOCH`` environment variable
+fixes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import datetime as _dt
+
+    from ..decision import Decision
+    from ..engine import RuleSet
+    from ..schema import Meta
+
+FORMATS: tuple[str, ...] = ("md", "html", "json", "adr")
+"""The formats ``render_report`` knows, in the order the CLI lists them."""
+
+# format name -> module of this package holding its ``render(ctx)``
+_RENDERERS: dict[str, str] = {
+    "md": "markdown",
+    "html": "html",
+    "json": "jsonfmt",
+    "adr": "adr",
+}
+
+# What a user must install for each format; JSON needs nothing beyond the core.
+EXTRA_NEEDED: dict[str, tuple[str, ...]] = {
+    "md": ("jinja2",),
+    "html": ("jinja2", "matplotlib"),
+    "json": (),
+    "adr": ("jinja2",),
+}
+
+
+class ReportDependencyError(RuntimeError):
+    """A format needs an optional package that is not installed (the ``reports`` extra)."""
+
+
+def render_report(
+    decision: Decision,
+    ruleset: RuleSet,
+    fmt: str,
+    meta: Meta | dict[str, Any] | None = None,
+    generated_at: _dt.datetime | str | None = None,
+) -> str:
+    """The report of ``decision`` in format ``fmt`` (one of :data:`FORMATS`) as text.
+
+    ``meta`` is the answers file's meta block (title, organisation, author, date, notes) as a
+    :class:`advisor.schema.Meta` or a dict. ``generated_at`` defaults to ``SOURCE_DATE_EPOCH``
+    when set, else the current UTC time.
+
+    Raises ValueError for an unknown format and :class:`ReportDependencyError` when the
+    format's optional packages (``pip install 'advisor[reports]'``) are missing.
+    """
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    _require(fmt)
+    from .context import build_context
+
+    module = importlib.import_module(f".{_RENDERERS[fmt]}", __name__)
+    ctx = build_context(decision, ruleset, meta, generated_at)
+    text: str = module.render(ctx)
+    return text
+
+
+def _require(fmt: str) -> None:
+    import importlib.util
+
+    missing = [name for name in EXTRA_NEEDED[fmt] if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ReportDependencyError(
+            f"The {fmt} report needs {' and '.join(missing)}, which is not installed; "
+            "install the reports extra: pip install 'advisor[reports]'."
+        )
+
+
+__all__ = ["FORMATS", "ReportDependencyError", "render_report"]

@@ -1,0 +1,441 @@
+"""The report's view of the cost model: the comparison table, breakdown, assumptions and curve.
+
+Reads ``decision.costs`` (written by :func:`advisor.catalog.derive`; see
+advisor/catalog/derive.py for its keys) defensively: a key that is missing, ``None`` or of
+another type shows as "n/a" rather than failing the report, because incomplete answers leave
+parts of the cost model uncomputed.
+
+The cost-against-volume curve re-runs the same cost model: :func:`cost_curve` calls
+``advisor.catalog.derive(ruleset.catalog, values, excluded)`` at :data:`CURVE_POINTS`
+log-spaced monthly volumes (plus today's volume and the break-even), scaling input and output
+tokens together so their ratio stays today's, with every other answer unchanged. Each call
+costs well under a millisecond, so the curve adds a few milliseconds to a report.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .text import OPTION_LABELS, is_number, money, number, percent, tokens
+
+if TYPE_CHECKING:
+    from ..decision import Decision
+    from ..engine import RuleSet
+
+CURVE_POINTS = 16
+"""Log-spaced volumes the curve samples; today's volume and the break-even are added."""
+
+CURVE_SPAN = 10.0
+"""The curve runs from 1/SPAN of the smaller of today's volume and the break-even to SPAN
+times the larger."""
+
+INPUT = "usage.monthly_input_tokens"
+OUTPUT = "usage.monthly_output_tokens"
+
+BREAKDOWN_ITEMS: tuple[tuple[str, str], ...] = (
+    ("gpu", "GPUs"),
+    ("power_overhead", "Power, facility and cloud overhead"),
+    ("people", "People to run it"),
+    ("migration", "Migration effort, spread over the horizon"),
+)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if is_number(value) else None
+
+
+def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
+    """The cost section's content (see module doc); ``available`` is False without figures."""
+    costs = _dict(decision.costs)
+    hosted = _dict(costs.get("hosted"))
+    self_host = _dict(costs.get("self_host"))
+    hybrid = _dict(costs.get("hybrid"))
+    breakeven = _dict(costs.get("breakeven"))
+    horizon = _num(costs.get("horizon_months"))
+    catalog = getattr(ruleset, "catalog", None)
+
+    hosted_monthly = _num(hosted.get("monthly_usd"))
+    options: dict[str, dict[str, Any]] = {}
+    for option, entry in (("stay_hosted", hosted), ("hybrid", hybrid), ("self_host", self_host)):
+        monthly = _num(entry.get("monthly_usd"))
+        horizon_total = _num(entry.get("horizon_usd"))
+        if horizon_total is None and monthly is not None and horizon is not None:
+            horizon_total = monthly * horizon
+        ratio = (
+            monthly / hosted_monthly
+            if monthly is not None and hosted_monthly and hosted_monthly > 0
+            else None
+        )
+        options[option] = {
+            "option": option,
+            "label": OPTION_LABELS[option],
+            "monthly": monthly,
+            "horizon": horizon_total,
+            "ratio": ratio,
+            "note": _option_note(option, entry, catalog),
+        }
+
+    breakdown_rows = []
+    sb = _dict(self_host.get("breakdown"))
+    hb = _dict(hybrid.get("breakdown"))
+    for key, label in BREAKDOWN_ITEMS:
+        if key in sb or key in hb:
+            breakdown_rows.append(
+                {
+                    "item": key,
+                    "label": label,
+                    "self_host": _num(sb.get(key)),
+                    "hybrid": _num(hb.get(key)),
+                }
+            )
+    if breakdown_rows:
+        hosted_part = _num(hybrid.get("hosted_part_usd"))
+        if hosted_part is not None:
+            breakdown_rows.append(
+                {
+                    "item": "hosted_share",
+                    "label": "Hosted API for the frontier share",
+                    "self_host": None,
+                    "hybrid": hosted_part,
+                }
+            )
+        breakdown_rows.append(
+            {
+                "item": "total",
+                "label": "Total a month",
+                "self_host": _num(self_host.get("monthly_usd")),
+                "hybrid": _num(hybrid.get("monthly_usd")),
+            }
+        )
+
+    deployment = _deployment(_dict(self_host.get("deployment")), catalog)
+    hybrid_deployment = _deployment(_dict(hybrid.get("deployment")), catalog)
+    today = _num(breakeven.get("current_monthly_tokens"))
+    if today is None:
+        inp, out = _num(decision.answers.get(INPUT)), _num(decision.answers.get(OUTPUT))
+        today = inp + out if inp is not None and out is not None else None
+    be_tokens = _num(breakeven.get("monthly_tokens")) if breakeven.get("reachable") else None
+    return {
+        "available": hosted_monthly is not None or bool(self_host),
+        "currency": str(costs.get("currency") or "USD"),
+        "horizon_months": horizon,
+        "options": options,
+        "rows": [options[o] for o in ("stay_hosted", "hybrid", "self_host")],
+        "hosted": {
+            "model": hosted.get("model"),
+            "input_usd_per_1m": _num(hosted.get("input_usd_per_1m")),
+            "output_usd_per_1m": _num(hosted.get("output_usd_per_1m")),
+            "as_of": hosted.get("as_of"),
+            "source": hosted.get("source"),
+        }
+        if hosted
+        else None,
+        "breakdown": breakdown_rows,
+        "deployment": deployment,
+        "hybrid": {
+            "frontier_share_percent": _num(hybrid.get("frontier_share_percent")),
+            "hosted_part": _num(hybrid.get("hosted_part_usd")),
+            "self_hosted_part": _num(hybrid.get("self_hosted_part_usd")),
+            "remainder_need": hybrid.get("remainder_need"),
+            "deployment": hybrid_deployment,
+            "note": hybrid.get("note"),
+        }
+        if hybrid
+        else None,
+        "basis_note": self_host.get("basis_note"),
+        "viable": self_host.get("viable"),
+        "today_tokens": today,
+        "breakeven_tokens": be_tokens,
+        "breakeven": _breakeven(breakeven, today, catalog),
+        "key_assumptions": _key_assumptions(costs, hosted, self_host, decision, catalog),
+        "assumptions": _assumptions(costs, catalog),
+        "notes": [str(n) for n in costs.get("notes") or [] if n],
+        "pending": [str(q) for q in costs.get("pending") or []],
+        "estimated": bool(costs.get("estimated")),
+    }
+
+
+def _option_note(option: str, entry: dict[str, Any], catalog: Any) -> str:
+    if not entry:
+        return "not computed (answers missing or no eligible model)"
+    if option == "stay_hosted":
+        return f"{entry.get('model', '')} at list prices".strip()
+    if option == "hybrid":
+        share = _num(entry.get("frontier_share_percent"))
+        text = f"{number(share)} % stays hosted" if share is not None else ""
+        dep = _deployment(_dict(entry.get("deployment")), catalog)
+        if dep:
+            text += f", the rest on {dep['text']}"
+        if entry.get("viable") is False:
+            text += "; rests on a model that does not qualify (see models)"
+        return text
+    dep = _deployment(_dict(entry.get("deployment")), catalog)
+    text = dep["text"] if dep else ""
+    if entry.get("viable") is False:
+        text += "; rests on a model that does not qualify (see models)"
+    return text
+
+
+def _name(catalog: Any, section: str, entry_id: Any) -> str:
+    for entry in getattr(catalog, section, ()) or ():
+        if entry.id == entry_id:
+            return str(getattr(entry, "name", entry_id))
+    return str(entry_id or "")
+
+
+def _entry(catalog: Any, section: str, entry_id: Any) -> Any:
+    for entry in getattr(catalog, section, ()) or ():
+        if entry.id == entry_id:
+            return entry
+    return None
+
+
+def _deployment(dep: dict[str, Any], catalog: Any) -> dict[str, Any] | None:
+    if not dep:
+        return None
+    out = dict(dep)
+    out["model_name"] = _name(catalog, "open_models", dep.get("model"))
+    out["gpu_name"] = _name(catalog, "gpus", dep.get("gpu"))
+    replicas, per = dep.get("replicas"), dep.get("gpus_per_replica")
+    if replicas and per:
+        out["text"] = (
+            f"{out['model_name']} on {replicas} replica{'s' if replicas != 1 else ''} of "
+            f"{per}x {out['gpu_name']}"
+        )
+    else:
+        out["text"] = f"{out['model_name']} on {out['gpu_name']}"
+    return out
+
+
+def _breakeven(entry: dict[str, Any], today: float | None, catalog: Any) -> dict[str, Any]:
+    if not entry:
+        return {"text": "Not computed: the volumes or the self-hosted deployment are unknown."}
+    if not entry.get("reachable"):
+        return {
+            "reachable": False,
+            "text": "Self-hosting never breaks even at these prices: each added replica costs "
+            "more than the API tokens it would serve.",
+        }
+    tokens_total = _num(entry.get("monthly_tokens"))
+    multiple = _num(entry.get("multiple_of_current"))
+    model = _name(catalog, "open_models", entry.get("model"))
+    gpu = _name(catalog, "gpus", entry.get("gpu"))
+    text = f"Self-hosting breaks even at {tokens(tokens_total)} tokens a month"
+    if multiple is not None and today:
+        text += f", {number(round(multiple, 2))}x today's {tokens(today)}"
+    if model:
+        text += f" (with {model} on {entry.get('gpus_per_replica')}x {gpu} per replica"
+        text += ", throughput estimated)" if entry.get("estimated") else ")"
+    return {
+        "reachable": True,
+        "monthly_tokens": tokens_total,
+        "multiple_of_current": multiple,
+        "text": text + ".",
+    }
+
+
+def _key_assumptions(
+    costs: dict[str, Any],
+    hosted: dict[str, Any],
+    self_host: dict[str, Any],
+    decision: Decision,
+    catalog: Any,
+) -> list[dict[str, Any]]:
+    """The handful of figures the comparison rests on, each with its date and source."""
+    out: list[dict[str, Any]] = []
+    if hosted:
+        out.append(
+            {
+                "name": "Hosted prices",
+                "value": f"{hosted.get('model')}: {money(hosted.get('input_usd_per_1m'))} input, "
+                f"{money(hosted.get('output_usd_per_1m'))} output per 1M tokens",
+                "as_of": str(hosted.get("as_of") or ""),
+                "source": str(hosted.get("source") or ""),
+            }
+        )
+    dep = _dict(self_host.get("deployment"))
+    gpu = _entry(catalog, "gpus", dep.get("gpu"))
+    if dep:
+        hourly = _num(dep.get("gpu_hourly_usd"))
+        if dep.get("purchase_usd") is not None:
+            value = (
+                f"{_name(catalog, 'gpus', dep.get('gpu'))}: bought at "
+                f"{money(dep.get('purchase_usd'))} a GPU, amortised, with power and facility"
+            )
+            as_of = dep.get("purchase_as_of")
+            source = getattr(gpu, "purchase_source", "") if gpu else ""
+            if hourly is not None:
+                value = f"{money(hourly)} per GPU-hour ({dep.get('price_basis')})"
+        else:
+            value = (
+                f"{_name(catalog, 'gpus', dep.get('gpu'))}: {money(hourly)} per GPU-hour "
+                f"({dep.get('price_basis', 'rented')})"
+            )
+            as_of = dep.get("rent_as_of")
+            source = getattr(gpu, "rent_source", "") if gpu else ""
+            if "ops.gpu_hourly_usd" in str(dep.get("price_basis", "")):
+                source, as_of = "your answer (ops.gpu_hourly_usd)", "answers"
+        out.append(
+            {
+                "name": "GPU price",
+                "value": value,
+                "as_of": str(as_of or ""),
+                "source": str(source or ""),
+            }
+        )
+        point = _entry(catalog, "throughput", dep.get("measured_point"))
+        tps = dep.get("throughput_tokens_per_s")
+        if dep.get("estimated") or point is None:
+            out.append(
+                {
+                    "name": "Throughput",
+                    "value": f"{number(tps)} output tokens/s a replica, roofline estimate at "
+                    f"shape {dep.get('shape')} (not measured)",
+                    "as_of": _assumption_date(catalog, "roofline_compute_efficiency"),
+                    "source": "sizing formulas calibrated on the measured table",
+                }
+            )
+        else:
+            out.append(
+                {
+                    "name": "Throughput",
+                    "value": f"{number(tps)} output tokens/s a replica, measured at "
+                    f"{dep.get('shape')} ({point.id})",
+                    "as_of": point.as_of.isoformat(),
+                    "source": str(point.source),
+                }
+            )
+    workload = _dict(costs.get("workload"))
+    if workload:
+        out.append(
+            {
+                "name": "Load",
+                "value": f"{workload.get('traffic_pattern')} traffic: "
+                f"{number(workload.get('active_hours_per_month'))} active hours a month, peak "
+                f"{number(workload.get('peak_factor'))}x the mean; usable throughput "
+                f"{percent(workload.get('derating'))} of the offline maximum "
+                f"({workload.get('derating_basis')}); target utilisation "
+                f"{percent(workload.get('target_utilisation'))}",
+                "as_of": _assumption_date(catalog, "target_utilisation"),
+                "source": "modelling assumptions (appendix)",
+            }
+        )
+    engineer = decision.answers.get("ops.engineer_annual_cost_usd")
+    if is_number(engineer):
+        fte = dep.get("engineers_fte") if dep else None
+        value = f"{money(engineer)} a year per engineer"
+        if is_number(fte):
+            value += f"; {number(round(float(fte), 2))} engineers to run the deployment"
+        out.append(
+            {
+                "name": "People",
+                "value": value,
+                "as_of": "answers",
+                "source": "ops.engineer_annual_cost_usd",
+            }
+        )
+    return out
+
+
+def _assumption_date(catalog: Any, aid: str) -> str:
+    entry = _entry(catalog, "assumptions", aid)
+    return entry.as_of.isoformat() if entry is not None else ""
+
+
+def _assumptions(costs: dict[str, Any], catalog: Any) -> list[dict[str, Any]]:
+    notes = {a.id: a.note for a in getattr(catalog, "assumptions", ()) or ()}
+    out = []
+    for a in costs.get("assumptions") or []:
+        if not isinstance(a, dict):
+            continue
+        out.append(
+            {
+                "id": str(a.get("id", "")),
+                "value": a.get("value"),
+                "unit": str(a.get("unit") or ""),
+                "as_of": str(a.get("as_of") or ""),
+                "source": str(a.get("source") or ""),
+                "note": " ".join(str(notes.get(a.get("id")) or "").split()),
+            }
+        )
+    return out
+
+
+# --- the curve ------------------------------------------------------------------------------
+
+
+def cost_curve(
+    decision: Decision, ruleset: RuleSet, summary: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Monthly cost of each option at volumes around today's (see module doc), or None."""
+    inp = _num(decision.answers.get(INPUT))
+    out = _num(decision.answers.get(OUTPUT))
+    if (
+        inp is None
+        or out is None
+        or inp + out <= 0
+        or summary.get("options", {}).get("stay_hosted", {}).get("monthly") is None
+    ):
+        return None
+    try:
+        from ..catalog import derive
+    except ImportError:  # pragma: no cover - the catalog is part of the core
+        return None
+    today = inp + out
+    breakeven = summary.get("breakeven_tokens")
+    low = min(today, breakeven) if is_number(breakeven) else today
+    high = max(today, breakeven) if is_number(breakeven) else today
+    start, stop = math.log10(low / CURVE_SPAN), math.log10(high * CURVE_SPAN)
+    volumes = {
+        float(f"{10 ** (start + (stop - start) * i / (CURVE_POINTS - 1)):.6g}")
+        for i in range(CURVE_POINTS)
+    }
+    volumes.add(today)
+    if is_number(breakeven):
+        volumes.add(float(breakeven))
+    excluded: dict[str, list[str]] = {}
+    for rule in decision.fired:
+        for mid in rule.effects.get("exclude_models") or ():
+            excluded.setdefault(mid, []).append(rule.because)
+    base = dict(decision.answers)
+    points = []
+    for volume in sorted(volumes):
+        scale = volume / today
+        values = {**base, INPUT: inp * scale, OUTPUT: out * scale}
+        try:
+            derived = derive(ruleset.catalog, values, excluded)
+        except Exception:  # a curve point that fails is left out, never the report
+            continue
+        c = derived.costs
+        sh = _dict(c.get("self_host"))
+        dep = _deployment(_dict(sh.get("deployment")), ruleset.catalog)
+        points.append(
+            {
+                "tokens": volume,
+                "stay_hosted": _num(_dict(c.get("hosted")).get("monthly_usd")),
+                "hybrid": _num(_dict(c.get("hybrid")).get("monthly_usd")),
+                "self_host": _num(sh.get("monthly_usd")),
+                "deployment": dep["text"] if dep else "",
+                "today": volume == today,
+                "breakeven": is_number(breakeven) and volume == float(breakeven),
+            }
+        )
+    if len(points) < 2:
+        return None
+    return {
+        "points": points,
+        "today_tokens": today,
+        "breakeven_tokens": breakeven if is_number(breakeven) else None,
+        "input_share": inp / today,
+        "method": (
+            f"advisor.catalog.derive at {len(points)} monthly volumes from "
+            f"{tokens(points[0]['tokens'])} to {tokens(points[-1]['tokens'])}, input and output "
+            "scaled together, other answers unchanged; each self-hosted point is the cheapest "
+            "deployment at that volume."
+        ),
+    }

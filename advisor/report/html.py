@@ -1,0 +1,29 @@
+"""The HTML report (``--format html``): one self-contained page.
+
+Inline CSS (``report.css``) and inline SVG charts; no script, no web font, no image or link
+that the browser would fetch (a Content-Security-Policy of ``default-src 'none'`` says so to
+the browser too). Jinja2 autoescapes every piece of text; only the stylesheet and the SVG
+produced by :mod:`advisor.report.charts` are inserted as markup.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .charts import cost_chart, scores_chart
+from .context import ReportContext
+from .templating import HERE, html_env
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    return (HERE / "report.css").read_text(encoding="utf-8").strip()
+
+
+def render(ctx: ReportContext) -> str:
+    charts = {
+        "scores": scores_chart(ctx.scores),
+        "cost": cost_chart(ctx.curve) if ctx.curve else None,
+    }
+    template = html_env().get_template("report.html.j2")
+    return template.render(ctx=ctx, charts=charts, css=stylesheet())

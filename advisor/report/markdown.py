@@ -1,0 +1,10 @@
+"""The Markdown report (``--format md``): CommonMark with GitHub-style tables."""
+
+from __future__ import annotations
+
+from .context import ReportContext
+from .templating import markdown_env, tidy_markdown
+
+
+def render(ctx: ReportContext) -> str:
+    return tidy_markdown(markdown_env().get_template("report.md.j2").render(ctx=ctx))

@@ -1,0 +1,106 @@
+"""Jinja2 environments for the report templates (``templates/`` beside this module).
+
+Two environments, both escaping by default so no template can forget to:
+
+* HTML: Jinja's autoescape; every ``{{ }}`` is HTML-escaped unless marked safe (only the
+  inline SVG charts and the stylesheet are, and they are produced by this package).
+* Markdown: ``finalize`` passes every ``{{ }}`` value through :func:`advisor.report.text.md`,
+  which backslash-escapes Markdown markup and inline HTML, unless the value is ``Markup``
+  (made by this package's filters: code spans, figures).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import text as t
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+
+
+def _filters(markup: Any, markdown: bool) -> dict[str, Any]:
+    """Filters shared by both environments; in Markdown, figures come back as Markup."""
+
+    def safe(fn: Any) -> Any:
+        if not markdown:
+            return fn
+        return lambda *a, **k: markup(fn(*a, **k))
+
+    def code(value: Any) -> Any:
+        return markup(t.md_code(value)) if markdown else value
+
+    def cell(value: Any) -> Any:
+        return markup(t.md_cell(value)) if markdown else value
+
+    return {
+        "money": safe(t.money),
+        "tokens": safe(t.tokens),
+        "percent": safe(t.percent),
+        "share": safe(t.share),
+        "num": safe(t.number),
+        "points": safe(t.points),
+        "label": t.option_label,
+        "lowerfirst": t.lower_first,
+        "short": lambda o: t.SHORT_LABELS.get(o, o),
+        "code": code,
+        "cell": cell,
+        "yesno": safe(lambda v: "n/a" if v is None else ("yes" if v else "no")),
+    }
+
+
+@lru_cache(maxsize=1)
+def html_env() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(_filters(Markup, markdown=False))
+    return env
+
+
+@lru_cache(maxsize=1)
+def markdown_env() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return str(value)
+        if value is None:
+            return ""
+        return t.md(value)
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        finalize=finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(_filters(Markup, markdown=True))
+    return env
+
+
+def tidy_markdown(text: str) -> str:
+    """Collapse runs of blank lines that template blocks leave behind; end with one newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    while out and not out[0]:
+        out.pop(0)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,244 @@
+"""``advisor report`` through a subprocess, as a user runs it: outputs, errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+ANSWERS = """\
+meta:
+  title: Support assistant <script>alert(1)</script>
+  organisation: Example GmbH
+  author: Architecture board
+answers:
+  org.hq_region: eu
+  usage.monthly_input_tokens: 3B
+  usage.monthly_output_tokens: 600M
+  usage.current_model: gpt-4o
+  usage.capability_need: general
+  ops.ml_engineers: 3
+  strategy.horizon_months: 24
+"""
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text(ANSWERS, encoding="utf-8")
+    return path
+
+
+def test_default_format_is_markdown_on_stdout(cli: Cli, answers: Path) -> None:
+    done = cli("report", str(answers), env={"SOURCE_DATE_EPOCH": "0"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Support assistant \\<script\\>alert(1)\\</script\\>\n")
+    assert "`1970-01-01T00:00:00Z`" in done.stdout
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "adr"])
+def test_each_format_to_a_file(cli: Cli, answers: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "out" / f"report.{fmt}"
+    done = cli("report", str(answers), "--format", fmt, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.is_file() and out.stat().st_size > 1000
+    assert f"wrote {out} ({fmt}," in done.stdout
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(text)["report"]["meta"]["organisation"] == "Example GmbH"
+    elif fmt == "html":
+        assert "<script" not in text.lower()
+
+
+def test_title_option_overrides_meta(cli: Cli, answers: Path) -> None:
+    done = cli("report", str(answers), "--format", "json", "--title", "Board paper")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["report"]["title"] == "Board paper"
+
+
+def test_layered_rules_are_used(cli: Cli, answers: Path, layer: Callable[..., Path]) -> None:
+    extra = layer(
+        {
+            "policy.yaml": """\
+            rules:
+              - id: company-prefers-hybrid
+                category: strategy
+                when: "true"
+                score: {hybrid: 50}
+                because: Company policy prefers a hybrid split.
+                source: article:A6
+            """
+        }
+    )
+    from advisor.loader import default_rules_dir
+
+    done = cli(
+        "report",
+        str(answers),
+        "--rules",
+        str(default_rules_dir()),
+        "--rules",
+        str(extra),
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["recommendation"] == "hybrid"
+    assert "company-prefers-hybrid" in {r["id"] for r in data["fired"]}
+
+
+def test_missing_answers_file_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    done = cli("report", str(tmp_path / "nope.yaml"))
+    assert done.returncode == 2
+    assert "nope.yaml" in done.stderr and "ADV100" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_invalid_answers_name_file_line_and_column(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        textwrap.dedent(
+            """\
+            answers:
+              usage.current_model: gpt-4o
+              usage.capability_need: genius
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = cli("report", str(bad), "--format", "html")
+    assert done.returncode == 1
+    assert "bad.yaml:3:" in done.stderr and "ADV503" in done.stderr
+    assert "'genius' is not an option" in done.stderr
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+
+
+def test_broken_yaml_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("answers: [unclosed\n", encoding="utf-8")
+    done = cli("report", str(bad))
+    assert done.returncode == 2
+    assert "broken.yaml:" in done.stderr and "ADV101" in done.stderr
+
+
+def test_unknown_format_is_a_usage_error(cli: Cli, answers: Path) -> None:
+    done = cli("report", str(answers), "--format", "pdf")
+    assert done.returncode == 2
+    assert "invalid choice: 'pdf'" in done.stderr
+
+
+def test_unwritable_output_is_a_usage_error(cli: Cli, answers: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    done = cli("report", str(answers), "-o", str(blocker / "report.md"))
+    assert done.returncode == 2
+    assert "The report cannot be written" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_formats_match_the_package() -> None:
+    from advisor import report, report_cli
+
+    assert report_cli.FORMATS == report.FORMATS
+    assert report_cli.COMMANDS["report"] is report_cli.cmd_report
+
+
+def test_help_lists_report(cli: Cli) -> None:
+    done = cli("--help")
+    assert "report" in done.stdout
+    done = cli("report", "--help")
+    assert done.returncode == 0
+    assert "--format" in done.stdout and "SOURCE_DATE_EPOCH" in done.stdout
+
+
+def test_schema_decision_describes_the_report(cli: Cli) -> None:
+    done = cli("schema", "decision")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert "report" in schema["properties"]
+
+
+def test_same_answers_same_bytes_across_processes(answers: Path, tmp_path: Path) -> None:
+    """Two processes with different hash seeds write byte-identical HTML (SOURCE_DATE_EPOCH)."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"r{seed}.html"
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "PYTHONHASHSEED": seed,
+            "SOURCE_DATE_EPOCH": "1700000000",
+        }
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "advisor",
+                "report",
+                str(answers),
+                "--format",
+                "html",
+                "-o",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert b"2023-11-14T22:13:20Z" in outs[0]
+
+
+def test_heavy_modules_load_only_when_a_report_is_rendered() -> None:
+    """Building the CLI (every command's start-up) imports neither Jinja2 nor matplotlib;
+    a Markdown report imports Jinja2 but not matplotlib; only HTML draws charts."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from advisor.cli import build_parser
+        build_parser()
+        import advisor.report
+        assert "matplotlib" not in sys.modules, "matplotlib at start-up"
+        assert "jinja2" not in sys.modules, "jinja2 at start-up"
+        from advisor import load_ruleset
+        from advisor.report import render_report
+        rs = load_ruleset()
+        d = rs.evaluate({})
+        render_report(d, rs, "json")
+        assert "jinja2" not in sys.modules, "jinja2 for json"
+        render_report(d, rs, "md")
+        assert "matplotlib" not in sys.modules, "matplotlib for md"
+        render_report(d, rs, "html")
+        assert "matplotlib" in sys.modules
+        assert "matplotlib.pyplot" not in sys.modules, "pyplot is never needed"
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
