@@ -229,6 +229,10 @@ def load_bundle(dirs: Iterable[Path] | None = None) -> Bundle:
         if dirs
         else (default_rules_dir(),)
     )
+    if stack[0].is_dir() and not (stack[0] / QUESTIONNAIRE).is_file():
+        # A company layer given alone sits on the packaged defaults: only a complete rule set
+        # (one with a questionnaire) can stand at the bottom of a stack.
+        stack = (default_rules_dir(), *stack)
     bundle = Bundle(dirs=stack)
     errors: list[Problem] = []
     hasher = hashlib.sha256()
