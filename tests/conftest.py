@@ -20,9 +20,7 @@ def rules_dir(tmp_path: Path) -> Callable[..., Path]:
     """Build a standalone rules directory: the default questionnaire and catalog, plus the
     given rule files (name -> YAML text) and optional questionnaire text."""
 
-    def make(
-        files: dict[str, str], questionnaire: str | None = None, name: str = "rules"
-    ) -> Path:
+    def make(files: dict[str, str], questionnaire: str | None = None, name: str = "rules") -> Path:
         from advisor.loader import default_rules_dir
 
         base = default_rules_dir()
@@ -59,7 +57,9 @@ def layer(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m advisor ARGS`` as a user would, capturing output."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
     return subprocess.run(

@@ -150,9 +150,11 @@ def test_test_command_reports_failures(cli: Cli, tmp_path: Path) -> None:
     result = cli("test", str(scenario))
     assert result.returncode == 1
     out = result.stdout
-    assert f"FAIL {scenario}:2:5: air gap stays hosted (wrong on purpose)" in out.replace(
-        str(scenario.resolve()), str(scenario)
-    ) or "s.yaml:2:5: air gap stays hosted" in out
+    assert (
+        f"FAIL {scenario}:2:5: air gap stays hosted (wrong on purpose)"
+        in out.replace(str(scenario.resolve()), str(scenario))
+        or "s.yaml:2:5: air gap stays hosted" in out
+    )
     assert "recommendation: expected stay_hosted, got" in out
     assert "vetoed: expected self_host to be vetoed, it was not" in out
     assert "rules that fired:" in out

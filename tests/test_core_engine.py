@@ -88,7 +88,9 @@ def test_vetoes_remove_options_and_name_the_rule(rules_dir: Callable[..., Path])
 
 
 def test_all_vetoed_is_flagged_with_zero_confidence(rules_dir: Callable[..., Path]) -> None:
-    text = BASIC + """
+    text = (
+        BASIC
+        + """
   - id: no-self
     category: compliance
     when: data.air_gapped
@@ -96,6 +98,7 @@ def test_all_vetoed_is_flagged_with_zero_confidence(rules_dir: Callable[..., Pat
     because: Contradiction for the test.
     source: article:A6
 """
+    )
     rs = load(rules_dir, text)
     d = rs.evaluate(rs.validate_answers({"data.air_gapped": True}))
     assert d.all_vetoed and d.confidence == 0.0
@@ -106,9 +109,7 @@ def test_pending_rules_say_what_they_need(rules_dir: Callable[..., Path]) -> Non
     rs = load(rules_dir)
     d = rs.evaluate({})
     pending = {p.id: p.needs for p in d.pending}
-    assert pending == {
-        "big-volume": ("usage.monthly_input_tokens", "usage.monthly_output_tokens")
-    }
+    assert pending == {"big-volume": ("usage.monthly_input_tokens", "usage.monthly_output_tokens")}
     assert "usage.monthly_input_tokens" in d.missing
     # a rule that holds on what is known fires anyway (Kleene 'or')
     d2 = rs.evaluate(rs.validate_answers({"data.air_gapped": True}))
@@ -138,16 +139,26 @@ def test_confidence_falls_with_missing_answers_and_thin_margins(
 
 def test_ties_break_towards_less_change(rules_dir: Callable[..., Path]) -> None:
     rs = load(rules_dir)
-    d = rs.evaluate(rs.validate_answers({"ops.ml_engineers": 5, "usage.monthly_input_tokens": 1,
-                                         "usage.monthly_output_tokens": 1}))
+    d = rs.evaluate(
+        rs.validate_answers(
+            {
+                "ops.ml_engineers": 5,
+                "usage.monthly_input_tokens": 1,
+                "usage.monthly_output_tokens": 1,
+            }
+        )
+    )
     assert d.ranking == ("stay_hosted", "hybrid", "self_host")
     assert d.recommendation == "stay_hosted"
 
 
 def test_because_interpolates_facts(rules_dir: Callable[..., Path]) -> None:
     rs = load(rules_dir)
-    d = rs.evaluate(rs.validate_answers({"usage.monthly_input_tokens": "2.5B",
-                                         "usage.monthly_output_tokens": "300M"}))
+    d = rs.evaluate(
+        rs.validate_answers(
+            {"usage.monthly_input_tokens": "2.5B", "usage.monthly_output_tokens": "300M"}
+        )
+    )
     fired = {r.id: r for r in d.fired}
     assert fired["big-volume"].because == "2,800,000,000 tokens a month."
     assert fired["big-volume"].source == ("article:A4",)
@@ -155,19 +166,24 @@ def test_because_interpolates_facts(rules_dir: Callable[..., Path]) -> None:
 
 
 def test_derived_fact_cycles_are_rejected(rules_dir: Callable[..., Path]) -> None:
-    text = CATEGORIES + """
+    text = (
+        CATEGORIES
+        + """
 facts:
   - {id: x.a, expr: x.b + 1}
   - {id: x.b, expr: x.a * 2}
 rules:
   - {id: r, category: cost, when: x.a > 1, score: {hybrid: 1}, because: b, source: s}
 """
+    )
     found = problems_of(rules_dir, text)
     assert any("ADV405" in p and "x.a -> x.b -> x.a" in p for p in found), found
 
 
 def test_expression_errors_point_into_the_file(rules_dir: Callable[..., Path]) -> None:
-    text = CATEGORIES + """
+    text = (
+        CATEGORIES
+        + """
 rules:
   - id: typo
     category: cost
@@ -176,6 +192,7 @@ rules:
     because: b
     source: s
 """
+    )
     found = problems_of(rules_dir, text)
     assert len(found) == 1
     assert found[0].endswith("Check the spelling or define it under 'facts:'.")
@@ -185,10 +202,13 @@ rules:
 
 
 def test_literals_must_be_options(rules_dir: Callable[..., Path]) -> None:
-    text = CATEGORIES + """
+    text = (
+        CATEGORIES
+        + """
 rules:
   - {id: r, category: cost, when: "data.residency == 'europe'", score: {hybrid: 1}, because: b, source: s}
 """
+    )
     found = problems_of(rules_dir, text)
     assert "ADV315" in found[0] and "'europe' is not a value of data.residency" in found[0]
 
@@ -196,17 +216,35 @@ rules:
 @pytest.mark.parametrize(
     ("snippet", "code"),
     [
-        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, sourse: s}", "ADV201"),
+        (
+            "  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, sourse: s}",
+            "ADV201",
+        ),
         ("  - {id: r, category: cost, when: true, score: {maybe: 1}, because: b}", "ADV203"),
         ("  - {id: r, category: costs, when: true, score: {hybrid: 1}, because: b}", "ADV403"),
         ("  - {id: r, category: cost, when: true, score: {hybrid: 1}}", "ADV404"),
-        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, source: 'article:A9'}", "ADV408"),
+        (
+            "  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, source: 'article:A9'}",
+            "ADV408",
+        ),
         ("  - {id: r, category: cost, when: true, exclude_models: [gpt-99], because: b}", "ADV409"),
-        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: '{nope.x}'}", "ADV412"),
-        ("  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: '{data.residency:,.0f}'}", "ADV412"),
+        (
+            "  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: '{nope.x}'}",
+            "ADV412",
+        ),
+        (
+            "  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: '{data.residency:,.0f}'}",
+            "ADV412",
+        ),
         ("  - {id: r, category: cost, when: 3, score: {hybrid: 1}, because: b}", "ADV203"),
-        ("  - {id: r, category: cost, when: usage.monthly_input_tokens, score: {hybrid: 1}, because: b}", "ADV319"),
-        ("  - {id: 'Bad Id', category: cost, when: true, score: {hybrid: 1}, because: b}", "ADV203"),
+        (
+            "  - {id: r, category: cost, when: usage.monthly_input_tokens, score: {hybrid: 1}, because: b}",
+            "ADV319",
+        ),
+        (
+            "  - {id: 'Bad Id', category: cost, when: true, score: {hybrid: 1}, because: b}",
+            "ADV203",
+        ),
     ],
 )
 def test_rule_file_problems_have_codes(
@@ -235,7 +273,9 @@ def test_duplicate_ids_across_files_of_one_layer(rules_dir: Callable[..., Path])
 
 
 def test_exclude_models_makes_a_model_ineligible(rules_dir: Callable[..., Path]) -> None:
-    text = CATEGORIES + """
+    text = (
+        CATEGORIES
+        + """
 rules:
   - id: no-r1
     category: compliance
@@ -244,6 +284,7 @@ rules:
     because: Our security team has not reviewed DeepSeek-R1.
     source: policy
 """
+    )
     rs = load(rules_dir, text)
     d = rs.evaluate(rs.validate_answers({"data.sensitivity": "regulated"}))
     model = next(m for m in d.models if m["id"] == "deepseek-r1")
@@ -255,7 +296,9 @@ rules:
 
 
 def test_exclusion_rules_cannot_read_cost_facts(rules_dir: Callable[..., Path]) -> None:
-    text = CATEGORIES + """
+    text = (
+        CATEGORIES
+        + """
 rules:
   - id: x
     category: cost
@@ -264,6 +307,7 @@ rules:
     because: b
     source: s
 """
+    )
     assert any("ADV405" in p for p in problems_of(rules_dir, text))
 
 
@@ -290,13 +334,20 @@ sections:
 
 
 def test_ask_if_skips_questions_and_their_rules(rules_dir: Callable[..., Path]) -> None:
-    text = CATEGORIES + """
+    text = (
+        CATEGORIES
+        + """
 rules:
   - {id: many-sites, category: operations, when: data.site_count > 3, score: {self_host: 1}, because: b, source: s}
 """
+    )
     rs = load(rules_dir, text, questionnaire=ASK_IF_QUESTIONNAIRE)
-    assert rs.asked({}) == {"data.air_gapped": True, "data.site_count": False,
-                            "data.review": False, "strategy.priority_cost": True}
+    assert rs.asked({}) == {
+        "data.air_gapped": True,
+        "data.site_count": False,
+        "data.review": False,
+        "strategy.priority_cost": True,
+    }
     skipped = rs.evaluate({})
     assert "many-sites" not in skipped.pending_ids  # not applicable, not waiting
     assert "data.site_count" not in skipped.missing
@@ -312,7 +363,9 @@ def test_layers_replace_disable_and_reweight(
     rules_dir: Callable[..., Path], layer: Callable[..., Path]
 ) -> None:
     base = rules_dir({"rules.yaml": BASIC})
-    company = layer({"policy.yaml": """
+    company = layer(
+        {
+            "policy.yaml": """
 categories:
   - {id: cost, weight: 3}
 rules:
@@ -329,13 +382,21 @@ rules:
     veto: stay_hosted
     because: Regulated data never leaves our network.
     source: policy
-"""})
+"""
+        }
+    )
     rs = load_ruleset([base, company])
     ids = {cr.rule.id for cr in rs.rules}
     assert "small-team" not in ids and "company-extra" in ids
-    d = rs.evaluate(rs.validate_answers({"usage.monthly_input_tokens": 2e9,
-                                         "usage.monthly_output_tokens": 0,
-                                         "data.sensitivity": "regulated"}))
+    d = rs.evaluate(
+        rs.validate_answers(
+            {
+                "usage.monthly_input_tokens": 2e9,
+                "usage.monthly_output_tokens": 0,
+                "data.sensitivity": "regulated",
+            }
+        )
+    )
     assert d.scores["hybrid"] == pytest.approx(6.0)
     assert d.scores["self_host"] == 0
     assert d.vetoed == {"stay_hosted": ["company-extra"]}
@@ -354,13 +415,17 @@ def test_layered_questionnaire_replaces_questions(
     rules_dir: Callable[..., Path], layer: Callable[..., Path]
 ) -> None:
     base = rules_dir({"rules.yaml": BASIC})
-    company = layer({"questionnaire.yaml": """
+    company = layer(
+        {
+            "questionnaire.yaml": """
 sections:
   - id: ops
     title: Our platform team
     questions:
       - {id: ops.ml_engineers, type: integer, prompt: Platform engineers on the LLM team, default: 4, min: 0}
-"""})
+"""
+        }
+    )
     rs = load_ruleset([base, company])
     assert rs.questions["ops.ml_engineers"].default == 4
     assert rs.questions["ops.ml_engineers"].prompt == "Platform engineers on the LLM team"
@@ -373,17 +438,23 @@ def test_catalog_figures_override_by_layer(
     base = rules_dir({"rules.yaml": BASIC})
     rs0 = load_ruleset([base])
     model = rs0.catalog.hosted_models[0]
-    company = layer({"catalog/prices.yaml": f"""
+    company = layer(
+        {
+            "catalog/prices.yaml": f"""
 hosted_models:
   - id: {model.id}
     input_usd_per_1m: 123.0
-"""})
+"""
+        }
+    )
     rs = load_ruleset([base, company])
     assert rs.catalog.hosted_models[0].input_usd_per_1m == 123.0
     assert rs.digest != rs0.digest
 
 
-def test_answers_are_validated_with_locations(rules_dir: Callable[..., Path], tmp_path: Path) -> None:
+def test_answers_are_validated_with_locations(
+    rules_dir: Callable[..., Path], tmp_path: Path
+) -> None:
     from advisor.answers import load_answers
 
     rs = load(rules_dir)
@@ -402,18 +473,34 @@ def test_answers_are_validated_with_locations(rules_dir: Callable[..., Path], tm
 
 def test_quantities_are_accepted(rules_dir: Callable[..., Path]) -> None:
     rs = load(rules_dir)
-    typed = rs.validate_answers({"usage.monthly_input_tokens": "2.5B",
-                                 "usage.monthly_output_tokens": "1e9",
-                                 "org.monthly_active_users": "300M"})
-    assert typed == {"usage.monthly_input_tokens": 2.5e9, "usage.monthly_output_tokens": 1e9,
-                     "org.monthly_active_users": 300_000_000}
+    typed = rs.validate_answers(
+        {
+            "usage.monthly_input_tokens": "2.5B",
+            "usage.monthly_output_tokens": "1e9",
+            "org.monthly_active_users": "300M",
+        }
+    )
+    assert typed == {
+        "usage.monthly_input_tokens": 2.5e9,
+        "usage.monthly_output_tokens": 1e9,
+        "org.monthly_active_users": 300_000_000,
+    }
 
 
 def test_decision_json_contract_keys(rules_dir: Callable[..., Path]) -> None:
     rs = load(rules_dir)
     d = rs.evaluate({}).to_dict()
-    for key in ("recommendation", "scores", "vetoed", "confidence", "fired", "pending",
-                "costs", "models", "audit"):
+    for key in (
+        "recommendation",
+        "scores",
+        "vetoed",
+        "confidence",
+        "fired",
+        "pending",
+        "costs",
+        "models",
+        "audit",
+    ):
         assert key in d
     assert set(d["audit"]) >= {"advisor_version", "rules_digest", "catalog_as_of"}
     assert d["audit"]["rules_digest"].startswith("sha256:")
