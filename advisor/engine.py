@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
-from .catalog import FACT_SPECS, Catalog, Derived, catalog_as_of, derive
+from .catalog import Catalog, Derived, catalog_as_of, derive, fact_specs
 from .decision import Decision, FiredRule, PendingRule
 from .errors import AdvisorError, Location, Problem
 from .expr import (
@@ -87,7 +87,8 @@ class RuleSet:
         self.rules: list[CompiledRule] = []
         self.ask_if: dict[str, Checked] = {}
         self.defaults: dict[str, Any] = {}
-        self.computed: dict[str, FactSpec] = dict(FACT_SPECS)
+        # Per catalog: model and GPU facts list the catalog's ids as their options.
+        self.computed: dict[str, FactSpec] = dict(fact_specs(catalog))
         self._fast: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = None
         self._fast_source = ""
         self._reads: frozenset[str] = frozenset()

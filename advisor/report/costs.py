@@ -1,7 +1,7 @@
 """The report's view of the cost model: the comparison table, breakdown, assumptions and curve.
 
 Reads ``decision.costs`` (written by :func:`advisor.catalog.derive`; see
-advisor/catalog/derive.py for its keys) defensively: a key that is missing, ``None`` or of
+advisor/catalog/derivation.py for its keys) defensively: a key that is missing, ``None`` or of
 another type shows as "n/a" rather than failing the report, because incomplete answers leave
 parts of the cost model uncomputed.
 
@@ -290,7 +290,9 @@ def _key_assumptions(
         )
         point = _entry(catalog, "throughput", dep.get("measured_point"))
         tps = dep.get("throughput_tokens_per_s")
-        if dep.get("estimated") or point is None:
+        if dep.get("throughput_basis", "estimated" if point is None else "measured") == (
+            "estimated"
+        ):
             out.append(
                 {
                     "name": "Throughput",
@@ -298,6 +300,18 @@ def _key_assumptions(
                     f"shape {dep.get('shape')} (not measured)",
                     "as_of": _assumption_date(catalog, "roofline_compute_efficiency"),
                     "source": "sizing formulas calibrated on the measured table",
+                }
+            )
+        elif point is None:  # interpolated between measured points of the same deployment
+            ids = [str(i) for i in dep.get("measured_points") or []]
+            first = _entry(catalog, "throughput", ids[0]) if ids else None
+            out.append(
+                {
+                    "name": "Throughput",
+                    "value": f"{number(tps)} output tokens/s a replica, interpolated at "
+                    f"{dep.get('shape')} between measurements ({', '.join(ids)})",
+                    "as_of": first.as_of.isoformat() if first else "",
+                    "source": str(first.source) if first else "",
                 }
             )
         else:

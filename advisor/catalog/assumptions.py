@@ -1,0 +1,58 @@
+"""The ids of the modelling assumptions the cost model reads from ``assumptions`` entries.
+
+Values live in ``rules/catalog/assumptions.yaml`` (with unit, date, source and reasoning) so
+that a company layer can override any of them; the code holds no modelling constants.
+"""
+
+from __future__ import annotations
+
+SHAPES: tuple[tuple[int, int], ...] = ((128, 2048), (1000, 1000), (2048, 2048), (5000, 500))
+"""Request shapes (input, output tokens) of the measured TensorRT-LLM table: the columns the
+roofline estimate is calibrated on, one ``roofline_k_<in>_<out>`` assumption each."""
+
+PATTERNS: tuple[str, ...] = ("steady", "business_hours", "spiky")
+
+
+def roofline_id(shape: tuple[int, int]) -> str:
+    return f"roofline_k_{shape[0]}_{shape[1]}"
+
+
+REQUIRED: tuple[str, ...] = (
+    # sizing
+    "memory_overhead_fraction",
+    "kv_cache_tokens_per_replica",
+    "max_gpus_per_replica",
+    # throughput
+    "request_output_tokens",
+    "measured_shape_tolerance",
+    *(roofline_id(s) for s in SHAPES),
+    "roofline_compute_efficiency",
+    "derating_default",
+    "derating_strict",
+    "derating_relaxed",
+    "latency_strict_ms",
+    "latency_relaxed_ms",
+    "target_utilisation",
+    # traffic
+    *(f"pattern_{p}_{k}" for p in PATTERNS for k in ("active_hours", "peak_factor")),
+    "min_replicas",
+    "min_replicas_24x7",
+    # GPU money
+    "cloud_overhead_fraction",
+    "amortisation_years",
+    "on_prem_capex_overhead_fraction",
+    "on_prem_facility_fraction_per_year",
+    "power_usd_per_kwh",
+    "pue",
+    "power_draw_fraction",
+    # people
+    "ops_fte_base",
+    "ops_fte_per_gpu",
+    "ops_fte_oncall_24x7",
+    "ops_fte_on_prem",
+    "migration_engineer_months",
+    "migration_engineer_months_on_prem",
+    "hybrid_routing_engineer_months",
+    # capability
+    "hybrid_remainder_max_level",
+)

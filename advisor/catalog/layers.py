@@ -1,0 +1,42 @@
+"""Merging catalog files of layered rules directories, for tests and tools.
+
+Production loading goes through :mod:`advisor.loader`, which does the same merge while keeping
+file locations; both end in ``Catalog.model_validate(merged)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .schema import Catalog
+
+
+def merge_layers(docs: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Merge catalog documents in order: same (section, id) shallow-updates, new ids append."""
+    merged: dict[str, list[dict[str, Any]]] = {}
+    for doc in docs:
+        for section, entries in doc.items():
+            target = merged.setdefault(section, [])
+            index = {e["id"]: i for i, e in enumerate(target)}
+            for entry in entries or ():
+                if entry["id"] in index:
+                    target[index[entry["id"]]] = {**target[index[entry["id"]]], **entry}
+                else:
+                    index[entry["id"]] = len(target)
+                    target.append(dict(entry))
+    return merged
+
+
+def load_catalog_dir(*dirs: Path) -> Catalog:
+    """The catalog of ``dirs`` (each a ``catalog/`` folder), later directories overriding."""
+    docs = []
+    for folder in dirs:
+        for path in sorted(folder.glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if data:
+                docs.append(data)
+    return Catalog.model_validate(merge_layers(docs))

@@ -1,0 +1,245 @@
+"""Which open models this organisation may use (licence terms, policy) and which fit the work.
+
+Licence terms are data (``licenses`` entries); :func:`assess_licence` reads them the same way
+for every model. A term bars a model when:
+
+- ``commercial_use`` is false (advisor advises businesses, so it assumes commercial use);
+- ``mau_cap`` is set and ``org.monthly_active_users`` exceeds it;
+- ``eu_multimodal_restriction`` is true, the model is multimodal and ``org.hq_region`` is eu;
+- ``attribution`` or ``derivative_naming_prefix`` is set, the organisation redistributes the
+  model or derivatives (``licensing.redistributes_model``) and cannot accept attribution
+  (``licensing.attribution_acceptable`` false);
+- the model's origin is in ``licensing.excluded_origins`` (procurement policy, not licence);
+- a rule excluded it (``exclude_models``), with the rule's reason.
+
+Every bar is a sentence naming the licence and the clause's location. Terms that bind without
+barring (redistribution conditions, acceptable-use policies, a licensor's right to restrict use)
+are reported as obligations. A clause whose answer is missing is listed under ``pending`` and
+does not bar the model yet (the result is provisional).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from .schema import TIER_LEVEL, License, OpenModel
+
+ORIGIN_NAMES = {
+    "us": "the United States",
+    "cn": "China",
+    "eu": "the European Union",
+    "uk": "the United Kingdom",
+    "other": "elsewhere",
+}
+LEVEL_NAMES = {level: name for name, level in TIER_LEVEL.items()}
+
+MAU = "org.monthly_active_users"
+HQ = "org.hq_region"
+REDISTRIBUTES = "licensing.redistributes_model"
+ATTRIBUTION_OK = "licensing.attribution_acceptable"
+EXCLUDED_ORIGINS = "licensing.excluded_origins"
+NEED = "usage.capability_need"
+MULTIMODAL = "usage.needs_multimodal"
+
+
+class Eligibility(NamedTuple):
+    """A model's standing under its licence and the organisation's policies (read-only; the
+    lists are shared with the JSON of the models list)."""
+
+    eligible: bool
+    reasons: list[str]
+    obligations: list[str]
+    pending: list[str]
+    bars: list[str]  # which kinds of term barred it: mau, eu_multimodal, attribution, ...
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceTerms:
+    """One model's licence terms turned into the sentences :func:`assess` may report. Built once
+    per catalog (``Prepared.terms``); every field comes from the licence entry's data."""
+
+    origin: str
+    cap: int | None
+    mau_reason: str  # completed with the organisation's MAU
+    non_commercial: str | None
+    eu_reason: str | None  # set when the licence has the EU clause and the model is multimodal
+    attribution_reason: str | None  # set when attribution or naming terms exist
+    attribution_obligation: str | None
+    redistribution: str | None  # obligation when shipping weights
+    always: tuple[str, ...]  # obligations whatever the answers
+    origin_reason: str
+
+
+def terms_of(model: OpenModel, lic: License) -> LicenceTerms:
+    conditions = "; ".join(lic.redistribution_conditions)
+    demands = []
+    if lic.attribution:
+        demands.append(f'display "{lic.attribution}" ({lic.attribution_clause})')
+    if lic.derivative_naming_prefix:
+        demands.append(
+            f'name a distributed derivative model with the prefix "{lic.derivative_naming_prefix}"'
+            f" ({lic.derivative_naming_clause})"
+        )
+    demand = " and ".join(demands)
+    always: list[str] = []
+    if lic.hosted_service_is_distribution and conditions:
+        always.append(
+            f"{lic.name}, {lic.redistribution_clause}: offering {model.name} to others as a "
+            f"hosted service counts as distribution, so {conditions}."
+        )
+    if lic.acceptable_use_policy:
+        always.append(
+            f"{lic.name}: the acceptable-use policy applies ({lic.acceptable_use_policy})."
+        )
+    if lic.licensor_may_restrict_use:
+        always.append(f"{lic.name}, {lic.licensor_restriction_clause}.")
+    where = ORIGIN_NAMES.get(model.origin, model.origin)
+    return LicenceTerms(
+        origin=model.origin,
+        cap=lic.mau_cap,
+        mau_reason=(
+            f"{lic.name}, {lic.mau_cap_clause}: above {lic.mau_cap:,} monthly active users "
+            f"{lic.mau_cap_effect}; the organisation has "
+            if lic.mau_cap is not None
+            else ""
+        ),
+        non_commercial=(
+            None
+            if lic.commercial_use
+            else f"{lic.name}, {lic.commercial_use_clause}: commercial use is not permitted, and "
+            f"advisor assumes {model.name} would serve the business."
+        ),
+        eu_reason=(
+            f"{lic.name}, {lic.eu_multimodal_clause}: {model.name} is multimodal, and the "
+            "licence grants no rights to the release's multimodal models to a company whose "
+            "principal place of business is in the European Union, whatever modality it uses."
+            if lic.eu_multimodal_restriction and model.multimodal
+            else None
+        ),
+        attribution_reason=(
+            f"{lic.name}: a product that distributes {model.name} or a derivative must {demand}; "
+            "the organisation redistributes the model and cannot accept that attribution."
+            if demand
+            else None
+        ),
+        attribution_obligation=(
+            f"{lic.name}: shipping the model obliges you to {demand}." if demand else None
+        ),
+        redistribution=(
+            f"{lic.name}, {lic.redistribution_clause}: when shipping the weights or a "
+            f"derivative, {conditions}."
+            if conditions
+            else None
+        ),
+        always=tuple(always),
+        origin_reason=(
+            f"Procurement policy ({EXCLUDED_ORIGINS}): models from {where} are excluded, and "
+            f"{model.name} comes from {where}."
+        ),
+    )
+
+
+class Answers(NamedTuple):
+    """The answers the licence terms read (None: unanswered)."""
+
+    mau: float | None
+    hq: str | None
+    redistributes: bool | None
+    attribution_ok: bool | None
+    excluded_origins: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Answers:
+        origins = values.get(EXCLUDED_ORIGINS)
+        return cls(
+            values.get(MAU),
+            values.get(HQ),
+            values.get(REDISTRIBUTES),
+            values.get(ATTRIBUTION_OK),
+            tuple(origins) if origins is not None else None,
+        )
+
+
+def assess_licence(
+    model: OpenModel,
+    lic: License,
+    values: Mapping[str, Any],
+    excluded: Sequence[str] = (),
+) -> Eligibility:
+    """The eligibility of ``model`` under ``lic`` for these answers (module doc)."""
+    return assess(terms_of(model, lic), Answers.of(values), excluded)
+
+
+def assess(t: LicenceTerms, a: Answers, excluded: Sequence[str] = ()) -> Eligibility:
+    reasons: list[str] = []
+    obligations: list[str] = []
+    pending: list[str] = []
+    bars: list[str] = []
+    if t.non_commercial:
+        bars.append("non_commercial")
+        reasons.append(t.non_commercial)
+    if t.cap is not None:
+        if a.mau is None:
+            pending.append(MAU)
+        elif a.mau > t.cap:
+            bars.append("mau")
+            reasons.append(f"{t.mau_reason}{int(a.mau):,}.")
+    if t.eu_reason:
+        if a.hq is None:
+            pending.append(HQ)
+        elif a.hq == "eu":
+            bars.append("eu_multimodal")
+            reasons.append(t.eu_reason)
+    shipped = a.redistributes
+    if t.attribution_reason:
+        if shipped is None:
+            pending.append(REDISTRIBUTES)
+        elif shipped and a.attribution_ok is None:
+            pending.append(ATTRIBUTION_OK)
+        elif shipped and not a.attribution_ok:
+            bars.append("attribution")
+            reasons.append(t.attribution_reason)
+            shipped = False  # barred: no obligations to list
+        elif shipped and t.attribution_obligation:
+            obligations.append(t.attribution_obligation)
+    if shipped and t.redistribution:
+        obligations.append(t.redistribution)
+    obligations.extend(t.always)
+    if a.excluded_origins is None:
+        pending.append(EXCLUDED_ORIGINS)
+    elif t.origin in a.excluded_origins:
+        bars.append("origin")
+        reasons.append(t.origin_reason)
+    for why in excluded:
+        bars.append("rule")
+        reasons.append(why)
+    return Eligibility(not bars, reasons, obligations, pending, bars)
+
+
+def assess_fit(
+    model: OpenModel, level: int, need: int | None, needs_multimodal: bool | None
+) -> tuple[bool | None, tuple[str, ...]]:
+    """Does the model meet the capability need? None while the need is unanswered."""
+    reasons: list[str] = []
+    meets: bool | None = True
+    if need is None:
+        meets = None
+    elif level < need:
+        meets = False
+        reasons.append(
+            f"Quality tier {model.quality_tier!r} is below the {LEVEL_NAMES[need]!r} need "
+            f"({model.quality_source})."
+        )
+    else:
+        reasons.append(
+            f"Quality tier {model.quality_tier!r} meets the {LEVEL_NAMES[need]!r} need "
+            f"({model.quality_source})."
+        )
+    if needs_multimodal is None:
+        meets = None if meets is not False else False
+    elif needs_multimodal and not model.multimodal:
+        meets = False
+        reasons.append(f"{model.name} reads text only; the workload needs images.")
+    return meets, tuple(reasons)

@@ -1,0 +1,132 @@
+"""The licence and capability view of every open model for one set of answers (memoised).
+
+The view depends only on a handful of answers (MAU, headquarters, redistribution, attribution,
+excluded origins, capability need, multimodal need) and on the rules' exclusions, which rarely
+change between two evaluations (the TUI re-evaluates on every keystroke of a token volume), so
+each catalog keeps the last views in ``Prepared.memo``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .licensing import (
+    ATTRIBUTION_OK,
+    EXCLUDED_ORIGINS,
+    HQ,
+    MAU,
+    MULTIMODAL,
+    NEED,
+    REDISTRIBUTES,
+    Answers,
+    Eligibility,
+    assess,
+)
+from .prepare import Prepared
+from .schema import TIER_LEVEL
+
+MEMO_SIZE = 256
+
+
+@dataclass(frozen=True)
+class ModelView:
+    need: int | None
+    multimodal: bool | None
+    eligibility: tuple[Eligibility, ...]
+    eligible: tuple[bool, ...]
+    meets: tuple[bool | None, ...]
+    parts: tuple[dict[str, Any], ...]  # JSON of each model's licence and fit (read-only)
+    facts: dict[str, Any]  # the models.* facts that do not depend on costs
+    # (level needed, multimodal needed) -> basis and models for the self-hosted figures
+    picks: dict[tuple[int, bool], tuple[str, list[int]] | None] = field(default_factory=dict)
+
+
+def _key(values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
+    origins = values.get(EXCLUDED_ORIGINS)
+    return (
+        "models",
+        values.get(MAU),
+        values.get(HQ),
+        values.get(REDISTRIBUTES),
+        values.get(ATTRIBUTION_OK),
+        tuple(origins) if origins is not None else None,
+        values.get(NEED),
+        values.get(MULTIMODAL),
+        tuple((k, tuple(v)) for k, v in sorted(excluded.items())) if excluded else (),
+    )
+
+
+def model_view(
+    p: Prepared, values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]
+) -> ModelView:
+    key = _key(values, excluded)
+    hit = p.memo.get(key)
+    if hit is None:
+        hit = _build(p, values, excluded)
+        if len(p.memo) >= MEMO_SIZE:
+            p.memo.clear()
+        p.memo[key] = hit
+    assert isinstance(hit, ModelView)
+    return hit
+
+
+def _build(
+    p: Prepared, values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]
+) -> ModelView:
+    need_answer = values.get(NEED)
+    need = TIER_LEVEL.get(need_answer) if isinstance(need_answer, str) else None
+    mm_answer = values.get(MULTIMODAL)
+    mm = bool(mm_answer) if mm_answer is not None else None
+    answers = Answers.of(values)
+    elig = [assess(p.terms[i], answers, excluded.get(m, ())) for i, m in enumerate(p.model_ids)]
+    meets_all: list[bool | None] = []
+    parts: list[dict[str, Any]] = []
+    for i, e in enumerate(elig):
+        meets, fit = p.fits[i, need, mm]
+        meets_all.append(meets)
+        parts.append(
+            {
+                **p.model_json[i],
+                "eligible": e.eligible,
+                "provisional": bool(e.pending),
+                "pending": e.pending,
+                "reasons": e.reasons,
+                "obligations": e.obligations,
+                "meets_need": meets,
+                "fit_reasons": fit,
+                "viable": bool(e.eligible and meets),
+            }
+        )
+    ids = p.model_ids
+    eligible = [ids[i] for i, e in enumerate(elig) if e.eligible]
+    capable = [ids[i] for i, m in enumerate(meets_all) if m is True]
+    viable = [ids[i] for i, e in enumerate(elig) if e.eligible and meets_all[i] is True]
+    bars: list[str] = []
+    for e in elig:
+        bars.extend(e.bars)
+    eu = "eu_multimodal" in bars
+    facts: dict[str, Any] = {
+        "models.eligible_count": len(eligible),
+        "models.eligible": eligible,
+        "models.capable_count": len(capable),
+        "models.capable": capable,
+        "models.viable_count": len(viable),
+        "models.viable": viable,
+        "models.any_viable": bool(viable),
+        "models.eu_multimodal_blocked": eu,
+        "models.llama_eu_blocked": eu,
+        "models.mau_blocked": "mau" in bars,
+        "models.attribution_blocked": "attribution" in bars,
+        "models.origin_blocked_count": bars.count("origin"),
+    }
+    return ModelView(
+        need=need,
+        multimodal=mm,
+        eligibility=tuple(elig),
+        eligible=tuple(e.eligible for e in elig),
+        meets=tuple(meets_all),
+        parts=tuple(parts),
+        facts=facts,
+    )

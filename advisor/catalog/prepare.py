@@ -1,0 +1,236 @@
+"""Per-catalog tables computed once, so that :func:`advisor.catalog.derive` stays in microseconds.
+
+:func:`prepare` returns the tables for a catalog and caches them by identity (a catalog is
+immutable): licences per model, quality levels, deployment candidates (model, GPU, GPUs per
+replica) with their measured curves and roofline terms, the calibrated ``k`` curve, and the
+per-GPU monthly cost parts of owned hardware. ``Prepared.memo`` also keeps the last results of
+the parts of an evaluation that depend on few answers (licence views, throughput per ratio).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .assumptions import SHAPES, roofline_id
+from .licensing import ORIGIN_NAMES, LicenceTerms, assess_fit, terms_of
+from .schema import TIER_LEVEL, Catalog, Gpu, HostedModel, License, OpenModel
+from .sizing import bandwidth_term, compute_term, gpus_per_replica, pick_per_ratio
+
+HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12: a calendar fact, not an assumption
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A measured point: ln(input/output), ln(output tokens), tokens/s, "in/out" label."""
+
+    ln_ratio: float
+    ln_output: float
+    tokens_per_s: float
+    shape: str
+    entry: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One way to deploy a model: ``gpus`` GPUs of type ``gpu`` per replica.
+
+    ``curve``: the measured points, one per input/output ratio (the output length nearest
+    ``request_output_tokens``), as (ln ratio, ln tokens/s, point), sorted by ratio.
+    """
+
+    model: int
+    gpu: int
+    gpus: int
+    points: tuple[Point, ...]
+    curve: tuple[tuple[float, float, Point], ...]
+    bandwidth: float  # roofline bandwidth term (tokens/s per unit k)
+    compute: float  # roofline compute term (tokens/s through the group)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    catalog: Catalog
+    a: dict[str, float]
+    models: tuple[OpenModel, ...]
+    model_ids: tuple[str, ...]
+    licences: tuple[License, ...]  # per model
+    terms: tuple[LicenceTerms, ...]  # per model: its licence terms as sentences
+    model_json: tuple[dict[str, Any], ...]  # per model: the fixed part of its JSON (read-only)
+    levels: tuple[int, ...]  # quality level per model
+    multimodal: tuple[bool, ...]  # per model
+    # (model, need level, multimodal need) -> (meets the need?, reasons); lists are read-only
+    fits: dict[tuple[int, int | None, bool | None], tuple[bool | None, list[str]]]
+    gpus: tuple[Gpu, ...]
+    hosted: dict[str, HostedModel]
+    candidates: tuple[Candidate, ...]
+    by_model: tuple[tuple[int, ...], ...]
+    k_curve: tuple[tuple[float, float], ...]  # (ln ratio, calibrated k)
+    k_labels: tuple[str, ...]  # the shape ("in/out") of each k_curve point
+    ln_output: float  # ln(request_output_tokens)
+    owned_parts: tuple[tuple[float, float], ...]  # per GPU: (capex, facility + power) a month
+    gpu_dates: tuple[tuple[str, str], ...]  # per GPU: rent and purchase as_of, ISO
+    ln_tolerance: float  # ln(measured_shape_tolerance)
+    assumptions_json: list[dict[str, Any]]  # shared by every evaluation: do not mutate
+    # column views of the candidates, for the per-evaluation table
+    bandwidth_terms: tuple[float, ...]
+    compute_terms: tuple[float, ...]
+    measured: tuple[int, ...]  # candidates with measured points
+    cand_pairs: tuple[tuple[int, int], ...]  # (GPUs per replica, GPU index)
+    # per candidate, the models list's deployment summary: [measured, estimated]; shared, read-only
+    deployment_summary: tuple[tuple[dict[str, Any], dict[str, Any]], ...]
+    memo: dict[Any, Any] = field(default_factory=dict)  # licence assessments by answers
+
+
+def assumption_values(catalog: Catalog) -> dict[str, float]:
+    return {a.id: float(a.value) for a in catalog.assumptions}
+
+
+def _owned_parts(gpu: Gpu, a: dict[str, float]) -> tuple[float, float]:
+    """Monthly cost of one bought GPU: amortised capital, and facility plus power."""
+    capital = gpu.purchase_usd * (1.0 + a["on_prem_capex_overhead_fraction"])
+    capex = capital / (a["amortisation_years"] * 12.0)
+    facility = capital * a["on_prem_facility_fraction_per_year"] / 12.0
+    kwh = gpu.tdp_w / 1000.0 * a["power_draw_fraction"] * a["pue"] * HOURS_PER_MONTH
+    return capex, facility + kwh * a["power_usd_per_kwh"]
+
+
+def _fit(
+    model: OpenModel, need: int | None, mm: bool | None, deployable: bool
+) -> tuple[bool | None, list[str]]:
+    meets, reasons = assess_fit(model, TIER_LEVEL[model.quality_tier], need, mm)
+    if deployable:
+        return meets, list(reasons)
+    return False, [*reasons, f"{model.name} fits no catalog GPU within one host."]
+
+
+def _summaries(gpu: str, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The models list's deployment summary of a candidate: (measured, estimated)."""
+    base = {"gpu": gpu, "gpus_per_replica": n}
+    return (
+        {**base, "throughput_source": "measured"},
+        {**base, "throughput_source": "estimated"},
+    )
+
+
+def _build(catalog: Catalog) -> Prepared:
+    a = assumption_values(catalog)
+    licences = {lic.id: lic for lic in catalog.licenses}
+    models = catalog.open_models
+    gpus = catalog.gpus
+    measured: dict[tuple[str, str, int], list[Point]] = {}
+    for t in catalog.throughput:
+        measured.setdefault((t.model, t.gpu, t.gpus), []).append(
+            Point(
+                math.log(t.input_tokens / t.output_tokens),
+                math.log(t.output_tokens),
+                t.output_tokens_per_s,
+                f"{t.input_tokens}/{t.output_tokens}",
+                t.id,
+            )
+        )
+    ln_output = math.log(a["request_output_tokens"])
+    shape_curve = pick_per_ratio(
+        [(math.log(i / o), math.log(o), (a[roofline_id((i, o))], f"{i}/{o}")) for i, o in SHAPES],
+        ln_output,
+    )
+    candidates: list[Candidate] = []
+    by_model: list[tuple[int, ...]] = []
+    for mi, model in enumerate(models):
+        mine: list[int] = []
+        for gi, gpu in enumerate(gpus):
+            counts = {n for (m, g, n) in measured if m == model.id and g == gpu.id}
+            fit = gpus_per_replica(model, gpu, a)
+            if fit is not None:
+                counts.add(fit)
+            for n in sorted(counts):
+                points = tuple(measured.get((model.id, gpu.id, n), ()))
+                curve = pick_per_ratio([(q.ln_ratio, q.ln_output, q) for q in points], ln_output)
+                mine.append(len(candidates))
+                candidates.append(
+                    Candidate(
+                        mi,
+                        gi,
+                        n,
+                        points,
+                        tuple((lr, math.log(pt.tokens_per_s), pt) for lr, pt in curve),
+                        bandwidth_term(model, gpu, n),
+                        compute_term(model, gpu, n),
+                    )
+                )
+        by_model.append(tuple(mine))
+    return Prepared(
+        catalog=catalog,
+        a=a,
+        models=models,
+        model_ids=tuple(m.id for m in models),
+        licences=tuple(licences[m.license] for m in models),
+        terms=tuple(terms_of(m, licences[m.license]) for m in models),
+        model_json=tuple(
+            {
+                "id": m.id,
+                "name": m.name,
+                "license": m.license,
+                "license_name": licences[m.license].name,
+                "origin": m.origin,
+                "origin_name": ORIGIN_NAMES.get(m.origin, m.origin),
+                "quality_tier": m.quality_tier,
+                "reasoning": m.reasoning,
+                "modalities": list(m.modalities),
+            }
+            for m in models
+        ),
+        levels=tuple(TIER_LEVEL[m.quality_tier] for m in models),
+        multimodal=tuple(m.multimodal for m in models),
+        fits={
+            (i, need, mm): _fit(m, need, mm, bool(by_model[i]))
+            for i, m in enumerate(models)
+            for need in (None, *TIER_LEVEL.values())
+            for mm in (None, False, True)
+        },
+        gpus=gpus,
+        hosted={h.id: h for h in catalog.hosted_models},
+        candidates=tuple(candidates),
+        by_model=tuple(by_model),
+        k_curve=tuple((lr, k) for lr, (k, _) in shape_curve),
+        k_labels=tuple(label for _, (_, label) in shape_curve),
+        ln_output=ln_output,
+        owned_parts=tuple(_owned_parts(g, a) for g in gpus),
+        gpu_dates=tuple((g.rent_as_of.isoformat(), g.purchase_as_of.isoformat()) for g in gpus),
+        ln_tolerance=math.log(a["measured_shape_tolerance"]),
+        assumptions_json=list(
+            {
+                "id": x.id,
+                "value": x.value,
+                "unit": x.unit,
+                "as_of": x.as_of.isoformat(),
+                "source": x.source,
+            }
+            for x in catalog.assumptions
+        ),
+        bandwidth_terms=tuple(c.bandwidth for c in candidates),
+        compute_terms=tuple(c.compute for c in candidates),
+        measured=tuple(ci for ci, c in enumerate(candidates) if c.points),
+        cand_pairs=tuple((c.gpus, c.gpu) for c in candidates),
+        deployment_summary=tuple(_summaries(gpus[c.gpu].id, c.gpus) for c in candidates),
+    )
+
+
+_CACHE: dict[int, tuple[Catalog, Prepared]] = {}
+_LOCK = threading.Lock()
+_CACHE_SIZE = 8
+
+
+def prepare(catalog: Catalog) -> Prepared:
+    """The tables of ``catalog``, built on first use and cached (by identity, at most 8)."""
+    hit = _CACHE.get(id(catalog))
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    prepared = _build(catalog)
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[id(catalog)] = (catalog, prepared)
+    return prepared

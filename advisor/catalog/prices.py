@@ -1,0 +1,246 @@
+"""``advisor catalog import-prices FILE``: refresh hosted prices from a litellm price map.
+
+The price map is litellm's ``model_prices_and_context_window.json``: model key -> costs per
+token (``input_cost_per_token``, ``output_cost_per_token``, ``cache_read_input_token_cost``).
+Each ``hosted_models`` entry names its key in ``litellm_key`` (else its ``id`` is tried).
+
+The catalog files are edited as text, value by value, at the positions the YAML parser reports,
+so comments, order and layout stay as they were; each file is written atomically (temporary
+file, then ``os.replace``). Every entry found in the map gets today's ``as_of`` and a
+``source`` naming the map, as its prices were checked today even where they did not change.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import AdvisorError, Location, Problem
+
+FIELDS = (
+    ("input_usd_per_1m", "input_cost_per_token"),
+    ("output_usd_per_1m", "output_cost_per_token"),
+    ("cached_input_usd_per_1m", "cache_read_input_token_cost"),
+)
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    file: str
+    model: str
+    field: str
+    old: float | str | None
+    new: float | str
+
+
+def _per_1m(cost_per_token: Any) -> float | None:
+    if isinstance(cost_per_token, bool) or not isinstance(cost_per_token, int | float):
+        return None
+    return float(round(float(cost_per_token) * 1e6, 6))
+
+
+def _fmt(value: float | str) -> str:
+    return value if isinstance(value, str) else repr(float(value))
+
+
+def _read_map(price_map: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(price_map.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AdvisorError(
+            [
+                Problem(
+                    Location(str(price_map)),
+                    "ADV605",
+                    f"The price map cannot be read as JSON ({exc}); give litellm's "
+                    "model_prices_and_context_window.json.",
+                )
+            ]
+        ) from None
+    if not isinstance(data, dict):
+        raise AdvisorError(
+            [
+                Problem(
+                    Location(str(price_map)),
+                    "ADV605",
+                    "The price map must be a JSON object of model keys to prices (litellm's "
+                    "format).",
+                )
+            ]
+        )
+    return data
+
+
+def _scalar(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return yaml.safe_load(node.value) if node.style is None else node.value
+    return None
+
+
+def _edits_for_file(
+    text: str, path: Path, prices: dict[str, Any], today: _dt.date, source: str
+) -> tuple[list[tuple[int, int, str]], list[PriceChange]]:
+    """Text edits (start, end, replacement) and the changes they make, for one file."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise AdvisorError(
+            [Problem(Location(str(path)), "ADV101", f"This catalog file is not valid YAML: {exc}")]
+        ) from None
+    if not isinstance(root, yaml.MappingNode):
+        return [], []
+    edits: list[tuple[int, int, str]] = []
+    changes: list[PriceChange] = []
+    for key, section in root.value:
+        if _scalar(key) != "hosted_models" or not isinstance(section, yaml.SequenceNode):
+            continue
+        for entry in section.value:
+            if not isinstance(entry, yaml.MappingNode):
+                continue
+            fields = {str(_scalar(k)): (k, v) for k, v in entry.value}
+            model_id = str(_scalar(fields["id"][1])) if "id" in fields else None
+            if model_id is None:
+                continue
+            key_name = _scalar(fields["litellm_key"][1]) if "litellm_key" in fields else model_id
+            record = prices.get(str(key_name))
+            if not isinstance(record, dict):
+                continue
+            updates: list[tuple[str, float | str]] = []
+            for ours, theirs in FIELDS:
+                new = _per_1m(record.get(theirs))
+                if new is None:
+                    continue
+                old = _scalar(fields[ours][1]) if ours in fields else None
+                same = (
+                    isinstance(old, int | float)
+                    and not isinstance(old, bool)
+                    and abs(float(old) - new) <= 1e-9 * max(1.0, abs(new))
+                )
+                if same:
+                    continue
+                updates.append((ours, new))
+                changes.append(PriceChange(str(path), model_id, ours, old, new))
+            for name, text_value in (("as_of", today.isoformat()), ("source", source)):
+                old_v = _scalar(fields[name][1]) if name in fields else None
+                old_s = old_v.isoformat() if isinstance(old_v, _dt.date) else old_v
+                if old_s != text_value:
+                    updates.append((name, text_value))
+                    if name == "as_of":
+                        changes.append(PriceChange(str(path), model_id, name, old_s, text_value))
+            for name, value in updates:
+                rendered = _fmt(value) if name != "source" else _quote(str(value), entry.flow_style)
+                if name in fields:
+                    node = fields[name][1]
+                    end = node.end_mark.index
+                    while end > node.start_mark.index and text[end - 1] in "\r\n":
+                        end -= 1  # a block scalar's span ends after its line break
+                    edits.append((node.start_mark.index, end, rendered))
+                else:
+                    edits.append(_insertion(text, entry, name, rendered))
+    return edits, changes
+
+
+def _quote(text: str, flow: bool) -> str:
+    """A YAML scalar for ``text``: plain if it reads back the same, else single-quoted."""
+    plain = "#" not in text and "\n" not in text and not (flow and any(c in text for c in ",[]{}"))
+    try:
+        if plain and yaml.safe_load(text) == text:
+            return text
+    except yaml.YAMLError:
+        pass
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _insertion(
+    text: str, entry: yaml.MappingNode, name: str, rendered: str
+) -> tuple[int, int, str]:
+    """Add ``name: rendered`` to an entry that lacks it: a new line in block style, or a new
+    pair before the closing brace in flow style."""
+    if entry.flow_style:
+        end = entry.end_mark.index - 1  # the closing brace
+        return end, end, f", {name}: {rendered}"
+    last_key, last_value = entry.value[-1]
+    indent = " " * last_key.start_mark.column
+    end = last_value.end_mark.index
+    while end > last_value.start_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1  # a block scalar's span runs to the start of the next line
+    line_end = text.find("\n", end)
+    at = len(text) if line_end < 0 else line_end
+    return at, at, f"\n{indent}{name}: {rendered}"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def import_prices(
+    price_map: Path, catalog_dir: Path, today: _dt.date, source: str | None = None
+) -> list[PriceChange]:
+    """Update the hosted prices of every ``catalog_dir/*.yaml`` from ``price_map`` in place.
+
+    Returns the changes (prices that moved, and ``as_of`` dates), in file and entry order.
+    ``source`` defaults to a sentence naming the map file and the date.
+    """
+    prices = _read_map(price_map)
+    src = source or f"litellm price map {price_map.name}, imported {today.isoformat()}"
+    out: list[PriceChange] = []
+    for path in sorted(catalog_dir.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "hosted_models" not in text:
+            continue  # parsing is the slow part; most catalog files hold other sections
+        edits, changes = _edits_for_file(text, path, prices, today, src)
+        if not edits:
+            continue
+        # from the end backwards, so earlier offsets stay valid; insertions at one place keep
+        # their order
+        order = sorted(range(len(edits)), key=lambda i: (edits[i][0], i), reverse=True)
+        for i in order:
+            start, end, replacement = edits[i]
+            text = text[:start] + replacement + text[end:]
+        _write_atomic(path, text)
+        out.extend(changes)
+    return out
+
+
+def format_changes(changes: list[PriceChange]) -> str:
+    """One line per hosted model: its price changes and its new date."""
+    if not changes:
+        return "No hosted model of the catalog is in the price map; nothing changed.\n"
+    by_model: dict[tuple[str, str], list[PriceChange]] = {}
+    for change in changes:
+        by_model.setdefault((change.file, change.model), []).append(change)
+    lines: list[str] = []
+    moved = 0
+    for (file, model), items in by_model.items():
+        parts = []
+        for c in items:
+            if c.field == "as_of":
+                continue
+            old = "none" if c.old is None else _fmt(c.old)
+            parts.append(f"{c.field} {old} -> {_fmt(c.new)}")
+        dated = next((c for c in items if c.field == "as_of"), None)
+        if parts:
+            moved += 1
+        what = "; ".join(parts) if parts else "prices unchanged"
+        when = f" (as_of {dated.old} -> {dated.new})" if dated else ""
+        lines.append(f"{Path(file).name}: {model}: {what}{when}")
+    lines.append(f"{moved} of {len(by_model)} hosted models changed price.")
+    return "\n".join(lines) + "\n"
