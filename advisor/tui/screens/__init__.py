@@ -1,1 +1,1 @@
-"""(filled in by its issue)"""
+"""Screens: welcome, questionnaire, results (imported when first shown), load error."""

@@ -1,1 +1,1 @@
-"""(filled in by its issue)"""
+"""Widgets: one question, the section list, the live recommendation, help, validators."""

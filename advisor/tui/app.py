@@ -1,0 +1,186 @@
+"""The Textual application and its entry point ``run_app`` (called by ``advisor run``).
+
+Start-up path: the welcome screen first (cheap), the questionnaire's widgets when the user
+starts, the results screen and its chart library only when asked for. Answers are saved by the
+questionnaire screen after every answer; this module adds ctrl+s, quitting with a final save,
+and a save on SIGTERM/SIGHUP (a closed terminal or ``kill``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from .screens.load_error import LoadErrorScreen
+from .screens.welcome import WelcomeScreen
+from .session import Session
+
+if TYPE_CHECKING:
+    from ..engine import RuleSet
+    from .screens.questionnaire import QuestionnaireScreen
+
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+
+
+class AdvisorApp(App[int]):
+    """The questionnaire. ``answers_path`` None starts a new assessment file in the cwd."""
+
+    CSS_PATH = "advisor.tcss"
+    TITLE = "advisor"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="advisor.quit", priority=True),
+        Binding("ctrl+s", "save", "Save", id="advisor.save", priority=True),
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        answers_path: Path | None = None,
+        *,
+        blink_cursor: bool = True,
+        session: Session | None = None,
+    ) -> None:
+        super().__init__()
+        self.ruleset = ruleset
+        self.session = session or Session.open(ruleset, answers_path)
+        self.blink_cursor = blink_cursor
+        self.questionnaire: QuestionnaireScreen | None = None
+        self.title = ruleset.title or "advisor"
+
+    # -- screens -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._install_signal_handlers()
+        s = self.session
+        if s.load_error is not None:
+            self.push_screen(LoadErrorScreen(s.load_error, s.path.name))
+        else:
+            self.push_screen(WelcomeScreen(s))
+
+    def start_questionnaire(self, meta: dict[str, str] | None = None) -> None:
+        """Leave the welcome screen: record the meta block, create the file, ask questions."""
+        from .screens.questionnaire import QuestionnaireScreen
+
+        s = self.session
+        changed = s.set_meta(**(meta or {}))
+        if not s.existed and s.meta.date is None:
+            s.set_meta(date=date.today().isoformat())
+        if changed or not s.existed:
+            self._save()
+        self.questionnaire = QuestionnaireScreen(s)
+        self.switch_screen(self.questionnaire)
+
+    def show_results(self) -> None:
+        from .screens.results import ResultsScreen
+
+        self.push_screen(ResultsScreen(self.session, self.session.evaluate()))
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def _save(self) -> bool:
+        if self.questionnaire is not None and self.questionnaire.is_attached:
+            return self.questionnaire.flush()
+        ok = self.session.save()
+        if not ok and self.session.last_save_error:
+            self.notify(self.session.last_save_error, severity="error", timeout=8)
+        return ok
+
+    def action_save(self) -> None:
+        s = self.session
+        if s.read_only:
+            self.notify(
+                f"{s.path.name} could not be read, so nothing is saved over it.",
+                severity="warning",
+            )
+            return
+        if s.save(force=True):
+            if self.questionnaire is not None and self.questionnaire.is_attached:
+                self.questionnaire.flush()
+            self.notify(f"Saved {len(s.values)} answers to {s.path.name}.", timeout=3)
+        elif s.last_save_error:
+            self.notify(s.last_save_error, severity="error", timeout=8)
+
+    async def action_quit(self) -> None:
+        self._final_save()
+        self.exit(0)
+
+    def _final_save(self) -> None:
+        """Called on every way out; a no-op when the file is up to date or was never started."""
+        s = self.session
+        if s.read_only or (not s.existed and not s.values):
+            return
+        s.save()
+
+    def on_unmount(self) -> None:
+        self._final_save()
+
+    def _install_signal_handlers(self) -> None:
+        if self.is_headless:
+            return  # tests drive the app in-process; leave the test runner's signals alone
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._on_signal)
+
+    def _on_signal(self) -> None:
+        self._final_save()
+        self.exit(0)
+
+    # -- command palette ---------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Save", "Save the answers file now (ctrl+s)", self.action_save)
+        provider = getattr(screen, "palette_commands", None)
+        if provider is not None:
+            for title, help_text, callback in provider():
+                yield SystemCommand(title, help_text, callback)
+        if isinstance(screen, WelcomeScreen):
+            yield SystemCommand("Start", "Start the questionnaire (ctrl+n)", screen.action_start)
+        yield from super().get_system_commands(screen)
+
+
+def run_app(ruleset: RuleSet, answers_path: Path | None) -> int:
+    """Open the questionnaire; the exit code for the CLI.
+
+    An answers file that exists but cannot be used is reported here, before the terminal is
+    taken over, and left untouched: exit 1 with every problem as FILE:LINE:COL: CODE: message.
+    """
+    session = Session.open(ruleset, answers_path)
+    if session.load_error is not None:
+        for problem in session.load_error.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"advisor: {session.path} was not opened and has not been changed; fix it and run "
+            "`advisor run` again, or start a new assessment with `advisor`.",
+            file=sys.stderr,
+        )
+        return 1
+    app = AdvisorApp(ruleset, session=session)
+    result = app.run()
+    if app.return_code:  # the app failed; Textual has shown why
+        session.save()
+        return app.return_code
+    if session.dirty and not session.read_only and (session.existed or session.values):
+        session.save()  # belt and braces: the app saves on exit already
+    if session.last_save_error:
+        print(f"advisor: {session.last_save_error}", file=sys.stderr)
+        return 1
+    # Under `textual serve` stdout carries the browser protocol: no stray text after the app.
+    if session.existed and not os.environ.get("TEXTUAL_DRIVER"):
+        print(f"Answers saved in {session.path}")
+    return result if isinstance(result, int) else 0
+
+
+__all__ = ["AdvisorApp", "run_app"]

@@ -1,0 +1,309 @@
+"""The questionnaire: sections on the left with the live recommendation, questions and help.
+
+Every question of every section is mounted once; an answer updates the widgets that show its
+consequences (bars, progress, which follow-up questions are asked) and never re-mounts any.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+
+from ..widgets.help import QuestionHelp
+from ..widgets.live import LivePanel
+from ..widgets.question import QuestionField, field_id
+from ..widgets.sidebar import RESULTS_ID, SectionList
+
+if TYPE_CHECKING:
+    from ...decision import Decision
+    from ...schema import Section
+    from ..app import AdvisorApp, PaletteCommand
+    from ..session import Session
+
+
+def page_id(section_id: str) -> str:
+    return f"sec-{section_id}"
+
+
+class QuestionnaireScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next_section", "Next", id="advisor.next_section"),
+        Binding("ctrl+b", "previous_section", "Back", id="advisor.previous_section"),
+        Binding("ctrl+r", "results", "Results", id="advisor.results"),
+        Binding("ctrl+l", "clear_answer", "Clear", id="advisor.clear_answer"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="questionnaire")
+        self.session = session
+        self.rs = session.ruleset
+        self.decision: Decision | None = None
+        self.section_index = 0
+        self.current: QuestionField | None = None
+        self._fields: dict[str, QuestionField] = {}
+        self._shown: dict[str, bool] = {}
+        self._built: set[str] = set()
+
+    @property
+    def advisor(self) -> AdvisorApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        sections = self.rs.sections
+        self.section_index = self._first_unanswered_section()
+        yield Header()
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield SectionList(sections, id="sections")
+                yield LivePanel(id="live")
+                yield Static(id="save-state", markup=False)
+            with Vertical(id="center"):
+                start = self.section_index
+                with ContentSwitcher(
+                    initial=page_id(sections[start].id) if sections else None, id="pages"
+                ):
+                    for i, section in enumerate(sections):
+                        with VerticalScroll(id=page_id(section.id), classes="page"):
+                            yield Static(self._section_head(section), classes="section-head")
+                            # Only the first page is built now; the others when first shown
+                            # (styling hundreds of widgets at once would delay the start).
+                            if i == start:
+                                yield from self._new_fields(section)
+                yield QuestionHelp(id="help")
+        yield Footer()
+
+    def _new_fields(self, section: Section) -> list[QuestionField]:
+        values = self.session.values
+        asked = self.session.asked()
+        fields = []
+        for q in section.questions:
+            field = QuestionField(q, self.rs, values.get(q.id))
+            shown = asked.get(q.id, True)
+            field.display = shown
+            self._shown[q.id] = shown
+            self._fields[q.id] = field
+            fields.append(field)
+        return fields
+
+    async def _ensure_page(self, section: Section) -> None:
+        if section.id in self._built:
+            return
+        self._built.add(section.id)
+        page = self.query_one(f"#{page_id(section.id)}", VerticalScroll)
+        await page.mount_all(self._new_fields(section))
+
+    @staticmethod
+    def _section_head(section: Section) -> Text:
+        out = Text()
+        out.append(section.title, style="bold underline")
+        if section.description:
+            out.append("\n" + section.description.strip(), style="dim")
+        return out
+
+    async def on_mount(self) -> None:
+        self.sub_title = self.session.path.name
+        self.query_one(SectionList).border_title = "Sections"
+        self.query_one(LivePanel).border_title = "Recommendation"
+        if self.rs.sections:
+            self._built.add(self.rs.sections[self.section_index].id)
+        self.refresh_decision()
+        self._show_save_state()
+        await self.goto_section(self.section_index)
+
+    # -- the decision follows the answers ----------------------------------------------------
+
+    def refresh_decision(self) -> Decision:
+        """Evaluate, then update bars, progress and ask_if visibility in place."""
+        session = self.session
+        decision = session.evaluate()
+        self.decision = decision
+        self.query_one(LivePanel).show(decision)
+        asked = session.asked()
+        for qid, field in self._fields.items():
+            shown = asked.get(qid, True)
+            if self._shown.get(qid) != shown:
+                self._shown[qid] = shown
+                field.display = shown
+        self.query_one(SectionList).update_progress(session.values, asked)
+        if self.current is not None:
+            q = self.current.question
+            self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), decision)
+        return decision
+
+    @on(QuestionField.Answered)
+    async def _answered(self, event: QuestionField.Answered) -> None:
+        event.stop()
+        qid = event.field.question.id
+        if self.session.set_answer(qid, event.value):
+            self.refresh_decision()
+        if event.final:
+            # Draw the new recommendation first, then write (fsync takes milliseconds).
+            self.call_after_refresh(self.flush)
+        elif self.session.dirty:
+            self._show_save_state("Enter or Tab saves")
+        if event.advance:
+            await self.advance(event.field)
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def flush(self) -> bool:
+        """Write pending answers now (no-op when nothing changed)."""
+        ok = self.session.save()
+        if not ok and self.session.last_save_error:
+            self.notify(self.session.last_save_error, severity="error", timeout=8)
+        self._show_save_state()
+        return ok
+
+    def _show_save_state(self, note: str | None = None) -> None:
+        s = self.session
+        name = s.path.name
+        if note:
+            text = Text(f"✎ {note}", style="yellow")
+        elif s.last_save_error:
+            text = Text(f"⚠ {name} not saved", style="bold red")
+        elif s.existed:
+            text = Text(f"✓ {name} saved", style="green")
+        else:
+            text = Text(f"{name} · created at the first answer", style="dim")
+        self.query_one("#save-state", Static).update(text, layout=False)  # one line, always
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def _visible_fields(self, section: Section) -> list[QuestionField]:
+        return [self._fields[q.id] for q in section.questions if self._shown.get(q.id, True)]
+
+    def _first_unanswered_section(self) -> int:
+        values = self.session.values
+        asked = self.session.asked()
+        for i, section in enumerate(self.rs.sections):
+            if any(
+                asked.get(q.id, True) and not q.optional and q.id not in values
+                for q in section.questions
+            ):
+                return i
+        return 0
+
+    async def goto_section(self, index: int, focus: bool = True) -> None:
+        sections = self.rs.sections
+        if not sections:
+            return
+        index = max(0, min(index, len(sections) - 1))
+        self.section_index = index
+        section = sections[index]
+        await self._ensure_page(section)
+        self.query_one("#pages", ContentSwitcher).current = page_id(section.id)
+        sidebar = self.query_one(SectionList)
+        sidebar.highlighted = index
+        if focus:
+            fields = self._visible_fields(section)
+            target = next(
+                (f for f in fields if f.value is None and not f.question.optional),
+                fields[0] if fields else None,
+            )
+            if target is not None:
+                target.control.focus()
+                target.scroll_visible(animate=False)
+
+    async def advance(self, field: QuestionField) -> None:
+        """After Enter on a question: the next question, or the next section's first."""
+        section = self.rs.sections[self.section_index]
+        fields = self._visible_fields(section)
+        if field in fields and fields.index(field) + 1 < len(fields):
+            nxt = fields[fields.index(field) + 1]
+            nxt.control.focus()
+            nxt.scroll_visible(animate=False)
+        elif self.section_index + 1 < len(self.rs.sections):
+            await self.goto_section(self.section_index + 1)
+        else:
+            self.notify("That was the last question: ctrl+r shows the results.", timeout=4)
+
+    @on(OptionList.OptionSelected, "#sections")
+    async def _section_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == RESULTS_ID:
+            self.action_results()
+            return
+        ids = [s.id for s in self.rs.sections]
+        if event.option.id in ids:
+            await self.goto_section(ids.index(event.option.id))
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        node: Any = event.widget
+        while node is not None and not isinstance(node, QuestionField):
+            node = node.parent
+        if node is None:
+            return
+        self.current = node
+        q = node.question
+        self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), self.decision)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    async def action_next_section(self) -> None:
+        self.flush()
+        await self.goto_section(self.section_index + 1)
+
+    async def action_previous_section(self) -> None:
+        self.flush()
+        await self.goto_section(self.section_index - 1)
+
+    def action_clear_answer(self) -> None:
+        field = self.current
+        if field is None:
+            return
+        field.show_value(None)
+        if self.session.clear_answer(field.question.id):
+            self.refresh_decision()
+            self.flush()
+
+    def action_results(self) -> None:
+        self.flush()
+        self.advisor.show_results()
+
+    def field(self, question_id: str) -> QuestionField:
+        """The widget of a question whose section has been shown (tests use it)."""
+        return self.query_one(f"#{field_id(question_id)}", QuestionField)
+
+    async def show_question(self, question_id: str) -> QuestionField:
+        """Go to the section of a question and focus it."""
+        index = next(
+            i
+            for i, section in enumerate(self.rs.sections)
+            if any(q.id == question_id for q in section.questions)
+        )
+        await self.goto_section(index, focus=False)
+        field = self.field(question_id)
+        field.control.focus()
+        field.scroll_visible(animate=False)
+        return field
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        out: list[PaletteCommand] = [
+            ("Next section", "Go to the next section (ctrl+n)", self.action_next_section),
+            ("Previous section", "Go back a section (ctrl+b)", self.action_previous_section),
+            ("Results", "Show the recommendation and its reasons (ctrl+r)", self.action_results),
+            (
+                "Clear answer",
+                "Forget the focused question's answer (ctrl+l)",
+                self.action_clear_answer,
+            ),
+        ]
+        for i, section in enumerate(self.rs.sections):
+            out.append(
+                (
+                    f"Go to section: {section.title}",
+                    f"{len(section.questions)} questions",
+                    lambda i=i: self.run_worker(self.goto_section(i)),
+                )
+            )
+        return out

@@ -1,0 +1,439 @@
+"""The results: recommendation, reasons with sources, costs with a chart, models, export.
+
+Imported only when the results are first shown; the chart widget (textual-plotext) is imported
+only when the Costs tab is built, so neither slows the questionnaire's start.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from ...answers import write_atomic
+from ...values import format_quantity
+from ..costs_view import Curve, breakdown_text, breakeven_text, cost_curve, cost_rows
+from ..text import money, option_label, percent
+from ..widgets.live import score_bars
+
+if TYPE_CHECKING:
+    from ...decision import Decision, FiredRule
+    from ...engine import RuleSet
+    from ..app import AdvisorApp, PaletteCommand
+    from ..session import Session
+
+TABS = ("summary", "reasons", "costs", "models", "export")
+EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "adr": ".adr.md"}
+FORMAT_NAMES = {"md": "Markdown", "html": "HTML page", "json": "JSON", "adr": "Decision record"}
+
+
+# --- texts (pure functions of the decision, easy to test) -----------------------------------
+
+
+def summary_text(d: Decision, rs: RuleSet) -> Text:
+    out = Text()
+    if d.all_vetoed:
+        out.append(
+            "Every option is vetoed: no strategy is possible as answered.\n", style="bold red"
+        )
+    else:
+        out.append("Recommendation: ", style="bold")
+        out.append(option_label(d.recommendation), style="bold green")
+        out.append(f"   confidence {percent(d.confidence)}\n\n")
+    out.append_text(score_bars(d, 60))
+    if d.vetoed:
+        out.append("\nVetoed\n", style="bold")
+        fired = {r.id: r for r in d.fired}
+        for option, rules in d.vetoed.items():
+            for rid in rules:
+                rule = fired.get(rid)
+                out.append(f"✗ {option_label(option)}: ", style="red")
+                out.append(f"{rule.because if rule and rule.because else rid} ({rid})\n")
+    for title, items in (("Risks", d.risks), ("Actions", d.actions)):
+        if items:
+            out.append(f"\n{title}\n", style="bold")
+            for item in items:
+                out.append(f"• {item['text']}\n")
+    if d.pending:
+        n = len(d.pending)
+        needs = sorted({q for p in d.pending for q in p.needs})
+        out.append(f"\n{n} rule{'s' if n != 1 else ''} still wait for: ", style="yellow")
+        out.append(", ".join(needs) + "\n", style="yellow")
+    if d.defaults_used:
+        out.append(f"\n{len(d.defaults_used)} answers are defaults: ", style="dim")
+        out.append(", ".join(d.defaults_used) + "\n", style="dim")
+    audit = d.audit
+    out.append(
+        f"\nadvisor {audit.get('advisor_version')}, rules {str(audit.get('rules_digest'))[:19]}, "
+        f"catalog as of {audit.get('catalog_as_of')}",
+        style="dim",
+    )
+    return out
+
+
+def effects_text(rule: FiredRule) -> str:
+    parts: list[str] = []
+    for option, points in rule.effects.get("score", {}).items():
+        parts.append(f"{points * rule.weight:+.3g} {option_label(option)}")
+    for option in rule.effects.get("veto", ()):
+        parts.append(f"vetoes {option_label(option)}")
+    if rule.effects.get("exclude_models"):
+        parts.append("excludes " + ", ".join(rule.effects["exclude_models"]))
+    return "; ".join(parts)
+
+
+def source_text(rs: RuleSet, source_id: str) -> str:
+    ref = rs.bundle.sources.get(source_id)
+    if ref is not None:
+        return f"{source_id}: {ref.title}" + (f" <{ref.url}>" if ref.url else "")
+    kind, _, key = source_id.partition(":")
+    if kind == "license":
+        lic = next((x for x in getattr(rs.catalog, "licenses", ()) if x.id == key), None)
+        if lic is not None:
+            return f"{source_id}: {lic.name}, {lic.text_location}"
+    return source_id
+
+
+def reasons_text(d: Decision, rs: RuleSet) -> Text:
+    by_category: dict[str, list[FiredRule]] = defaultdict(list)
+    for rule in d.fired:
+        by_category[rule.category].append(rule)
+    out = Text()
+    if not d.fired:
+        out.append("No rule has fired yet: answer more questions.", style="dim")
+    order = list(rs.bundle.categories) + sorted(set(by_category) - set(rs.bundle.categories))
+    for cid in order:
+        rules = by_category.get(cid)
+        if not rules:
+            continue
+        cat = rs.bundle.categories.get(cid)
+        title = (cat.title if cat and cat.title else cid).upper()
+        out.append(f"{title}", style="bold")
+        out.append(f"  weight {d.weights.get(cid, 1.0):.2g}\n", style="dim")
+        for rule in rules:
+            out.append("• ")
+            out.append(rule.because or rule.title or rule.id)
+            effects = effects_text(rule)
+            out.append(f"  [{effects}]" if effects else "", style="cyan")
+            out.append(f"  ({rule.id})\n", style="dim")
+            for sid in rule.source:
+                out.append(f"    {source_text(rs, sid)}\n", style="dim italic")
+        out.append("\n")
+    return out
+
+
+def costs_text(d: Decision) -> Table | Text:
+    costs = d.costs or {}
+    rows = cost_rows(costs)
+    if all(r.monthly is None for r in rows):
+        pending = ", ".join(costs.get("pending") or ()) or "the volume questions"
+        return Text(f"Costs appear once these are answered: {pending}.", style="dim")
+    horizon = costs.get("horizon_months")
+    table = Table(expand=True, box=None, pad_edge=False)
+    table.add_column("Option", style="bold")
+    table.add_column("a month", justify="right")
+    table.add_column(f"over {horizon} months" if horizon else "horizon", justify="right")
+    table.add_column("basis", overflow="fold")
+    for r in rows:
+        best = r.key == d.recommendation
+        table.add_row(
+            Text(r.label, style="green" if best else ""),
+            money(r.monthly),
+            money(r.horizon),
+            Text(r.detail, style="dim"),
+        )
+    return table
+
+
+def costs_notes(d: Decision) -> Text:
+    costs = d.costs or {}
+    out = Text()
+    out.append(breakeven_text(costs) + "\n", style="bold")
+    extra = breakdown_text(costs)
+    if extra:
+        out.append(extra + "\n")
+    for note in costs.get("notes") or ():
+        out.append(f"• {note}\n", style="dim")
+    return out
+
+
+def model_reasons(model: dict[str, Any]) -> str:
+    reasons = list(model.get("reasons") or ()) + list(model.get("fit_reasons") or ())
+    obligations = model.get("obligations") or ()
+    text = " ".join(str(r) for r in reasons)
+    if obligations:
+        text += " Obligations: " + " ".join(str(o) for o in obligations)
+    return text.strip() or "No restriction applies."
+
+
+def draw_curve(plt: Any, curve: Curve) -> None:
+    """Monthly cost against token volume, one line per option; volumes are evenly spaced
+    multiples of today's (0.1x to 10x), labelled as a person would write them."""
+    xs = list(range(len(curve.tokens)))
+    labels = {"hosted": "Hosted", "hybrid": "Hybrid", "self_host": "Self-hosted"}
+    colors = {"hosted": "blue", "hybrid": "orange", "self_host": "green"}
+    top = 0.0
+    for key, values in curve.series.items():
+        points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        if points:
+            top = max(top, *(v for _, v in points))
+            plt.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                label=labels.get(key, key),
+                color=colors.get(key, "white"),
+                marker="hd",
+            )
+    plt.xticks(xs, [format_quantity(t) for t in curve.tokens])
+    if top > 0:
+        ticks = [top * i / 4 for i in range(5)]
+        plt.yticks(ticks, [money(t) for t in ticks])
+    today = curve.tokens.index(curve.today) if curve.today in curve.tokens else None
+    if today is not None:
+        plt.vline(today, "gray")
+    plt.title("Monthly cost by token volume (grey line: today)")
+
+
+def report_api() -> tuple[tuple[str, ...], Any] | None:
+    """``(FORMATS, render_report)`` when the reports package provides them, else None."""
+    try:
+        module = importlib.import_module("advisor.report")
+    except ImportError:
+        return None
+    render = getattr(module, "render_report", None)
+    formats = getattr(module, "FORMATS", None)
+    if render is None or not formats:
+        return None
+    return tuple(formats), render
+
+
+def export_path(answers_path: Path, fmt: str) -> Path:
+    return answers_path.with_name(answers_path.stem + EXTENSIONS.get(fmt, f".{fmt}"))
+
+
+# --- the screen -----------------------------------------------------------------------------
+
+
+class ResultsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="advisor.back"),
+        Binding("ctrl+n", "next_tab", "Next", id="advisor.next_tab"),
+        Binding("ctrl+b", "previous_tab", "Prev", id="advisor.previous_tab"),
+        Binding("ctrl+e", "export", "Export", id="advisor.export"),
+    ]
+
+    def __init__(self, session: Session, decision: Decision) -> None:
+        super().__init__(id="results")
+        self.session = session
+        self.rs = session.ruleset
+        self.decision = decision
+        self.report = report_api()
+        self.exported: dict[str, Path] = {}
+
+    @property
+    def advisor(self) -> AdvisorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        d = self.decision
+        yield Header()
+        with TabbedContent(id="result-tabs", initial="summary"):
+            with TabPane("Summary", id="summary"), VerticalScroll():
+                yield Static(summary_text(d, self.rs), id="summary-text")
+            with TabPane("Reasons", id="reasons"), VerticalScroll():
+                yield Static(reasons_text(d, self.rs), id="reasons-text")
+            with TabPane("Costs", id="costs"):
+                with VerticalScroll(id="costs-top"):
+                    yield Static(costs_text(d), id="costs-table")
+                    yield Static(costs_notes(d), id="costs-notes")
+                yield from self._chart()
+            with TabPane("Models", id="models"):
+                yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="model-detail-box"):
+                    yield Static(id="model-detail")
+            with TabPane("Export", id="export"), VerticalScroll():
+                yield from self._export_pane()
+        yield Footer()
+
+    def _chart(self) -> ComposeResult:
+        curve = cost_curve(self.rs, self.decision)
+        if curve is None:
+            yield Static("The chart appears once token volumes are answered.", id="no-chart")
+            return
+        try:
+            from textual_plotext import PlotextPlot
+        except ImportError:
+            yield Static(
+                "Install the charts extra (pip install 'advisor[charts]') for the cost chart.",
+                id="no-chart",
+            )
+            return
+        plot = PlotextPlot(id="cost-chart")
+        draw_curve(plot.plt, curve)
+        yield plot
+
+    def _export_pane(self) -> ComposeResult:
+        if self.report is None:
+            yield Static(
+                "Export is not available: this installation has no report renderers "
+                "(advisor.report.render_report).",
+                id="export-unavailable",
+            )
+            return
+        formats, _render = self.report
+        names = ", ".join(export_path(self.session.path, fmt).name for fmt in formats)
+        yield Static(
+            Text.assemble(
+                "Write the report of this decision next to the answers file: ",
+                (names, "bold"),
+                ". A file that is there already is replaced.",
+            ),
+            id="export-intro",
+        )
+        with Horizontal(id="export-buttons"):
+            for fmt in formats:
+                yield Button(FORMAT_NAMES.get(fmt, fmt), id=f"export-{fmt}", name=fmt)
+        yield Static(id="export-status")
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.path.name
+        table = self.query_one("#models-table", DataTable)
+        table.add_columns("Model", "Licence", "Eligible", "Need", "$ a month")
+        for m in self.decision.models:
+            eligible = m.get("eligible")
+            mark = Text("✓", style="green") if eligible else Text("✗", style="red")
+            if m.get("provisional"):
+                mark = Text("?", style="yellow")
+            meets = m.get("meets_need")
+            need = "-" if meets is None else ("meets" if meets else "below")
+            table.add_row(
+                str(m.get("name") or m.get("id")),
+                str(m.get("license_name") or m.get("license") or "-"),
+                mark,
+                need,
+                money(m.get("estimated_monthly_usd")),
+                key=str(m.get("id")),
+            )
+        if self.decision.models:
+            self._show_model(0)
+
+    @on(DataTable.RowHighlighted, "#models-table")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        self._show_model(event.cursor_row)
+
+    def _show_model(self, index: int) -> None:
+        models = self.decision.models
+        if not 0 <= index < len(models):
+            return
+        m = models[index]
+        out = Text()
+        out.append(f"{m.get('name') or m.get('id')}", style="bold")
+        out.append(f"  {m.get('license_name') or m.get('license')}", style="dim")
+        out.append("\n" + model_reasons(m))
+        self.query_one("#model-detail", Static).update(out)
+
+    # -- export ------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#export-buttons Button")
+    def _export_pressed(self, event: Button.Pressed) -> None:
+        if event.button.name:
+            self.export(event.button.name)
+
+    def export(self, fmt: str) -> None:
+        if self.report is None:
+            self.notify("Export is not available in this installation.", severity="warning")
+            return
+        self.query_one("#export-status", Static).update(Text(f"Writing {fmt}…", style="dim"))
+        self._render_in_thread(fmt)
+
+    @work(thread=True, exclusive=False, group="export")
+    def _render_in_thread(self, fmt: str) -> None:
+        # HTML renders charts with matplotlib: seconds, so off the UI thread.
+        assert self.report is not None
+        _formats, render = self.report
+        path = export_path(self.session.path, fmt)
+        try:
+            text = render(self.decision, self.rs, fmt, self.session.meta)
+            write_atomic(path, text)
+        except Exception as exc:  # any renderer failure becomes a sentence, never a traceback
+            message = f"The {fmt} report could not be written: {exc}"
+            self.app.call_from_thread(self._export_done, fmt, None, message)
+            return
+        self.app.call_from_thread(self._export_done, fmt, path, None)
+
+    def _export_done(self, fmt: str, path: Path | None, error: str | None) -> None:
+        status = self.query_one("#export-status", Static)
+        if error or path is None:
+            status.update(Text(error or "failed", style="red"))
+            self.notify(error or "Export failed.", severity="error", timeout=8)
+            return
+        self.exported[fmt] = path
+        status.update(Text(f"✓ wrote {path.name}", style="green"))
+        self.notify(f"Wrote {path.name}", timeout=4)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def _switch_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        current = tabs.active or TABS[0]
+        index = TABS.index(current) if current in TABS else 0
+        tabs.active = TABS[(index + step) % len(TABS)]
+
+    def action_next_tab(self) -> None:
+        self._switch_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._switch_tab(-1)
+
+    def action_export(self) -> None:
+        self.query_one(TabbedContent).active = "export"
+        buttons = self.query("#export-buttons Button")
+        if buttons:
+            buttons.first().focus()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        out: list[PaletteCommand] = [
+            ("Back to the questions", "Return to the questionnaire (escape)", self.action_back),
+            ("Next tab", "Show the next results tab (ctrl+n)", self.action_next_tab),
+            ("Previous tab", "Show the previous results tab (ctrl+b)", self.action_previous_tab),
+            ("Export", "Go to the export tab (ctrl+e)", self.action_export),
+        ]
+        for tab in TABS:
+            out.append(
+                (
+                    f"Show {tab}",
+                    f"The {tab} tab of the results",
+                    lambda tab=tab: setattr(self.query_one(TabbedContent), "active", tab),
+                )
+            )
+        if self.report is not None:
+            for fmt in self.report[0]:
+                out.append(
+                    (
+                        f"Export report as {FORMAT_NAMES.get(fmt, fmt)}",
+                        f"Write {export_path(self.session.path, fmt).name}",
+                        lambda fmt=fmt: self.export(fmt),
+                    )
+                )
+        return out

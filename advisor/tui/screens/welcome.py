@@ -1,0 +1,94 @@
+"""The first screen: what the questionnaire is, where answers are saved, who is assessing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Grid, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+if TYPE_CHECKING:
+    from ..app import AdvisorApp
+    from ..session import Session
+
+META_FIELDS = (
+    ("title", "Title", "e.g. LLM platform decision 2025"),
+    ("organisation", "Organisation", "e.g. Example Bank plc"),
+    ("author", "Author", "your name"),
+)
+
+
+def intro_text(session: Session) -> Text:
+    rs = session.ruleset
+    n_questions = len(rs.questions)
+    n_sections = len(rs.sections)
+    out = Text()
+    out.append(
+        f"{n_sections} sections, {n_questions} questions; about ten minutes. The recommendation "
+        "on the left follows every answer, and each answer is saved as soon as it is given.\n\n"
+    )
+    out.append("Answers file: ", style="dim")
+    # Only the name: a full path would differ from machine to machine (and in snapshots).
+    out.append(session.path.name, style="bold")
+    if session.existed:
+        answered = session.answered_count()
+        out.append(f"  (resuming: {answered} answered)", style="green")
+    else:
+        out.append("  (new; created when you start)", style="dim")
+    return out
+
+
+class WelcomeScreen(Screen[None]):
+    """Start or resume; optional title, organisation and author for the report."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "start", "Start", id="advisor.start", priority=True),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="welcome")
+        self.session = session
+
+    @property
+    def advisor(self) -> AdvisorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        rs = self.session.ruleset
+        meta = self.session.meta
+        yield Header()
+        with VerticalScroll(id="welcome-body"):
+            yield Static(Text(rs.title or "advisor", style="bold"), id="welcome-title")
+            yield Static(intro_text(self.session), id="welcome-intro")
+            with Grid(id="meta"):
+                for key, label, hint in META_FIELDS:
+                    yield Label(label, classes="meta-label")
+                    field = Input(getattr(meta, key) or "", placeholder=hint, id=f"meta-{key}")
+                    field.set_reactive(Input.cursor_blink, self.advisor.blink_cursor)
+                    yield field
+            with Center(), Horizontal(id="welcome-buttons"):
+                verb = "Continue" if self.session.existed else "Start"
+                yield Button(verb, id="start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.path.name
+        self.query_one("#start", Button).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        values = {key: self.query_one(f"#meta-{key}", Input).value for key, _, _ in META_FIELDS}
+        self.advisor.start_questionnaire(values)

@@ -1,0 +1,145 @@
+"""One assessment being answered: the answers, the file they live in, and when they are saved.
+
+Free of Textual on purpose: the screens call it, the tests and the benchmark drive it directly.
+Every change goes through :meth:`Session.set_answer` or :meth:`Session.clear_answer`; the
+caller then saves (at once for a click, shortly after the last keystroke for typing), and
+:meth:`Session.save` writes the whole file atomically with the core's ``save_answers``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..answers import load_answers, save_answers
+from ..errors import AdvisorError, Location, Problem
+from ..schema import Meta
+
+if TYPE_CHECKING:
+    from ..decision import Decision
+    from ..engine import RuleSet
+
+
+def default_answers_path(folder: Path | None = None, now: datetime | None = None) -> Path:
+    """``assessment-YYYYMMDD-HHMMSS.yaml`` in ``folder`` (the working directory), never an
+    existing file: a second assessment started in the same second gets ``-2``, ``-3``..."""
+    folder = folder or Path.cwd()
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"assessment-{stamp}.yaml"
+    n = 2
+    while path.exists():
+        path = folder / f"assessment-{stamp}-{n}.yaml"
+        n += 1
+    return path
+
+
+@dataclass
+class Session:
+    """The answers of one assessment and where they are saved.
+
+    ``load_error`` is set when the file exists but cannot be used: the session is then
+    read-only and :meth:`save` refuses, so a file the user may still repair is never replaced.
+    """
+
+    ruleset: RuleSet
+    path: Path
+    values: dict[str, Any] = field(default_factory=dict)
+    meta: Meta = field(default_factory=Meta)
+    existed: bool = False
+    load_error: AdvisorError | None = None
+    dirty: bool = False
+    saves: int = 0
+    last_save_error: str | None = None
+
+    @classmethod
+    def open(cls, ruleset: RuleSet, path: Path | None) -> Session:
+        """A new assessment (no path, or a path not there yet) or the one saved at ``path``."""
+        if path is None:
+            return cls(ruleset, default_answers_path())
+        path = Path(path)
+        if path.is_dir():
+            problem = Problem(
+                Location(str(path)),
+                "ADV100",
+                "This is a folder, not an answers file; give a file name such as "
+                f"{path / 'assessment.yaml'}.",
+            )
+            return cls(ruleset, path, existed=True, load_error=AdvisorError([problem]))
+        if not path.exists():
+            return cls(ruleset, path)
+        try:
+            answers = load_answers(path, ruleset)
+        except AdvisorError as exc:
+            return cls(ruleset, path, existed=True, load_error=exc)
+        return cls(ruleset, path, dict(answers.values), answers.meta, existed=True)
+
+    # -- state ------------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.load_error is not None
+
+    def set_answer(self, qid: str, value: Any) -> bool:
+        """Record a typed answer (``None`` clears it); returns whether anything changed."""
+        if value is None:
+            return self.clear_answer(qid)
+        if qid in self.values and self.values[qid] == value:
+            return False
+        self.values[qid] = value
+        self.dirty = True
+        return True
+
+    def clear_answer(self, qid: str) -> bool:
+        if qid not in self.values:
+            return False
+        del self.values[qid]
+        self.dirty = True
+        return True
+
+    def set_meta(self, **fields: str | None) -> bool:
+        cleaned = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
+        updated = self.meta.model_copy(update=cleaned)
+        if updated == self.meta:
+            return False
+        self.meta = updated
+        self.dirty = True
+        return True
+
+    def asked(self) -> dict[str, bool]:
+        return self.ruleset.asked(self.values)
+
+    def evaluate(self) -> Decision:
+        return self.ruleset.evaluate(self.values)
+
+    def answered_count(self) -> int:
+        asked = self.asked()
+        return sum(1 for qid in self.values if asked.get(qid, False))
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save(self, force: bool = False) -> bool:
+        """Write the answers file if anything changed (or ``force``); returns success.
+
+        A failed write (disk full, no permission) keeps the answers in memory, remembers the
+        reason in ``last_save_error`` and leaves ``dirty`` set, so the next save retries.
+        """
+        if self.read_only:
+            return False
+        if not (self.dirty or force):
+            return True
+        try:
+            save_answers(self.path, self.values, self.meta, self.ruleset)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.last_save_error = f"{self.path.name} could not be saved: {reason}."
+            return False
+        self.dirty = False
+        self.existed = True
+        self.saves += 1
+        self.last_save_error = None
+        return True
+
+
+__all__ = ["Session", "default_answers_path"]
