@@ -16,7 +16,7 @@ from advisor.errors import AdvisorError
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "rules" / "catalog"
-LITELLM = ROOT.parent / "shared" / "data" / "litellm_model_prices.json"
+LITELLM = ROOT / "tests" / "data" / "litellm_model_prices.subset.json"
 TODAY = date(2026, 12, 1)
 
 
