@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
-from .catalog import Catalog, Derived, catalog_as_of, derive, fact_specs
+from .catalog.facts import fact_specs
+from .catalog.freshness import catalog_as_of
+from .catalog.schema import Catalog
 from .decision import Decision, FiredRule, PendingRule
 from .errors import AdvisorError, Location, Problem
 from .expr import (
@@ -622,9 +624,10 @@ def _generate(rs: RuleSet) -> None:
     lines.append("    s0 = s1 = s2 = 0.0")
     lines.append("    vm = 0")
     lines.append("    fired = []")
+    lines.append("    fire = fired.append")
     for cr in rs.rules:
         cond = to_python(cr.condition.tree, local) if cr.condition else "True"
-        body = [f"fired.append({cr.index})"]
+        body = [f"fire({cr.index})"]
         for k, option in enumerate(OPTIONS):
             points = cr.rule.score.get(option)  # type: ignore[call-overload]
             if points:
@@ -685,7 +688,9 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
                 reason = _render(cr, early)
                 for mid in cr.rule.exclude_models:
                     excluded.setdefault(mid, []).append(reason)
-    derived: Derived = derive(rs.catalog, values, excluded)
+    from .catalog.derivation import derive  # the cost model loads on first evaluation only
+
+    derived = derive(rs.catalog, values, excluded)
     facts = {**values, **derived.facts}
     fired_idx: list[int]
     scores: list[float]

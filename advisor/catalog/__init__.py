@@ -16,12 +16,43 @@ Nothing here imports textual.
 
 from __future__ import annotations
 
-from .derivation import Derived, derive
-from .facts import FACT_SPECS, fact_specs
-from .freshness import catalog_as_of, catalog_oldest, stale_entries
-from .layers import load_catalog_dir, merge_layers
-from .prepare import prepare
-from .schema import Catalog, CatalogFile
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .derivation import Derived, derive
+    from .facts import FACT_SPECS, fact_specs
+    from .freshness import catalog_as_of, catalog_oldest, stale_entries
+    from .layers import load_catalog_dir, merge_layers
+    from .prepare import prepare
+    from .schema import Catalog, CatalogFile
+
+# Exported lazily: `advisor check` needs the schema and the fact specs, not the cost model.
+_LAZY = {
+    "Derived": "derivation",
+    "derive": "derivation",
+    "FACT_SPECS": "facts",
+    "fact_specs": "facts",
+    "catalog_as_of": "freshness",
+    "catalog_oldest": "freshness",
+    "stale_entries": "freshness",
+    "load_catalog_dir": "layers",
+    "merge_layers": "layers",
+    "prepare": "prepare",
+    "Catalog": "schema",
+    "CatalogFile": "schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'advisor.catalog' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "FACT_SPECS",
