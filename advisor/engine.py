@@ -740,7 +740,14 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     ranking = sorted(ranked_pool, key=lambda o: (-score_map[o], OPTIONS.index(o)))
     ranking += [o for o in OPTIONS if o not in ranking]
     recommendation = ranking[0]
-    confidence = _confidence(rs, fired_rules, score_map, open_options, len(pending), all_vetoed)
+    by_id = {cr.rule.id: cr for cr in rs.rules}
+    read = (
+        frozenset().union(*(by_id[r.id].deps for r in fired_rules)) if fired_rules else frozenset()
+    )
+    assumed = len(read & set(defaulted)) / len(read) if read else 0.0
+    confidence = _confidence(
+        rs, fired_rules, score_map, open_options, len(pending), all_vetoed, assumed
+    )
     visible_answers = {k: v for k, v in values.items() if k in rs.questions}
     return Decision(
         recommendation=recommendation,
@@ -834,18 +841,21 @@ def _confidence(
     open_options: list[str],
     n_pending: int,
     all_vetoed: bool,
+    assumed: float = 0.0,
 ) -> float:
     """How sure the decision is, 0..1: the clarity of the margin times answer completeness.
 
-    completeness = share of rules that could be decided (not pending);
-    clarity = 1 when only one option is left, else the margin between the two best open
-    options over max(2, 20 % of the total weighted points cast); confidence =
-    completeness x (0.4 + 0.6 x clarity), so a tie on complete answers gives 0.4.
+    completeness = share of rules that could be decided (not pending), times
+    (1 - 0.3 x the share of the questions read by fired rules that hold a default rather
+    than an answer); clarity = 1 when only one option is left, else the margin between the
+    two best open options over max(2, 20 % of the total weighted points cast);
+    confidence = completeness x (0.4 + 0.6 x clarity), so a tie on complete answers gives 0.4
+    and a clear decision resting on defaults alone gives 0.7.
     """
     if all_vetoed:
         return 0.0
     total_rules = max(1, len(rs.rules))
-    completeness = (total_rules - n_pending) / total_rules
+    completeness = (total_rules - n_pending) / total_rules * (1.0 - 0.3 * assumed)
     if len(open_options) <= 1:
         clarity = 1.0
     else:
