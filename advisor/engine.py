@@ -94,6 +94,9 @@ class RuleSet:
         self._fast: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = None
         self._fast_source = ""
         self._reads: frozenset[str] = frozenset()
+        # One compiled function per expression, for the partial path: an expression whose
+        # names all have values runs compiled; only the others go through the interpreter.
+        self._expr_fns: dict[int, Callable[[Mapping[str, Any]], Any]] = {}
         self._early_facts: list[CompiledFact] = []  # derived facts the cost model does not feed
         self._exclusion_rules: list[CompiledRule] = []
 
@@ -160,7 +163,7 @@ class RuleSet:
                 values[qid] = self.defaults[qid]
         skipped: set[str] = set()
         for qid, cond in self.ask_if.items():
-            if evaluate3(cond.tree, values) is False:
+            if _value(self, cond, values) is False:
                 skipped.add(qid)
                 if qid in self.defaults:
                     values[qid] = self.defaults[qid]
@@ -658,6 +661,17 @@ def _generate(rs: RuleSet) -> None:
     rs._fast = namespace["_decide"]
     rs._fast_source = source
     rs._reads = frozenset(reads)
+    exprs: list[Checked] = [f.checked for f in rs.facts]
+    exprs += [w for w in rs.weights.values() if isinstance(w, Checked)]
+    exprs += [cr.condition for cr in rs.rules if cr.condition is not None]
+    exprs += list(rs.ask_if.values())
+    lines = []
+    for i, checked in enumerate(exprs):
+        names = {n: f"f[{n!r}]" for n in checked.names}
+        lines.append(f"_e{i} = lambda f: {to_python(checked.tree, names)}")
+    namespace = {"__builtins__": {}, **RUNTIME}
+    exec(compile("\n".join(lines) + "\n", "<advisor expressions>", "exec"), namespace)
+    rs._expr_fns = {id(c.tree): namespace[f"_e{i}"] for i, c in enumerate(exprs)}
     rs._early_facts = [
         f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
     ]
@@ -680,11 +694,11 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     if rs._exclusion_rules:
         early = dict(values)
         for fact in rs._early_facts:
-            v = evaluate3(fact.checked.tree, early)
+            v = _value(rs, fact.checked, early)
             if v is not UNKNOWN:
                 early[fact.id] = v
         for cr in rs._exclusion_rules:
-            if cr.condition is None or evaluate3(cr.condition.tree, early) is True:
+            if cr.condition is None or _value(rs, cr.condition, early) is True:
                 reason = _render(cr, early)
                 for mid in cr.rule.exclude_models:
                     excluded.setdefault(mid, []).append(reason)
@@ -776,11 +790,19 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     )
 
 
+def _value(rs: RuleSet, checked: Checked, facts: Mapping[str, Any]) -> Any:
+    """The value of an expression: compiled when every name it reads has a value, else
+    three-valued (UNKNOWN where the answer depends on what is missing)."""
+    if checked.names <= facts.keys():
+        return rs._expr_fns[id(checked.tree)](facts)
+    return evaluate3(checked.tree, facts)
+
+
 def _weights(rs: RuleSet, facts: Mapping[str, Any]) -> dict[str, float]:
     out: dict[str, float] = {}
     for cid in sorted(rs.weights):
         weight = rs.weights[cid]
-        value = weight if isinstance(weight, float) else evaluate3(weight.tree, facts)
+        value = weight if isinstance(weight, float) else _value(rs, weight, facts)
         out[cid] = 1.0 if value is UNKNOWN else float(value)
     return out
 
@@ -789,7 +811,7 @@ def _interpret(
     rs: RuleSet, facts: dict[str, Any], missing: set[str]
 ) -> tuple[list[int], list[float], int, list[PendingRule], dict[str, float]]:
     for fact in rs.facts:
-        value = evaluate3(fact.checked.tree, facts)
+        value = _value(rs, fact.checked, facts)
         if value is not UNKNOWN:
             facts[fact.id] = value
     weights = _weights(rs, facts)
@@ -798,7 +820,7 @@ def _interpret(
     fired: list[int] = []
     pending: list[PendingRule] = []
     for cr in rs.rules:
-        outcome = evaluate3(cr.condition.tree, facts) if cr.condition else True
+        outcome = _value(rs, cr.condition, facts) if cr.condition else True
         if outcome is UNKNOWN:
             needs = sorted(cr.deps & missing, key=list(rs.questions).index)
             if needs:
