@@ -145,7 +145,7 @@ def test_hosted_prices_match_the_facts_csv() -> None:
 
     rows = {
         r["model_key"]: r
-        for r in csv.DictReader((ROOT.parent / "shared/facts/api_prices_per_1M.csv").open())
+        for r in csv.DictReader((ROOT / "tests" / "data" / "api_prices_per_1M.csv").open())
     }
     for h in default_catalog().hosted_models:
         row = rows[h.litellm_key]
