@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from .facts import FACT_SPECS, fact_specs
     from .freshness import catalog_as_of, catalog_oldest, stale_entries
     from .layers import load_catalog_dir, merge_layers
-    from .prepare import prepare
     from .schema import Catalog, CatalogFile
+
+# Imported eagerly: the function shares its name with its module, and a lazy attribute would be
+# replaced by the module object as soon as anything imported ``advisor.catalog.prepare``.
+from .prepare import prepare
 
 # Exported lazily: `advisor check` needs the schema and the fact specs, not the cost model.
 _LAZY = {
@@ -37,7 +40,6 @@ _LAZY = {
     "stale_entries": "freshness",
     "load_catalog_dir": "layers",
     "merge_layers": "layers",
-    "prepare": "prepare",
     "Catalog": "schema",
     "CatalogFile": "schema",
 }
