@@ -46,8 +46,8 @@ class Candidate:
     gpus: int
     points: tuple[Point, ...]
     curve: tuple[tuple[float, float, Point], ...]
-    bandwidth: float  # roofline bandwidth term (tokens/s per unit k)
-    compute: float  # roofline compute term (tokens/s through the group)
+    bandwidth: float  # roofline bandwidth term (tokens/s per unit k, with the KV-room factor)
+    compute: float  # roofline compute term (tokens/s through the group, MoE-scaled)
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,8 @@ def _build(catalog: Catalog) -> Prepared:
                         n,
                         points,
                         tuple((lr, math.log(pt.tokens_per_s), pt) for lr, pt in curve),
-                        bandwidth_term(model, gpu, n),
-                        compute_term(model, gpu, n),
+                        bandwidth_term(model, gpu, n, a),
+                        compute_term(model, gpu, n, a),
                     )
                 )
         by_model.append(tuple(mine))
