@@ -88,15 +88,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 @command("evaluate")
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .answers import load_answers
-    from .errors import AdvisorError
     from .output.decision import REPORTERS
 
-    try:
-        ruleset = _ruleset(args)
-        answers = load_answers(args.answers, ruleset)
-    except AdvisorError as exc:
-        _print_problems(exc)
-        return _exit_for(exc)
+    ruleset = _ruleset(args)
+    answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
     _write(REPORTERS[args.format]().render(decision), args.output)
     return EXIT_OK
@@ -104,15 +99,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 @command("test")
 def cmd_test(args: argparse.Namespace) -> int:
-    from .errors import AdvisorError
     from .output.tests import REPORTERS
     from .testing import run_tests, scenario_files
 
-    try:
-        ruleset = _ruleset(args)
-    except AdvisorError as exc:
-        _print_problems(exc)
-        return _exit_for(exc)
+    ruleset = _ruleset(args)
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         for p in missing:
@@ -153,13 +143,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 @command("run")
 def cmd_run(args: argparse.Namespace) -> int:
-    from .errors import AdvisorError
-
-    try:
-        ruleset = _ruleset(args)
-    except AdvisorError as exc:
-        _print_problems(exc)
-        return _exit_for(exc)
+    ruleset = _ruleset(args)
     try:
         from .tui.app import run_app  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:  # pragma: no cover - textual is a core dependency
@@ -173,7 +157,6 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     from datetime import date
 
     from .catalog.prices import format_changes, import_prices
-    from .errors import AdvisorError
     from .loader import CATALOG_DIR, DEFAULT_ALIAS, default_rules_dir
 
     target = args.rules[-1] if args.rules else None
@@ -183,11 +166,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"{args.file}: ADV100: The price map does not exist.", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        changes = import_prices(args.file, folder, date.today())
-    except AdvisorError as exc:
-        _print_problems(exc)
-        return _exit_for(exc)
+    changes = import_prices(args.file, folder, date.today())
     sys.stdout.write(format_changes(changes))
     return EXIT_OK
 
@@ -287,8 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run", *(argv or sys.argv[1:])])
+    from .errors import AdvisorError
+
     try:
         return COMMANDS[args.command](args)
+    except AdvisorError as exc:  # every command: located problems on stderr, never a traceback
+        _print_problems(exc)
+        return _exit_for(exc)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `advisor evaluate x | head`
