@@ -10,6 +10,8 @@ Evaluation has two paths that must agree (a property test holds them to it):
 
 from __future__ import annotations
 
+import ast
+import difflib
 import math
 import string
 from collections.abc import Callable, Mapping
@@ -99,6 +101,7 @@ class RuleSet:
         self._expr_fns: dict[int, Callable[[Mapping[str, Any]], Any]] = {}
         self._early_facts: list[CompiledFact] = []  # derived facts the cost model does not feed
         self._exclusion_rules: list[CompiledRule] = []
+        self._rule_deps: dict[str, frozenset[str]] = {}  # questions each rule reads
 
     # -- public helpers used by the TUI and the CLI ------------------------------------------
 
@@ -125,8 +128,6 @@ class RuleSet:
         for qid, value in raw.items():
             question = self.questions.get(qid)
             if question is None:
-                import difflib
-
                 close = difflib.get_close_matches(qid, list(self.questions), n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 problems.append(
@@ -314,8 +315,6 @@ def _check_facts(rs: RuleSet, problems: list[Problem]) -> None:
                 Problem(_locate_expr(origin, "expr")(exc.offset), exc.code, exc.message)
             )
             continue
-        import ast
-
         reads[fid] = {
             n
             for node in ast.walk(tree)
@@ -387,8 +386,6 @@ def _check_categories(rs: RuleSet, problems: list[Problem]) -> None:
 
 
 def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
-    import difflib
-
     model_ids = {m.id for m in rs.catalog.open_models}
     licence_ids = {lic.id for lic in rs.catalog.licenses}
     used: set[str] = set()
@@ -567,8 +564,6 @@ def _because_fields(
             return None
         info = rs.env.get(name)
         if info is None:
-            import difflib
-
             close = difflib.get_close_matches(name, list(rs.env), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             problems.append(
@@ -676,6 +671,7 @@ def _generate(rs: RuleSet) -> None:
         f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
     ]
     rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
+    rs._rule_deps = {cr.rule.id: cr.deps for cr in rs.rules}
 
 
 # --- evaluating -----------------------------------------------------------------------------

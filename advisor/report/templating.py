@@ -51,25 +51,9 @@ def _filters(markup: Any, markdown: bool) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def html_env() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-    from markupsafe import Markup
-
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(_filters(Markup, markdown=False))
-    return env
-
-
-@lru_cache(maxsize=1)
-def markdown_env() -> Any:
+def _environment(markdown: bool) -> Any:
+    """The Jinja2 environment of one output language: HTML autoescapes, Markdown escapes
+    through ``finalize`` (Markup passes as it is)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
 
@@ -80,17 +64,28 @@ def markdown_env() -> Any:
             return ""
         return t.md(value)
 
+    extra: dict[str, Any] = {"finalize": finalize} if markdown else {}
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=False,
-        finalize=finalize,
+        autoescape=not markdown,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **extra,
     )
-    env.filters.update(_filters(Markup, markdown=True))
+    env.filters.update(_filters(Markup, markdown=markdown))
     return env
+
+
+@lru_cache(maxsize=1)
+def html_env() -> Any:
+    return _environment(markdown=False)
+
+
+@lru_cache(maxsize=1)
+def markdown_env() -> Any:
+    return _environment(markdown=True)
 
 
 def tidy_markdown(text: str) -> str:
