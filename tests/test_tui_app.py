@@ -530,3 +530,96 @@ async def test_export_is_shown_as_unavailable_without_renderers(
         screen.export("md")
         await pilot.pause()
         assert not list(tmp_path.glob("a.md"))
+
+
+# --- one frame per answer -------------------------------------------------------------------
+
+
+@sync
+async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_path: Path) -> None:
+    """The frame that shows the chosen radio button also shows the recommendation it leads to.
+
+    Each frame Textual hands to the terminal is recorded with what was drawn in it; a frame
+    with the button but without the panel would make the panel wait for the next frame (17 to
+    33 ms later), over the 16 ms budget for an answer.
+    """
+    from advisor.tui.widgets.controls import AnswerRadioButton
+
+    app = make_app(small, tmp_path / "a.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        field = await screen.show_question("org.hq_region")
+        await pilot.pause()
+        drawn: list[str] = []
+        frames: list[list[str]] = []
+        display = app._display
+        button_render = AnswerRadioButton.render
+        panel_line = LivePanel.render_line
+
+        def record_display(screen_: Any, update: Any) -> None:
+            display(screen_, update)
+            if update is not None:
+                frames.append(drawn.copy())
+                drawn.clear()
+
+        def record_button(button: Any) -> Any:
+            drawn.append("button")
+            return button_render(button)
+
+        def record_panel(panel: Any, y: int) -> Any:
+            drawn.append("panel")
+            return panel_line(panel, y)
+
+        app._display = record_display  # type: ignore[method-assign]
+        AnswerRadioButton.render = record_button  # type: ignore[method-assign]
+        LivePanel.render_line = record_panel  # type: ignore[method-assign]
+        try:
+            # eu, us, eu, us: the EU rule fires and stops, so each answer moves the panel.
+            for move in (None, "down", "up", "down"):
+                if move:
+                    await pilot.press(move)
+                await pilot.pause(0.05)
+                frames.clear()
+                before = screen.query_one(LivePanel).decision
+                await pilot.press("space")
+                await pilot.pause(0.05)
+                assert screen.query_one(LivePanel).decision is not before
+                first = next(f for f in frames if "button" in f)
+                assert "panel" in first, frames
+        finally:
+            AnswerRadioButton.render = button_render  # type: ignore[method-assign]
+            LivePanel.render_line = panel_line  # type: ignore[method-assign]
+            app._display = display  # type: ignore[method-assign]
+        assert field.value == "us"
+
+
+@sync
+async def test_radio_buttons_stay_one_pressed_and_the_keys_follow_a_click(
+    small: Any, tmp_path: Path
+) -> None:
+    """The radio button does its set's bookkeeping itself (for speed): check what that owes."""
+    app = make_app(small, tmp_path / "a.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        field = screen.field("org.hq_region")
+        radio = field.control
+        assert isinstance(radio, RadioSet)
+        buttons = list(radio.query("RadioButton"))
+        await pilot.click(buttons[1])
+        await pilot.pause()
+        assert field.value == "us"
+        assert [b.value for b in buttons] == [False, True, False]
+        assert radio.pressed_index == 1
+        # The keyboard carries on from the clicked option: down, then space, chooses the next.
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert field.value == "other" and radio.pressed_index == 2
+        assert [b.value for b in buttons] == [False, False, True]
+        assert buttons[2].has_class("-selected")
+        # Enter chooses too, and clicking the pressed button keeps it pressed.
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert field.value == "us"
+        await pilot.click(buttons[1])
+        await pilot.pause()
+        assert field.value == "us" and buttons[1].value and radio.pressed_index == 1

@@ -126,3 +126,35 @@ def test_the_tui_package_imports_no_chart_library_until_results() -> None:
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_change_made_during_a_write_is_not_marked_saved(
+    small: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The questionnaire writes in a worker thread while answers keep changing."""
+    import threading
+
+    import advisor.tui.session as session_module
+
+    path = tmp_path / "a.yaml"
+    s = Session.open(small, path)
+    s.set_answer("org.hq_region", "eu")
+    writing, release = threading.Event(), threading.Event()
+    real_save = session_module.save_answers
+
+    def slow_save(*args: Any, **kwargs: Any) -> None:
+        writing.set()
+        assert release.wait(5)
+        real_save(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "save_answers", slow_save)
+    worker = threading.Thread(target=s.save)
+    worker.start()
+    assert writing.wait(5)
+    s.set_answer("org.hq_region", "us")  # while the first write is under way
+    release.set()
+    worker.join(5)
+    assert saved(path) == {"org.hq_region": "eu"}
+    assert s.dirty, "the change made during the write must still count as unsaved"
+    monkeypatch.setattr(session_module, "save_answers", real_save)
+    assert s.save() and saved(path) == {"org.hq_region": "us"} and not s.dirty

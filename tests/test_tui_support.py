@@ -188,6 +188,6 @@ async def settle(pilot: Any) -> None:
     drawn the new recommendation, which can be a frame after ``pilot.pause()`` returns."""
     for _ in range(50):
         await pilot.pause()
-        if not pilot.app.session.dirty:
+        if not pilot.app.session.dirty and not getattr(pilot.app.screen, "_save_again", False):
             return
     await pilot.pause()

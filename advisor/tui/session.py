@@ -4,10 +4,16 @@ Free of Textual on purpose: the screens call it, the tests and the benchmark dri
 Every change goes through :meth:`Session.set_answer` or :meth:`Session.clear_answer`; the
 caller then saves (at once for a click, shortly after the last keystroke for typing), and
 :meth:`Session.save` writes the whole file atomically with the core's ``save_answers``.
+
+:meth:`Session.save` may run in a worker thread while the UI goes on changing answers: writes
+are serialised by a lock, each one writes the answers as they are when it starts, and a change
+counter (not a flag) says what is on disk, so a change made during a write is never marked
+saved by it.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,9 +55,11 @@ class Session:
     meta: Meta = field(default_factory=Meta)
     existed: bool = False
     load_error: AdvisorError | None = None
-    dirty: bool = False
     saves: int = 0
     last_save_error: str | None = None
+    _changes: int = field(default=0, init=False, repr=False)
+    _saved_changes: int = field(default=0, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def open(cls, ruleset: RuleSet, path: Path | None) -> Session:
@@ -81,6 +89,11 @@ class Session:
     def read_only(self) -> bool:
         return self.load_error is not None
 
+    @property
+    def dirty(self) -> bool:
+        """Whether a change has not reached the file yet."""
+        return self._changes != self._saved_changes
+
     def set_answer(self, qid: str, value: Any) -> bool:
         """Record a typed answer (``None`` clears it); returns whether anything changed."""
         if value is None:
@@ -88,14 +101,14 @@ class Session:
         if qid in self.values and self.values[qid] == value:
             return False
         self.values[qid] = value
-        self.dirty = True
+        self._changes += 1
         return True
 
     def clear_answer(self, qid: str) -> bool:
         if qid not in self.values:
             return False
         del self.values[qid]
-        self.dirty = True
+        self._changes += 1
         return True
 
     def set_meta(self, **fields: str | None) -> bool:
@@ -104,7 +117,7 @@ class Session:
         if updated == self.meta:
             return False
         self.meta = updated
-        self.dirty = True
+        self._changes += 1
         return True
 
     def asked(self) -> dict[str, bool]:
@@ -127,19 +140,24 @@ class Session:
         """
         if self.read_only:
             return False
-        if not (self.dirty or force):
+        with self._lock:
+            changes = self._changes
+            if changes == self._saved_changes and not force:
+                return True
+            # A copy taken at once (dict() does not let another thread in), so the UI may
+            # change answers while the file is written.
+            values, meta = dict(self.values), self.meta
+            try:
+                save_answers(self.path, values, meta, self.ruleset)
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                self.last_save_error = f"{self.path.name} could not be saved: {reason}."
+                return False
+            self._saved_changes = changes
+            self.existed = True
+            self.saves += 1
+            self.last_save_error = None
             return True
-        try:
-            save_answers(self.path, self.values, self.meta, self.ruleset)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.last_save_error = f"{self.path.name} could not be saved: {reason}."
-            return False
-        self.dirty = False
-        self.existed = True
-        self.saves += 1
-        self.last_save_error = None
-        return True
 
 
 __all__ = ["Session", "default_answers_path"]

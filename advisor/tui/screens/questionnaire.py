@@ -2,10 +2,14 @@
 
 Every question of every section is mounted once; an answer updates the widgets that show its
 consequences (bars, progress, which follow-up questions are asked) and never re-mounts any.
+
+An answer is written to disk in a worker thread: an fsync can take tens of milliseconds on a
+real disk, and on the event loop it would hold up the next keystroke and the next frame.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -17,6 +21,7 @@ from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 
+from ..frames import announce_repaints
 from ..widgets.help import QuestionHelp
 from ..widgets.live import LivePanel
 from ..widgets.question import QuestionField, field_id
@@ -51,6 +56,8 @@ class QuestionnaireScreen(Screen[None]):
         self._fields: dict[str, QuestionField] = {}
         self._shown: dict[str, bool] = {}
         self._built: set[str] = set()
+        self._saving: asyncio.Future[bool] | None = None
+        self._save_again = False
 
     @property
     def advisor(self) -> AdvisorApp:
@@ -87,7 +94,7 @@ class QuestionnaireScreen(Screen[None]):
         asked = self.session.asked()
         fields = []
         for q in section.questions:
-            field = QuestionField(q, self.rs, values.get(q.id))
+            field = QuestionField(q, self.rs, values.get(q.id), on_answer=self.take_answer)
             shown = asked.get(q.id, True)
             field.display = shown
             self._shown[q.id] = shown
@@ -140,24 +147,62 @@ class QuestionnaireScreen(Screen[None]):
             self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), decision)
         return decision
 
-    @on(QuestionField.Answered)
-    async def _answered(self, event: QuestionField.Answered) -> None:
-        event.stop()
+    def take_answer(self, event: QuestionField.Answered) -> None:
+        """Record an answer, show its consequences and save it; fields call this directly."""
         qid = event.field.question.id
         if self.session.set_answer(qid, event.value):
             self.refresh_decision()
         if event.final:
-            # Draw the new recommendation first, then write (fsync takes milliseconds).
-            self.call_after_refresh(self.flush)
+            # After the frame: the write's YAML work would compete with drawing for the GIL.
+            self.call_after_refresh(self.save_soon)
         elif self.session.dirty:
             self._show_save_state("Enter or Tab saves")
         if event.advance:
-            await self.advance(event.field)
+            self.call_next(self.advance, event.field)
+        # Into the frame that shows the pressed button, not one 17-33 ms later (see frames).
+        announce_repaints(self)
+
+    @on(QuestionField.Answered)
+    def _answered(self, event: QuestionField.Answered) -> None:
+        event.stop()  # a field without a listener posts here
+        self.take_answer(event)
 
     # -- saving ------------------------------------------------------------------------------
 
+    def save_soon(self) -> None:
+        """Write pending answers in a worker thread; the save line reports the outcome.
+
+        One write runs at a time; changes made meanwhile are written by one more, right after.
+        """
+        if self._saving is not None and not self._saving.done():
+            self._save_again = True
+            return
+        self._save_again = False
+        loop = asyncio.get_running_loop()
+        self._saving = loop.run_in_executor(None, self.session.save)
+        self._saving.add_done_callback(self._saved)
+
+    def _saved(self, future: asyncio.Future[bool]) -> None:
+        if future.cancelled():
+            return
+        if self._save_again:
+            self.save_soon()
+            return
+        error = future.exception()
+        if error is not None:  # not an OSError (those are reported by save): a bug
+            self.notify(f"The answers could not be saved: {error}", severity="error")
+        elif not future.result() and self.session.last_save_error:
+            self.notify(self.session.last_save_error, severity="error", timeout=8)
+        if self.is_attached:
+            self._show_save_state()
+
+    async def saved(self) -> None:
+        """Wait until every answer given so far is on disk (or its write has failed)."""
+        while (self._saving is not None and not self._saving.done()) or self._save_again:
+            await asyncio.sleep(0.005)
+
     def flush(self) -> bool:
-        """Write pending answers now (no-op when nothing changed)."""
+        """Write pending answers now, on this thread (no-op when nothing changed)."""
         ok = self.session.save()
         if not ok and self.session.last_save_error:
             self.notify(self.session.last_save_error, severity="error", timeout=8)
@@ -250,11 +295,11 @@ class QuestionnaireScreen(Screen[None]):
     # -- actions -----------------------------------------------------------------------------
 
     async def action_next_section(self) -> None:
-        self.flush()
+        self.save_soon()
         await self.goto_section(self.section_index + 1)
 
     async def action_previous_section(self) -> None:
-        self.flush()
+        self.save_soon()
         await self.goto_section(self.section_index - 1)
 
     def action_clear_answer(self) -> None:
@@ -264,7 +309,7 @@ class QuestionnaireScreen(Screen[None]):
         field.show_value(None)
         if self.session.clear_answer(field.question.id):
             self.refresh_decision()
-            self.flush()
+            self.save_soon()
 
     def action_results(self) -> None:
         self.flush()

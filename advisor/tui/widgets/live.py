@@ -2,13 +2,21 @@
 
 It keeps the latest Decision and draws it in ``render``; a new answer only swaps the Decision
 and asks for a repaint, so following every keystroke costs one evaluation and one redraw.
+
+The redraw turns the text into terminal lines once per Decision and width, with Rich, and hands
+Textual those lines (``render_line``). Left to Textual's own text pipeline the panel took 3 ms
+a frame, most of it giving every styled run a mouse offset this panel never uses: a fifth of
+the 16 ms an answer may take from key press to screen.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from ...schema import OPTIONS
@@ -54,11 +62,50 @@ class LivePanel(Widget):
         super().__init__(**kwargs)
         self.decision: Decision | None = None
         self.updates = 0
+        self._lines: list[Strip] = []
+        self._lines_key: tuple[int, int] | None = None  # (updates, width) they were drawn for
 
     def show(self, decision: Decision) -> None:
         self.decision = decision
         self.updates += 1
-        self.refresh()  # its size is set by the layout (1fr), so no re-layout is needed
+        size = self.content_size
+        if self._lines_key is None or self._lines_key[1] != size.width:
+            self.refresh()  # its size is set by the layout (1fr), so no re-layout is needed
+            return
+        # Redraw only the lines that changed (usually the scores and the confidence): Textual
+        # then re-renders and re-composites just those rows, not all of the panel's.
+        old, new = self._lines, self._draw(size.width)
+        self._lines, self._lines_key = new, (self.updates, size.width)
+        changed = [
+            Region(0, y, size.width, 1)
+            for y in range(size.height)
+            if old[min(y, len(old) - 1)] != new[min(y, len(new) - 1)]
+        ]
+        if changed:
+            self.refresh(*changed)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines_key = None  # a new theme or colour: draw the lines again
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        if (self.updates, width) != self._lines_key:
+            self._lines_key = (self.updates, width)
+            self._lines = self._draw(width)
+        return self._lines[min(y, len(self._lines) - 1)]
+
+    def _draw(self, width: int) -> list[Strip]:
+        base = self.rich_style
+        console = self.app.console
+        lines = [
+            Strip(list(Segment.apply_style(line.render(console), base))).adjust_cell_length(
+                width, base
+            )
+            for line in self.render().wrap(console, width)
+        ]
+        lines.append(Strip.blank(width, base))  # every line below the text
+        return lines
 
     def render(self) -> Text:
         d = self.decision

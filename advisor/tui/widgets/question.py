@@ -1,16 +1,23 @@
 """One question: its prompt, the input that fits its type, and a status line.
 
 The widget knows nothing about saving or rules: it turns what the user did into a typed value
-(through the core's coercion) and posts :class:`QuestionField.Answered`. ``final`` tells the
-screen whether to save at once (a click, Enter, leaving the field) or shortly after typing stops.
+(through the core's coercion) and hands :class:`QuestionField.Answered` to whoever listens.
+``final`` tells the screen whether to save at once (a click, Enter, leaving the field) or
+shortly after typing stops.
+
+Why a listener called directly rather than a message: every message hop is a turn of the event
+loop, and Textual draws a frame whenever the screen falls idle. Posted, an answer reaches the
+screen after the frame that shows the pressed radio button, and the recommendation waits for
+the next frame (17 to 33 ms later). Called directly from the control's own handler (see
+``controls``), the answer and the button land in the same frame.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -29,6 +36,14 @@ from textual.widgets.selection_list import Selection
 
 from ...values import AnswerError
 from ..text import display_value, input_text, short_number
+from .controls import (
+    AnswerInput,
+    AnswerRadioButton,
+    AnswerRadioSet,
+    AnswerSelect,
+    AnswerSelectionList,
+    AnswerSwitch,
+)
 from .validators import AnswerValidator
 
 if TYPE_CHECKING:
@@ -63,9 +78,17 @@ class QuestionField(Vertical):
         def control(self) -> QuestionField:
             return self.field
 
-    def __init__(self, question: Question, ruleset: RuleSet, value: Any) -> None:
+    def __init__(
+        self,
+        question: Question,
+        ruleset: RuleSet,
+        value: Any,
+        on_answer: Callable[[QuestionField.Answered], None] | None = None,
+    ) -> None:
         super().__init__(id=field_id(question.id), classes=f"question -{question.type}")
         self.question = question
+        # Called with each Answered; without one, Answered is posted to the screen instead.
+        self.on_answer = on_answer
         self.ruleset = ruleset
         self.default = ruleset.defaults.get(question.id)
         self.value = value  # what the recommendation uses now (may be a valid draft)
@@ -94,35 +117,42 @@ class QuestionField(Vertical):
         q = self.question
         kind = q.type
         if kind == "choice" and len(q.options) <= RADIO_MAX_OPTIONS:
-            yield RadioSet(
+            yield AnswerRadioSet(
                 *(
-                    RadioButton(self._option_label(o.value, o.label), value=o.value == self.value)
+                    AnswerRadioButton(
+                        self._option_label(o.value, o.label),
+                        o.value == self.value,
+                        report=self._report,
+                    )
                     for o in q.options
                 ),
                 classes="control",
             )
         elif kind == "choice":
-            yield Select(
+            yield AnswerSelect(
                 [(self._option_label(o.value, o.label), o.value) for o in q.options],
                 value=self.value if self.value is not None else Select.NULL,
                 prompt=self._select_prompt(),
+                report=self._report,
                 classes="control",
             )
         elif kind == "multi":
             chosen = set(self.value if self.value is not None else self.default or ())
-            yield SelectionList[str](
+            yield AnswerSelectionList(
                 *(Selection(o.label, o.value, o.value in chosen) for o in q.options),
+                report=self._report,
                 classes="control",
             )
         elif kind == "bool":
             on_now = bool(self.value if self.value is not None else self.default)
             with Horizontal(classes="row"):
-                yield Switch(on_now, classes="control")
+                yield AnswerSwitch(on_now, report=self._report, classes="control")
                 yield Label("yes" if on_now else "no", classes="switch-label")
         else:
             with Horizontal(classes="row"):
-                box = Input(
+                box = AnswerInput(
                     input_text(self.value) if self.value is not None else "",
+                    report=self._report,
                     placeholder=self._placeholder(),
                     validators=[AnswerValidator(self.ruleset, q.id)],
                     validate_on=["changed", "submitted", "blur"],
@@ -244,57 +274,40 @@ class QuestionField(Vertical):
         self._post(self.Answered(self, value, final, advance))
 
     def _post(self, message: Answered) -> None:
-        # Straight to the screen: bubbling would hop through every container's queue first,
-        # and each hop is a turn of the event loop before the recommendation can follow.
-        self.screen.post_message(message)
+        if self.on_answer is not None:
+            self.on_answer(message)
+        else:
+            # Straight to the screen: bubbling would hop through every container's queue.
+            self.screen.post_message(message)
 
     def _coerce(self, raw: Any) -> Any:
         return self.ruleset.coerce(self.question.id, raw)
 
     # -- events from the inner widget --------------------------------------------------------
 
-    @on(RadioSet.Changed)
-    def _radio(self, event: RadioSet.Changed) -> None:
-        event.stop()
-        value = self.question.options[event.index].value
+    def _report(self, event: Message) -> None:
+        """A control changed (called from the control's own handler, see ``controls``)."""
+        if isinstance(event, RadioButton.Changed):
+            buttons = list(self.control.query(RadioButton))
+            if event.radio_button in buttons:
+                self._choose(self.question.options[buttons.index(event.radio_button)].value)
+        elif isinstance(event, Select.Changed):
+            self._choose(None if event.value == Select.NULL else event.value)
+        elif isinstance(event, SelectionList.SelectedChanged):
+            self._choose(self._coerce(list(event.selection_list.selected)))
+        elif isinstance(event, Switch.Changed):
+            self.query_one(".switch-label", Label).update("yes" if event.value else "no")
+            self._choose(event.value)
+        elif isinstance(event, Input.Changed):
+            self._take_text(event.value, event.validation_result, final=False)
+        elif isinstance(event, Input.Submitted):
+            self._take_text(event.value, event.validation_result, final=True, advance=True)
+        elif isinstance(event, Input.Blurred):
+            self._take_text(event.value, event.validation_result, final=True)
+
+    def _choose(self, value: Any) -> None:
         if value != self.value:
             self._answer(value, final=True)
-
-    @on(Select.Changed)
-    def _select(self, event: Select.Changed) -> None:
-        event.stop()
-        value = None if event.value == Select.NULL else event.value
-        if value != self.value:
-            self._answer(value, final=True)
-
-    @on(SelectionList.SelectedChanged)
-    def _multi(self, event: SelectionList.SelectedChanged[str]) -> None:
-        event.stop()
-        value = self._coerce(list(event.selection_list.selected))
-        if value != self.value:
-            self._answer(value, final=True)
-
-    @on(Switch.Changed)
-    def _switch(self, event: Switch.Changed) -> None:
-        event.stop()
-        self.query_one(".switch-label", Label).update("yes" if event.value else "no")
-        if event.value != self.value:
-            self._answer(event.value, final=True)
-
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._take_text(event.value, event.validation_result, final=False)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._take_text(event.value, event.validation_result, final=True, advance=True)
-
-    @on(Input.Blurred)
-    def _left(self, event: Input.Blurred) -> None:
-        event.stop()
-        self._take_text(event.value, event.validation_result, final=True)
 
     def _take_text(self, text: str, result: Any, final: bool, advance: bool = False) -> bool:
         """Turn typed text into an answer; returns whether it was valid.

@@ -1,0 +1,139 @@
+"""The input widgets of a question, reporting each change from inside their own handler.
+
+Why subclasses: Textual delivers a widget's change message to the widget itself first, and only
+then bubbles it to the parent, a turn of the event loop later. Meanwhile the widget's own
+repaint reaches the screen, the screen falls idle and draws a frame showing, say, the pressed
+radio button without the recommendation it leads to. The next frame then comes 17 to 33 ms
+later (Textual paces frames at 60 per second). Handling the message in the widget's own
+handler records the answer and refreshes the live panel before that first frame, so both are
+drawn together.
+
+Each control takes ``report``, a callable given the message, and stops the message from
+bubbling: nobody above needs it.
+
+The radio button also does its RadioSet's bookkeeping (release the other button, remember the
+pressed one) at once. Left to the RadioSet, one more hop away, that work ran before the frame
+could be drawn (restyling the buttons took 2 to 4 ms) and the released button was drawn a frame
+later than the pressed one. The keyboard highlight, which only matters for the next key press,
+follows after the frame. This touches two private attributes of RadioSet (``_pressed_button``,
+``_selected``); Textual is pinned to an exact version and the Pilot tests press, click and
+arrow through radio sets, so a change there fails a test rather than a user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Switch
+
+Report = Callable[[Message], None]
+
+
+def _keys_for(bindings: Any, action: str) -> frozenset[str]:
+    return frozenset(
+        key.strip()
+        for binding in Binding.make_bindings(bindings)
+        if binding.action == action
+        for key in binding.key.split(",")
+    )
+
+
+class AnswerRadioSet(RadioSet):
+    """A RadioSet that chooses on enter or space as soon as the key reaches it.
+
+    A key Textual turns into a binding first travels from the focused widget up through every
+    container to the app and only then runs the action: eight queue hops (2 to 3 ms) on the
+    questionnaire. The set's own toggle keys, read from RadioSet's bindings, act on arrival.
+    """
+
+    TOGGLE_KEYS = _keys_for(RadioSet.BINDINGS, "toggle_button")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.TOGGLE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.action_toggle_button()
+
+
+class AnswerRadioButton(RadioButton):
+    def __init__(self, label: Any, value: bool, *, report: Report) -> None:
+        super().__init__(label, value)
+        self._report = report
+
+    def on_radio_button_changed(self, event: RadioButton.Changed) -> None:
+        radio_set = self.parent
+        if not event.value or not isinstance(radio_set, RadioSet):
+            return  # the pressed button clicked off: its RadioSet presses it again
+        event.stop()
+        with self.prevent(RadioButton.Changed):
+            for button in radio_set.query_children(RadioButton):
+                if button is not self and button.value:
+                    button.value = False
+        radio_set._pressed_button = self
+        index = radio_set.children.index(self)
+        if radio_set._selected != index:
+            radio_set.call_after_refresh(setattr, radio_set, "_selected", index)
+        self._report(event)
+
+
+class AnswerInput(Input):
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._report = report
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._report(event)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._report(event)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        event.stop()
+        self._report(event)
+
+
+class AnswerSelect(Select[str]):
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._report = report
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._report(event)
+
+
+class AnswerSelectionList(SelectionList[str]):
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._report = report
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        self._report(event)
+
+
+class AnswerSwitch(Switch):
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._report = report
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        self._report(event)
+
+
+__all__ = [
+    "AnswerInput",
+    "AnswerRadioButton",
+    "AnswerRadioSet",
+    "AnswerSelect",
+    "AnswerSelectionList",
+    "AnswerSwitch",
+    "Report",
+]
