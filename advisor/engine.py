@@ -4,8 +4,9 @@ Evaluation has two paths that must agree (a property test holds them to it):
 
 * the fast path, one generated function over a flat fact mapping, used when every fact the
   rule set reads has a value: this is what makes a decision cost microseconds;
-* the partial path, a three-valued interpreter used while answers are missing: a rule whose
-  condition cannot be decided yet is *pending* and says which questions it waits for.
+* the partial path, three-valued closures (:func:`advisor.expr.compile3`) used while answers
+  are missing: a rule whose condition cannot be decided yet is *pending* and says which
+  questions it waits for.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from .expr import (
     ExprError,
     FactInfo,
     check,
-    evaluate3,
+    compile3,
     to_python,
 )
 from .factspec import FactSpec
@@ -96,12 +97,16 @@ class RuleSet:
         self._fast: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = None
         self._fast_source = ""
         self._reads: frozenset[str] = frozenset()
-        # One compiled function per expression, for the partial path: an expression whose
-        # names all have values runs compiled; only the others go through the interpreter.
+        # Two compiled functions per expression, keyed by id(checked.tree), for the partial
+        # path: an expression whose names all have values runs the generated two-valued code;
+        # the others run its three-valued closures, built once here rather than walking the
+        # tree on every evaluation (the TUI evaluates on every answer).
         self._expr_fns: dict[int, Callable[[Mapping[str, Any]], Any]] = {}
+        self._expr3_fns: dict[int, Callable[[Mapping[str, Any]], Any]] = {}
         self._early_facts: list[CompiledFact] = []  # derived facts the cost model does not feed
         self._exclusion_rules: list[CompiledRule] = []
         self._rule_deps: dict[str, frozenset[str]] = {}  # questions each rule reads
+        self._question_rank: dict[str, int] = {}  # questionnaire order, to sort pending needs
 
     # -- public helpers used by the TUI and the CLI ------------------------------------------
 
@@ -667,11 +672,13 @@ def _generate(rs: RuleSet) -> None:
     namespace = {"__builtins__": {}, **RUNTIME}
     exec(compile("\n".join(lines) + "\n", "<advisor expressions>", "exec"), namespace)
     rs._expr_fns = {id(c.tree): namespace[f"_e{i}"] for i, c in enumerate(exprs)}
+    rs._expr3_fns = {id(c.tree): compile3(c.tree) for c in exprs}
     rs._early_facts = [
         f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
     ]
     rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
     rs._rule_deps = {cr.rule.id: cr.deps for cr in rs.rules}
+    rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
 
 
 # --- evaluating -----------------------------------------------------------------------------
@@ -791,7 +798,7 @@ def _value(rs: RuleSet, checked: Checked, facts: Mapping[str, Any]) -> Any:
     three-valued (UNKNOWN where the answer depends on what is missing)."""
     if checked.names <= facts.keys():
         return rs._expr_fns[id(checked.tree)](facts)
-    return evaluate3(checked.tree, facts)
+    return rs._expr3_fns[id(checked.tree)](facts)
 
 
 def _weights(rs: RuleSet, facts: Mapping[str, Any]) -> dict[str, float]:
@@ -818,7 +825,7 @@ def _interpret(
     for cr in rs.rules:
         outcome = _value(rs, cr.condition, facts) if cr.condition else True
         if outcome is UNKNOWN:
-            needs = sorted(cr.deps & missing, key=list(rs.questions).index)
+            needs = sorted(cr.deps & missing, key=rs._question_rank.__getitem__)
             if needs:
                 pending.append(PendingRule(cr.rule.id, tuple(needs)))
             continue

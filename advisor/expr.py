@@ -2,9 +2,13 @@
 
 An expression is parsed with :mod:`ast`, walked against a whitelist, type-checked against the
 facts it names, and then either translated to Python source built from the checked tree (the
-fast path the engine compiles) or interpreted with three-valued logic (the path used while
+fast path the engine compiles) or evaluated with three-valued logic (the path used while
 some answers are still missing). User text is never handed to ``eval``: the generated source
 contains only whitelisted operators, mangled local names and ``repr`` of literal constants.
+
+The three-valued path exists twice: :func:`evaluate3` walks the tree on every call and is the
+reference semantics; :func:`compile3` turns the tree into nested closures once, with the same
+semantics, for the engine to call while a questionnaire is being answered.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import ast
 import difflib
 import math
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -725,35 +730,258 @@ def evaluate3(tree: ast.expr, values: Mapping[str, Any]) -> Any:
     raise TypeError(f"unchecked node {type(tree).__name__}")  # pragma: no cover
 
 
+# One definition of each operator, shared by the interpreter and the closures, so the two
+# three-valued paths cannot drift apart. Comparisons go through bool() so both give exactly
+# True or False whatever a value's __eq__ returns.
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: lambda a, b: bool(a == b),
+    ast.NotEq: lambda a, b: bool(a != b),
+    ast.Lt: lambda a, b: bool(a < b),
+    ast.LtE: lambda a, b: bool(a <= b),
+    ast.Gt: lambda a, b: bool(a > b),
+    ast.GtE: lambda a, b: bool(a >= b),
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: _div,
+    ast.FloorDiv: _fdiv,
+    ast.Mod: _mod,
+    ast.Pow: _pow,
+}
+
+
 def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
-    if isinstance(op, ast.Eq):
-        return bool(a == b)
-    if isinstance(op, ast.NotEq):
-        return bool(a != b)
-    if isinstance(op, ast.Lt):
-        return bool(a < b)
-    if isinstance(op, ast.LtE):
-        return bool(a <= b)
-    if isinstance(op, ast.Gt):
-        return bool(a > b)
-    if isinstance(op, ast.GtE):
-        return bool(a >= b)
-    if isinstance(op, ast.In):
-        return a in b
-    return a not in b
+    return _COMPARE[type(op)](a, b)
 
 
-def _binop(op: type, a: Any, b: Any) -> Any:
-    if op is ast.Add:
-        return a + b
-    if op is ast.Sub:
-        return a - b
-    if op is ast.Mult:
-        return a * b
-    if op is ast.Div:
-        return _div(a, b)
-    if op is ast.FloorDiv:
-        return _fdiv(a, b)
-    if op is ast.Mod:
-        return _mod(a, b)
-    return _pow(a, b)
+def _binop(op: type[ast.operator], a: Any, b: Any) -> Any:
+    return _BINARY[op](a, b)
+
+
+# --- the partial path, compiled: evaluate3 as closures built once ----------------------------
+
+Eval3 = Callable[[Mapping[str, Any]], Any]
+"""A compiled three-valued expression: values in, a value or UNKNOWN out."""
+
+
+def compile3(tree: ast.expr) -> Eval3:
+    """``lambda values: evaluate3(tree, values)``, with the tree walk done once, here.
+
+    The node dispatch, the dotted-name joins and the operator lookups that evaluate3 repeats
+    on every call happen at compile time; a call runs only the closures of the nodes it
+    reaches. Results equal evaluate3's on every input, UNKNOWN included, and subexpressions
+    are evaluated in the same order and skipped in the same places, so an exception from a
+    runtime helper surfaces (or not) exactly as it would there.
+    """
+    if isinstance(tree, ast.Constant):
+        return _constant(tree.value)
+    if isinstance(tree, ast.Name | ast.Attribute):
+        name = dotted_name(tree)
+        assert name is not None
+        return _constant(_ALIASES[name]) if name in _ALIASES else _read(name)
+    if isinstance(tree, ast.BoolOp):
+        parts = tuple(compile3(v) for v in tree.values)
+        return _all_of(parts) if isinstance(tree.op, ast.And) else _any_of(parts)
+    if isinstance(tree, ast.IfExp):
+        return _if_else(compile3(tree.test), compile3(tree.body), compile3(tree.orelse))
+    if isinstance(tree, ast.Compare):
+        return _comparison(tree)
+    if isinstance(tree, ast.UnaryOp):
+        return _unary(type(tree.op), compile3(tree.operand))
+    if isinstance(tree, ast.BinOp):
+        return _binary(_BINARY[type(tree.op)], compile3(tree.left), compile3(tree.right))
+    if isinstance(tree, ast.Call):
+        assert isinstance(tree.func, ast.Name)
+        return _call(FUNCTIONS[tree.func.id][0], tuple(compile3(a) for a in tree.args))
+    if isinstance(tree, ast.List | ast.Tuple):
+        literal = _literal(tree)
+        if literal is not None:
+            return _constant(literal[0])
+        return _sequence(tuple(compile3(e) for e in tree.elts))
+    raise TypeError(f"unchecked node {type(tree).__name__}")  # pragma: no cover
+
+
+def _literal(tree: ast.expr) -> tuple[Any] | None:
+    """``(value,)`` when ``tree`` has the same value on every call, else None.
+
+    Only constants and lists of constants qualify: folding them cannot raise, and a list
+    literal is an immutable tuple, so sharing one across calls is indistinguishable from
+    building it anew as evaluate3 does.
+    """
+    if isinstance(tree, ast.Constant):
+        return (tree.value,)
+    if isinstance(tree, ast.Name | ast.Attribute):
+        alias = _ALIASES.get(dotted_name(tree) or "")
+        return None if alias is None else (alias,)
+    if isinstance(tree, ast.List | ast.Tuple) and all(
+        isinstance(e, ast.Constant) for e in tree.elts
+    ):
+        return (tuple(e.value for e in tree.elts if isinstance(e, ast.Constant)),)
+    return None
+
+
+def _constant(value: Any) -> Eval3:
+    def constant(values: Mapping[str, Any]) -> Any:
+        return value
+
+    return constant
+
+
+def _read(name: str) -> Eval3:
+    def read(values: Mapping[str, Any]) -> Any:
+        return values.get(name, UNKNOWN)
+
+    return read
+
+
+def _all_of(parts: tuple[Eval3, ...]) -> Eval3:
+    # A False operand settles 'and' even past an UNKNOWN one; operands after it are skipped.
+    def all_of(values: Mapping[str, Any]) -> Any:
+        unknown = False
+        for part in parts:
+            v = part(values)
+            if v is UNKNOWN:
+                unknown = True
+            elif not v:
+                return False
+        return UNKNOWN if unknown else True
+
+    return all_of
+
+
+def _any_of(parts: tuple[Eval3, ...]) -> Eval3:
+    # A True operand settles 'or' even past an UNKNOWN one; operands after it are skipped.
+    def any_of(values: Mapping[str, Any]) -> Any:
+        unknown = False
+        for part in parts:
+            v = part(values)
+            if v is UNKNOWN:
+                unknown = True
+            elif v:
+                return True
+        return UNKNOWN if unknown else False
+
+    return any_of
+
+
+def _if_else(test: Eval3, body: Eval3, orelse: Eval3) -> Eval3:
+    # An undecided test still gives a value when both branches agree on it.
+    def if_else(values: Mapping[str, Any]) -> Any:
+        t = test(values)
+        if t is UNKNOWN:
+            a, b = body(values), orelse(values)
+            return a if a is not UNKNOWN and a == b else UNKNOWN
+        return body(values) if t else orelse(values)
+
+    return if_else
+
+
+def _comparison(tree: ast.Compare) -> Eval3:
+    if len(tree.ops) > 1:
+        return _chain(
+            compile3(tree.left),
+            tuple(
+                (_COMPARE[type(op)], compile3(right))
+                for op, right in zip(tree.ops, tree.comparators, strict=True)
+            ),
+        )
+    cmp = _COMPARE[type(tree.ops[0])]
+    right = tree.comparators[0]
+    name = dotted_name(tree.left) if isinstance(tree.left, ast.Name | ast.Attribute) else None
+    literal = _literal(right)
+    if name is not None and name not in _ALIASES and literal is not None:
+        return _fact_against(name, cmp, literal[0])
+    return _pair(compile3(tree.left), cmp, compile3(right))
+
+
+def _chain(left: Eval3, tests: tuple[tuple[Callable[[Any, Any], bool], Eval3], ...]) -> Eval3:
+    # 'a < b < c': a False link decides even when another link is UNKNOWN, so every operand
+    # is evaluated until a link is known to fail.
+    def chain(values: Mapping[str, Any]) -> Any:
+        a = left(values)
+        result: Any = True
+        for cmp, right in tests:
+            b = right(values)
+            if a is UNKNOWN or b is UNKNOWN:
+                result = UNKNOWN
+            elif not cmp(a, b):
+                return False
+            a = b
+        return result
+
+    return chain
+
+
+def _pair(left: Eval3, cmp: Callable[[Any, Any], bool], right: Eval3) -> Eval3:
+    def pair(values: Mapping[str, Any]) -> Any:
+        a, b = left(values), right(values)
+        if a is UNKNOWN or b is UNKNOWN:
+            return UNKNOWN
+        return cmp(a, b)
+
+    return pair
+
+
+def _fact_against(name: str, cmp: Callable[[Any, Any], bool], literal: Any) -> Eval3:
+    # 'fact <op> literal' is most conditions in a rule set: read the fact inline and skip the
+    # closures of both operands.
+    def fact_against(values: Mapping[str, Any]) -> Any:
+        a = values.get(name, UNKNOWN)
+        if a is UNKNOWN:
+            return UNKNOWN
+        return cmp(a, literal)
+
+    return fact_against
+
+
+def _unary(op: type[ast.unaryop], operand: Eval3) -> Eval3:
+    def negate(values: Mapping[str, Any]) -> Any:
+        v = operand(values)
+        return UNKNOWN if v is UNKNOWN else not v
+
+    def minus(values: Mapping[str, Any]) -> Any:
+        v = operand(values)
+        return UNKNOWN if v is UNKNOWN else -v
+
+    def plus(values: Mapping[str, Any]) -> Any:
+        v = operand(values)
+        return UNKNOWN if v is UNKNOWN else +v
+
+    return negate if op is ast.Not else minus if op is ast.USub else plus
+
+
+def _binary(fn: Callable[[Any, Any], Any], left: Eval3, right: Eval3) -> Eval3:
+    def binary(values: Mapping[str, Any]) -> Any:
+        a, b = left(values), right(values)
+        if a is UNKNOWN or b is UNKNOWN:
+            return UNKNOWN
+        return fn(a, b)
+
+    return binary
+
+
+def _call(fn: Callable[..., Any], args: tuple[Eval3, ...]) -> Eval3:
+    def call(values: Mapping[str, Any]) -> Any:
+        got = [arg(values) for arg in args]
+        for v in got:
+            if v is UNKNOWN:
+                return UNKNOWN
+        return fn(*got)
+
+    return call
+
+
+def _sequence(elements: tuple[Eval3, ...]) -> Eval3:
+    def sequence(values: Mapping[str, Any]) -> Any:
+        got = tuple(element(values) for element in elements)
+        for v in got:
+            if v is UNKNOWN:
+                return UNKNOWN
+        return got
+
+    return sequence

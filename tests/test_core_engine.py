@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from advisor.engine import RuleSet, _interpret, load_ruleset
 from advisor.errors import AdvisorError
+from advisor.expr import UNKNOWN, Checked, Eval3, compile3, evaluate3
 
 CATEGORIES = """
 categories:
@@ -567,3 +568,60 @@ def test_fast_path_and_interpreter_agree_on_the_default_rules(answers: dict[str,
         )
         for option, score in zip(("stay_hosted", "hybrid", "self_host"), scores, strict=True):
             assert d.scores[option] == pytest.approx(score, abs=1e-6)
+
+
+# --- the three-valued closures agree with the interpreter --------------------------------------
+
+
+def _expressions(rs: RuleSet) -> list[Checked]:
+    """Every checked expression the rule set holds."""
+    out = [f.checked for f in rs.facts]
+    out += [w for w in rs.weights.values() if isinstance(w, Checked)]
+    out += [cr.condition for cr in rs.rules if cr.condition is not None]
+    out += list(rs.ask_if.values())
+    return out
+
+
+_compiled3: list[tuple[Checked, Eval3]] = []
+
+
+def _default_compiled3() -> list[tuple[Checked, Eval3]]:
+    if not _compiled3:
+        _compiled3.extend((c, compile3(c.tree)) for c in _expressions(_default()))
+    return _compiled3
+
+
+@st.composite
+def _partial_facts(draw: st.DrawFn) -> dict[str, Any]:
+    """Every fact of a complete set of answers (questions, computed and derived facts), then
+    only a random subset of them kept: from nothing answered to nearly everything."""
+    rs = _default()
+    typed = rs.validate_answers(draw(_answers()))
+    full = {**rs._base_values(typed)[0], **rs.evaluate(typed).facts}
+    chosen = draw(st.sets(st.sampled_from(sorted(full))))
+    keep_chosen = draw(st.booleans())
+    return {k: v for k, v in full.items() if (k in chosen) == keep_chosen}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal results, where UNKNOWN equals only itself and NaN equals NaN."""
+    if a is UNKNOWN or b is UNKNOWN:
+        return a is b
+    return type(a) is type(b) and (a == b or (a != a and b != b))
+
+
+def test_every_expression_has_its_three_valued_closure() -> None:
+    rs = _default()
+    assert {id(c.tree) for c in _expressions(rs)} == set(rs._expr3_fns) == set(rs._expr_fns)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_partial_facts())
+def test_three_valued_closures_match_the_interpreter_on_the_default_rules(
+    values: dict[str, Any],
+) -> None:
+    rs = _default()
+    for checked, fn in _default_compiled3():
+        expected = evaluate3(checked.tree, values)
+        assert _same(fn(values), expected), (checked.source, expected)
+        assert _same(rs._expr3_fns[id(checked.tree)](values), expected), checked.source
