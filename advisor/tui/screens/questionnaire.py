@@ -129,8 +129,12 @@ class QuestionnaireScreen(Screen[None]):
 
     # -- the decision follows the answers ----------------------------------------------------
 
-    def refresh_decision(self) -> Decision:
-        """Evaluate, then update bars, progress and ask_if visibility in place."""
+    def refresh_decision(self, *, side_panels_later: bool = False) -> Decision:
+        """Evaluate, then update bars, ask_if visibility, progress and help in place.
+
+        ``side_panels_later``: progress and help follow after the next frame, so the frame
+        that answers a key press carries only the recommendation and the questions it shows.
+        """
         session = self.session
         decision = session.evaluate()
         self.decision = decision
@@ -141,17 +145,24 @@ class QuestionnaireScreen(Screen[None]):
             if self._shown.get(qid) != shown:
                 self._shown[qid] = shown
                 field.display = shown
-        self.query_one(SectionList).update_progress(session.values, asked)
+        if side_panels_later:
+            self.call_after_refresh(self._refresh_side_panels)
+        else:
+            self._refresh_side_panels()
+        return decision
+
+    def _refresh_side_panels(self) -> None:
+        session = self.session
+        self.query_one(SectionList).update_progress(session.values, session.asked())
         if self.current is not None:
             q = self.current.question
-            self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), decision)
-        return decision
+            self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), self.decision)
 
     def take_answer(self, event: QuestionField.Answered) -> None:
         """Record an answer, show its consequences and save it; fields call this directly."""
         qid = event.field.question.id
         if self.session.set_answer(qid, event.value):
-            self.refresh_decision()
+            self.refresh_decision(side_panels_later=True)
         if event.final:
             # After the frame: the write's YAML work would compete with drawing for the GIL.
             self.call_after_refresh(self.save_soon)

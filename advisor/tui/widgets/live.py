@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
@@ -64,6 +65,7 @@ class LivePanel(Widget):
         self.updates = 0
         self._lines: list[Strip] = []
         self._lines_key: tuple[int, int] | None = None  # (updates, width) they were drawn for
+        self._base: Style | None = None  # the panel's colours, kept until the styles change
 
     def show(self, decision: Decision) -> None:
         self.decision = decision
@@ -87,6 +89,7 @@ class LivePanel(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines_key = None  # a new theme or colour: draw the lines again
+        self._base = None
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
@@ -96,14 +99,19 @@ class LivePanel(Widget):
         return self._lines[min(y, len(self._lines) - 1)]
 
     def _draw(self, width: int) -> list[Strip]:
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style
+        base = self._base
         console = self.app.console
-        lines = [
-            Strip(list(Segment.apply_style(line.render(console), base))).adjust_cell_length(
-                width, base
-            )
-            for line in self.render().wrap(console, width)
-        ]
+        lines: list[Strip] = []
+        for line in self.render().split("\n"):
+            # Wrap only what does not fit: most lines do, and wrapping costs more than drawing.
+            for part in [line] if line.cell_len <= width else line.wrap(console, width):
+                segments = list(Segment.apply_style(part.render(console), base))
+                gap = width - part.cell_len
+                if gap > 0:
+                    segments.append(Segment(" " * gap, base))
+                lines.append(Strip(segments, max(width, part.cell_len)).crop(0, width))
         lines.append(Strip.blank(width, base))  # every line below the text
         return lines
 
