@@ -623,3 +623,19 @@ async def test_radio_buttons_stay_one_pressed_and_the_keys_follow_a_click(
         await pilot.click(buttons[1])
         await pilot.pause()
         assert field.value == "us" and buttons[1].value and radio.pressed_index == 1
+
+
+@sync
+async def test_quitting_right_after_an_answer_keeps_it(small: Any, tmp_path: Path) -> None:
+    """The write runs in a worker thread; quitting before it ends must neither lose the answer
+    nor trip over the screen being taken down."""
+    path = tmp_path / "a.yaml"
+    app = make_app(small, path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        await screen.show_question("org.hq_region")
+        await pilot.press("down", "space", "ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert saved(path)["org.hq_region"] == "us"
+    assert no_temp_files(tmp_path)

@@ -10,6 +10,7 @@ real disk, and on the event loop it would hold up the next keystroke and the nex
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
@@ -153,10 +155,12 @@ class QuestionnaireScreen(Screen[None]):
 
     def _refresh_side_panels(self) -> None:
         session = self.session
-        self.query_one(SectionList).update_progress(session.values, session.asked())
-        if self.current is not None:
-            q = self.current.question
-            self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), self.decision)
+        # Scheduled after a frame, it may run once the screen is being taken down (quitting).
+        with contextlib.suppress(NoMatches):
+            self.query_one(SectionList).update_progress(session.values, session.asked())
+            if self.current is not None:
+                q = self.current.question
+                self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), self.decision)
 
     def take_answer(self, event: QuestionField.Answered) -> None:
         """Record an answer, show its consequences and save it; fields call this directly."""
@@ -204,7 +208,9 @@ class QuestionnaireScreen(Screen[None]):
             self.notify(f"The answers could not be saved: {error}", severity="error")
         elif not future.result() and self.session.last_save_error:
             self.notify(self.session.last_save_error, severity="error", timeout=8)
-        if self.is_attached:
+        # The write may end after the screen has been taken down (quitting right after an
+        # answer): the file is written all the same, there is just no line to update.
+        with contextlib.suppress(NoMatches):
             self._show_save_state()
 
     async def saved(self) -> None:
