@@ -786,7 +786,7 @@ def compile3(tree: ast.expr) -> Eval3:
         return _constant(_ALIASES[name]) if name in _ALIASES else _read(name)
     if isinstance(tree, ast.BoolOp):
         parts = tuple(compile3(v) for v in tree.values)
-        return _all_of(parts) if isinstance(tree.op, ast.And) else _any_of(parts)
+        return _bool_op(parts, isinstance(tree.op, ast.And))
     if isinstance(tree, ast.IfExp):
         return _if_else(compile3(tree.test), compile3(tree.body), compile3(tree.orelse))
     if isinstance(tree, ast.Compare):
@@ -839,34 +839,22 @@ def _read(name: str) -> Eval3:
     return read
 
 
-def _all_of(parts: tuple[Eval3, ...]) -> Eval3:
-    # A False operand settles 'and' even past an UNKNOWN one; operands after it are skipped.
-    def all_of(values: Mapping[str, Any]) -> Any:
+def _bool_op(parts: tuple[Eval3, ...], is_and: bool) -> Eval3:
+    # The first operand that settles the result (False for 'and', True for 'or') wins even
+    # past an UNKNOWN one, and operands after it are skipped, as in evaluate3.
+    settles = not is_and
+
+    def bool_op(values: Mapping[str, Any]) -> Any:
         unknown = False
         for part in parts:
             v = part(values)
             if v is UNKNOWN:
                 unknown = True
-            elif not v:
-                return False
-        return UNKNOWN if unknown else True
+            elif bool(v) is settles:
+                return settles
+        return UNKNOWN if unknown else is_and
 
-    return all_of
-
-
-def _any_of(parts: tuple[Eval3, ...]) -> Eval3:
-    # A True operand settles 'or' even past an UNKNOWN one; operands after it are skipped.
-    def any_of(values: Mapping[str, Any]) -> Any:
-        unknown = False
-        for part in parts:
-            v = part(values)
-            if v is UNKNOWN:
-                unknown = True
-            elif v:
-                return True
-        return UNKNOWN if unknown else False
-
-    return any_of
+    return bool_op
 
 
 def _if_else(test: Eval3, body: Eval3, orelse: Eval3) -> Eval3:

@@ -80,52 +80,32 @@ class AnswerRadioButton(RadioButton):
         self._report(event)
 
 
-class AnswerInput(Input):
+class _Reports:
+    """Hands the control's own change messages to ``report`` and keeps them from bubbling."""
+
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._report = report
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._report(event)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._report(event)
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
+    def _forward(self, event: Message) -> None:
         event.stop()
         self._report(event)
 
 
-class AnswerSelect(Select[str]):
-    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._report = report
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        self._report(event)
+class AnswerInput(_Reports, Input):
+    on_input_changed = on_input_submitted = on_input_blurred = _Reports._forward
 
 
-class AnswerSelectionList(SelectionList[str]):
-    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._report = report
-
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        event.stop()
-        self._report(event)
+class AnswerSelect(_Reports, Select[str]):
+    on_select_changed = _Reports._forward
 
 
-class AnswerSwitch(Switch):
-    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._report = report
+class AnswerSelectionList(_Reports, SelectionList[str]):
+    on_selection_list_selected_changed = _Reports._forward
 
-    def on_switch_changed(self, event: Switch.Changed) -> None:
-        event.stop()
-        self._report(event)
+
+class AnswerSwitch(_Reports, Switch):
+    on_switch_changed = _Reports._forward
 
 
 __all__ = [
