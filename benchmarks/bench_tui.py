@@ -228,14 +228,34 @@ def _radio_questions(rs: Any) -> tuple[Any, Any]:
     return plain, follow
 
 
+def _typed_question(rs: Any) -> tuple[Any, str, str]:
+    """A number question and two digits that, typed alone, give different recommendations and
+    ask the same questions: typing one then the other always moves the panel."""
+    for q in rs.questions.values():
+        if q.type not in ("number", "integer"):
+            continue
+        seen: dict[str, tuple[str, str]] = {}
+        for digit in "0123456789":
+            value = rs.coerce(q.id, digit)
+            key = repr(rs.evaluate({q.id: value}).scores)
+            seen.setdefault(key, (digit, repr(rs.asked({q.id: value}))))
+        firsts = list(seen.values())
+        for i, (a, asked_a) in enumerate(firsts):
+            for b, asked_b in firsts[i + 1 :]:
+                if asked_a == asked_b:
+                    return q, a, b
+    raise LookupError("no number question moves the recommendation digit by digit")
+
+
 async def _answers(
     pilot: Any, screen: Any, rs: Any
-) -> tuple[list[float], list[float], list[float]]:
+) -> tuple[list[float], list[float], list[float], list[float]]:
     from advisor.tui.widgets.live import LivePanel
 
     handler: list[float] = []
     repaint: list[float] = []
     relayout: list[float] = []
+    typed: list[float] = []
     # The handler path, without the message queue: what an answer costs the UI thread.
     choice = next(q for q in rs.questions.values() if q.type == "choice" and len(q.options) > 6)
     values = choice.option_values
@@ -257,7 +277,16 @@ async def _answers(
             for _ in range(30):
                 await pilot.press("down")
                 times.append(await watch.time_key(pilot, "space"))
-    return handler, repaint, relayout
+    # Typing: a digit into a number box (a draft the recommendation follows), then backspace
+    # (an empty box keeps the draft), then the other digit; only the digits are timed.
+    question, first, second = _typed_question(rs)
+    await screen.show_question(question.id)
+    await pilot.pause()
+    with _FrameWatch(pilot.app, LivePanel, "render_line") as watch:
+        for i in range(30):
+            typed.append(await watch.time_key(pilot, first if i % 2 else second))
+            await pilot.press("backspace")
+    return handler, repaint, relayout, typed
 
 
 async def _bare_textual() -> float:
@@ -299,6 +328,7 @@ async def _in_process(rs: Any, folder: Path) -> dict[str, float]:
     handler: list[float] = []
     repaint: list[float] = []
     relayout: list[float] = []
+    typed: list[float] = []
     for run in range(RUNS):
         path = folder / f"bench-{run}.yaml"
         t0 = time.perf_counter()
@@ -313,13 +343,14 @@ async def _in_process(rs: Any, folder: Path) -> dict[str, float]:
             screen = app.screen
             assert isinstance(screen, QuestionnaireScreen)
             if run == 0:
-                handler, repaint, relayout = await _answers(pilot, screen, rs)
+                handler, repaint, relayout, typed = await _answers(pilot, screen, rs)
     return {
         "startup": statistics.median(startup),
         "questionnaire": statistics.median(questionnaire),
         "handler": statistics.median(handler),
         "repaint": statistics.median(repaint),
         "relayout": statistics.median(relayout),
+        "typed": statistics.median(typed),
     }
 
 
@@ -335,6 +366,7 @@ def rows() -> list[dict[str, object]]:
     floor = asyncio.run(_bare_textual())
     process = _process_startup()
     plain, follow = _radio_questions(rs)
+    typed_q, typed_a, typed_b = _typed_question(rs)
     pty_plain, pty_follow = _pty_latency(plain.id), _pty_latency(follow.id)
     return [
         {
@@ -392,6 +424,13 @@ def rows() -> list[dict[str, object]]:
             "unit": "ms",
             "budget": None,
             "note": "",
+        },
+        {
+            "name": "tui: a digit typed -> recommendation on screen (in process)",
+            "value": m["typed"] * 1000,
+            "unit": "ms",
+            "budget": 16.0,
+            "note": f"{typed_q.id}: '{typed_a}' and '{typed_b}' in turn, a draft each",
         },
         {
             "name": "textual: key press -> label on screen (floor)",

@@ -639,3 +639,51 @@ async def test_quitting_right_after_an_answer_keeps_it(small: Any, tmp_path: Pat
     assert app.return_code == 0
     assert saved(path)["org.hq_region"] == "us"
     assert no_temp_files(tmp_path)
+
+
+@sync
+async def test_typing_lays_nothing_out_and_long_text_still_scrolls(
+    small: Any, tmp_path: Path
+) -> None:
+    """A keystroke in a box repaints the box and what the answer changes; it does not lay the
+    screen out again (Textual's Input asks for that on every key; the questionnaire's boxes
+    opt out). A text longer than its box still scrolls to keep the cursor in view. (The first
+    key of an answer may re-lay the help panel, whose text says the question is answered.)"""
+    from textual.screen import Screen
+
+    path = tmp_path / "a.yaml"
+    app = make_app(small, path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        field = await screen.show_question("usage.monthly_input_tokens")
+        await pilot.press("2")
+        await pilot.pause(0.05)
+        layouts: list[object] = []
+        original = Screen._refresh_layout
+
+        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+            layouts.append(self)
+            return original(self, *args, **kwargs)
+
+        Screen._refresh_layout = counting  # type: ignore[method-assign]
+        try:
+            for key in "5000":
+                await pilot.press(key)
+                await pilot.pause(0.03)
+        finally:
+            Screen._refresh_layout = original  # type: ignore[method-assign]
+        assert field.value == 25000 and layouts == []
+
+        name = await screen.show_question("org.name")
+        box = name.control
+        assert isinstance(box, Input)
+        text = "The Extremely Long Name of an Organisation That Goes On and On Ltd"
+        assert len(text) > box.content_size.width
+        await pilot.press(*text)
+        await pilot.pause()
+        assert box.value == text
+        assert box.scroll_offset.x > 0  # scrolled to the end, where the cursor is
+        assert "Ltd" in box.render_line(0).text
+        await pilot.press("enter")
+        await settle(pilot)
+    assert saved(path)["org.name"] == text

@@ -27,7 +27,9 @@ from typing import Any
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Switch
 
 Report = Callable[[Message], None]
@@ -94,6 +96,13 @@ class _Reports:
 
 class AnswerInput(_Reports, Input):
     on_input_changed = on_input_submitted = on_input_blurred = _Reports._forward
+
+    # Input records its text's width as its virtual size on every keystroke, and Widget
+    # declares that a layout change: the whole screen was laid out again per key typed (a
+    # 17 ms frame on a questionnaire page). The box's own size never depends on it here
+    # (its width is 1fr, its height fixed; Input still lays out when auto-sized), and its
+    # horizontal scrolling reads the value, which is still kept: only the re-layout goes.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
 
 class AnswerSelect(_Reports, Select[str]):
