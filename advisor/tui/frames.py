@@ -23,14 +23,19 @@ from textual.widget import Widget
 def announce_repaints(root: Widget) -> int:
     """Hand the pending repaints and re-layouts under ``root`` to the screen now.
 
-    Returns how many widgets had one. Costs a walk over the widgets (tens of microseconds for a
-    questionnaire page); a widget without pending work is untouched.
+    Returns how many widgets had one. Walks the shown widgets only: a hidden one is checked
+    (hiding it is a re-layout to announce) but not what it holds, so the sections already
+    visited, each a hidden page of widgets, do not make every answer slower.
     """
     n = 0
-    for widget in root.walk_children(Widget, with_self=True):
+    stack = [root]
+    while stack:
+        widget = stack.pop()
         if widget._repaint_required or widget._layout_required:
             widget._check_refresh()
             n += 1
+        if widget.display:
+            stack.extend(widget.children)
     return n
 
 
