@@ -11,10 +11,10 @@ Rows:
   evaluate the rules, update bars, sidebar, follow-up visibility and help (median of 200).
 * key press -> recommendation on screen (terminal): the app runs in a pseudo-terminal with
   Textual's own driver; a space is written on a radio option until the bytes of the redrawn
-  score bars are read back (median of 40). This row carries the 16 ms budget.
+  score bars are read back (median of 80). This row carries the 16 ms budget.
 * key press -> recommendation on screen (in process): the same through ``run_test``, from the
   key event to the frame with the redrawn live panel turned into terminal bytes (median of
-  30). Beside it the same measurement on a bare Textual app (a radio set and a label).
+  60). Beside it the same measurement on a bare Textual app (a radio set and a label).
 * the same two for an answer that shows or hides follow-up questions (a re-layout).
 """
 
@@ -68,7 +68,7 @@ Bench(load_ruleset(), Path(sys.argv[1]), blink_cursor=False).run()
 """
 
 
-def _pty_latency(question_id: str, presses: int = 40) -> float | None:
+def _pty_latency(question_id: str, presses: int = 80) -> float | None:
     """A real terminal: the app in a pseudo-terminal (Textual's Linux driver, its input parser
     and writer thread); time from writing a space to reading the bytes of the redrawn bars.
 
@@ -274,7 +274,7 @@ async def _answers(
         await pilot.press("space")  # answered (not the default) before timing: each press moves
         await pilot.pause()
         with _FrameWatch(pilot.app, LivePanel, "render_line") as watch:
-            for _ in range(30):
+            for _ in range(60):
                 await pilot.press("down")
                 times.append(await watch.time_key(pilot, "space"))
     # Typing: a digit into a number box (a draft the recommendation follows), then backspace
@@ -283,7 +283,7 @@ async def _answers(
     await screen.show_question(question.id)
     await pilot.pause()
     with _FrameWatch(pilot.app, LivePanel, "render_line") as watch:
-        for i in range(30):
+        for i in range(60):
             typed.append(await watch.time_key(pilot, first if i % 2 else second))
             await pilot.press("backspace")
     return handler, repaint, relayout, typed
