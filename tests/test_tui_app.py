@@ -553,7 +553,7 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
         drawn: list[str] = []
         frames: list[list[str]] = []
         display = app._display
-        button_render = AnswerRadioButton.render
+        button_line = AnswerRadioButton.render_line
         panel_line = LivePanel.render_line
 
         def record_display(screen_: Any, update: Any) -> None:
@@ -562,16 +562,16 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
                 frames.append(drawn.copy())
                 drawn.clear()
 
-        def record_button(button: Any) -> Any:
+        def record_button(button: Any, y: int) -> Any:
             drawn.append("button")
-            return button_render(button)
+            return button_line(button, y)
 
         def record_panel(panel: Any, y: int) -> Any:
             drawn.append("panel")
             return panel_line(panel, y)
 
         app._display = record_display  # type: ignore[method-assign]
-        AnswerRadioButton.render = record_button  # type: ignore[method-assign]
+        AnswerRadioButton.render_line = record_button  # type: ignore[method-assign]
         LivePanel.render_line = record_panel  # type: ignore[method-assign]
         try:
             # eu, us, eu, us: the EU rule fires and stops, so each answer moves the panel.
@@ -587,7 +587,7 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
                 first = next(f for f in frames if "button" in f)
                 assert "panel" in first, frames
         finally:
-            AnswerRadioButton.render = button_render  # type: ignore[method-assign]
+            AnswerRadioButton.render_line = button_line  # type: ignore[method-assign]
             LivePanel.render_line = panel_line  # type: ignore[method-assign]
             app._display = display  # type: ignore[method-assign]
         assert field.value == "us"
@@ -687,3 +687,24 @@ async def test_typing_lays_nothing_out_and_long_text_still_scrolls(
         await pilot.press("enter")
         await settle(pilot)
     assert saved(path)["org.name"] == text
+
+
+@sync
+async def test_kept_radio_button_lines_match_fresh_ones(small: Any, tmp_path: Path) -> None:
+    """Radio buttons keep their drawn lines by state; whatever the state, a kept line must be
+    the line Textual would draw afresh (pressed, released, highlighted, focused or not)."""
+    from textual.widgets import RadioButton
+
+    app = make_app(small, tmp_path / "a.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start(pilot)
+        field = await screen.show_question("org.hq_region")
+        buttons = list(field.control.query(RadioButton))
+        for keys in (("space",), ("down", "space"), ("down",), ("up", "up", "space"), ("tab",)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            for button in buttons:
+                kept = button.render_line(0)
+                button.refresh()  # forget Textual's own drawing, then draw afresh
+                fresh = RadioButton.render_line(button, 0)
+                assert kept == fresh, (keys, button.label, kept.text, fresh.text)
