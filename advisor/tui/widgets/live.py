@@ -3,16 +3,19 @@
 It keeps the latest Decision and draws it in ``render``; a new answer only swaps the Decision
 and asks for a repaint, so following every keystroke costs one evaluation and one redraw.
 
-The redraw turns the text into terminal lines once per Decision and width, with Rich, and hands
-Textual those lines (``render_line``). Left to Textual's own text pipeline the panel took 3 ms
-a frame, most of it giving every styled run a mouse offset this panel never uses: a fifth of
-the 16 ms an answer may take from key press to screen.
+The panel is built as lines of styled runs; the redraw turns them into terminal lines once per
+Decision and width and hands Textual those lines (``render_line``). Left to Textual's own text
+pipeline the panel took 3 ms a frame, most of it giving every styled run a mouse offset this
+panel never uses: a fifth of the 16 ms an answer may take from key press to screen. Built
+through Rich's Text it took 1 ms; from the runs, a third of that. ``render`` still gives the
+same content as Rich text, for the layout's height and for tests.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,27 +32,45 @@ if TYPE_CHECKING:
 LABEL_WIDTH = 13
 
 
-def score_bars(decision: Decision, width: int) -> Text:
+Run = tuple[str, str]  # a piece of text and its style, e.g. ("▶ ", "bold green")
+
+
+def score_runs(decision: Decision, width: int) -> list[list[Run]]:
     """Three lines: label, a bar scaled to the largest score, the score (or 'vetoed')."""
-    out = Text()
+    lines: list[list[Run]] = []
     top = max((abs(v) for v in decision.scores.values()), default=0.0) or 1.0
     bar_room = max(4, width - LABEL_WIDTH - 8)
     for option in OPTIONS:
         score = decision.scores.get(option, 0.0)
         is_best = option == decision.recommendation and not decision.all_vetoed
-        marker = "▶ " if is_best else "  "
-        out.append(marker, style="bold green" if is_best else "")
-        out.append(f"{option_label(option):<{LABEL_WIDTH - 2}}", style="bold" if is_best else "")
+        line: list[Run] = [
+            ("▶ " if is_best else "  ", "bold green" if is_best else ""),
+            (f"{option_label(option):<{LABEL_WIDTH - 2}}", "bold" if is_best else ""),
+        ]
         if option in decision.vetoed:
-            out.append(" ✗ vetoed", style="bold red")
+            line.append((" ✗ vetoed", "bold red"))
         else:
             filled = round(bar_room * max(0.0, score) / top)
-            style = "green" if is_best else "blue"
-            out.append(" " + "█" * filled, style=style)
-            out.append("░" * (bar_room - filled), style="dim")
-            out.append(f" {score:5.1f}")
-        out.append("\n")
+            line.append((" " + "█" * filled, "green" if is_best else "blue"))
+            line.append(("░" * (bar_room - filled), "dim"))
+            line.append((f" {score:5.1f}", ""))
+        lines.append(line)
+    return lines
+
+
+def _text(lines: list[list[Run]]) -> Text:
+    out = Text()
+    for i, line in enumerate(lines):
+        if i:
+            out.append("\n")
+        for text, style in line:
+            out.append(text, style=style)
     return out
+
+
+def score_bars(decision: Decision, width: int) -> Text:
+    """:func:`score_runs` as Rich text, one line per option (the results screen shows it)."""
+    return _text(score_runs(decision, width)) + Text("\n")
 
 
 class LivePanel(Widget):
@@ -66,6 +87,7 @@ class LivePanel(Widget):
         self._lines: list[Strip] = []
         self._lines_key: tuple[int, int] | None = None  # (updates, width) they were drawn for
         self._base: Style | None = None  # the panel's colours, kept until the styles change
+        self._styles: dict[str, Style] = {}  # each run style combined with them
 
     def show(self, decision: Decision) -> None:
         self.decision = decision
@@ -101,53 +123,67 @@ class LivePanel(Widget):
     def _draw(self, width: int) -> list[Strip]:
         if self._base is None:
             self._base = self.rich_style
-        base = self._base
-        console = self.app.console
-        lines: list[Strip] = []
-        for line in self.render().split("\n"):
-            # Wrap only what does not fit: most lines do, and wrapping costs more than drawing.
-            for part in [line] if line.cell_len <= width else line.wrap(console, width):
-                segments = list(Segment.apply_style(part.render(console), base))
-                gap = width - part.cell_len
-                if gap > 0:
-                    segments.append(Segment(" " * gap, base))
-                lines.append(Strip(segments, max(width, part.cell_len)).crop(0, width))
-        lines.append(Strip.blank(width, base))  # every line below the text
-        return lines
+            self._styles = {}
+        base, styles = self._base, self._styles
+        out: list[Strip] = []
+        for line in self._runs():
+            length = sum(cell_len(text) for text, _style in line)
+            if length > width:  # a long reason: let Rich wrap it (rare)
+                console = self.app.console
+                for part in _text([line]).wrap(console, width):
+                    segments = list(Segment.apply_style(part.render(console), base))
+                    out.append(Strip(segments).adjust_cell_length(width, base))
+                continue
+            segments = []
+            for text, style in line:
+                if not text:
+                    continue  # e.g. an empty part of a full bar
+                rich = styles.get(style)
+                if rich is None:
+                    rich = styles[style] = base + Style.parse(style) if style else base
+                segments.append(Segment(text, rich))
+            if length < width:
+                segments.append(Segment(" " * (width - length), base))
+            out.append(Strip(segments, width))
+        out.append(Strip.blank(width, base))  # every line below the text
+        return out
 
     def render(self) -> Text:
+        return _text(self._runs())
+
+    def _runs(self) -> list[list[Run]]:
         d = self.decision
         if d is None:
-            return Text("Answer a question to see where the decision is heading.", style="dim")
+            return [[("Answer a question to see where the decision is heading.", "dim")]]
         width = max(20, self.content_size.width - 1)
-        out = Text()
+        lines: list[list[Run]] = []
         if d.all_vetoed:
-            out.append("Every option is vetoed\n", style="bold red")
+            lines.append([("Every option is vetoed", "bold red")])
         else:
-            out.append(option_label(d.recommendation), style="bold green")
+            label = option_label(d.recommendation)
             confidence = f"confidence {percent(d.confidence)}"
-            gap = width - len(option_label(d.recommendation)) - len(confidence)
-            out.append(" " * gap if gap >= 2 else "\n")
-            out.append(confidence + "\n", style="dim")
-        out.append_text(score_bars(d, width))
+            gap = width - len(label) - len(confidence)
+            if gap >= 2:
+                lines.append([(label, "bold green"), (" " * gap, ""), (confidence, "dim")])
+            else:
+                lines += [[(label, "bold green")], [(confidence, "dim")]]
+        lines += score_runs(d, width)
         for option, rules in d.vetoed.items():
-            out.append(f"✗ {option_label(option)}: ", style="red")
-            out.append(", ".join(rules) + "\n", style="dim")
+            lines.append([(f"✗ {option_label(option)}: ", "red"), (", ".join(rules), "dim")])
         # Pending count before the reasons: on a short terminal the reasons are what is cut.
         if d.pending:
             n = len(d.pending)
             verb = "rule waits" if n == 1 else "rules wait"
-            out.append(f"{n} {verb} for answers\n", style="yellow")
+            lines.append([(f"{n} {verb} for answers", "yellow")])
         else:
-            out.append("No rule is waiting\n", style="green")
+            lines.append([("No rule is waiting", "green")])
         reasons = d.top_reasons(3)
         if reasons:
-            out.append("Why\n", style="bold")
+            lines.append([("Why", "bold")])
             for rule in reasons:
                 text = rule.because or rule.title or rule.id
                 limit = max(20, width * 2 - 4)
                 if len(text) > limit:
                     text = text[: limit - 1] + "…"
-                out.append(f"• {text}\n")
-        out.rstrip()
-        return out
+                lines.append([(f"• {text}", "")])
+        return lines
