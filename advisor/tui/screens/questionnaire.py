@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from ..frames import announce_repaints
 from ..widgets.help import QuestionHelp
 from ..widgets.live import LivePanel
-from ..widgets.question import QuestionField, field_id
+from ..widgets.question import Answered, QuestionField, field_id
 from ..widgets.sidebar import RESULTS_ID, SectionList
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ class QuestionnaireScreen(Screen[None]):
                 q = self.current.question
                 self.query_one(QuestionHelp).show(q, self.rs.defaults.get(q.id), self.decision)
 
-    def take_answer(self, event: QuestionField.Answered) -> None:
+    def take_answer(self, event: Answered) -> None:
         """Record an answer, show its consequences and save it; fields call this directly."""
         qid = event.field.question.id
         if self.session.set_answer(qid, event.value):
@@ -176,11 +176,6 @@ class QuestionnaireScreen(Screen[None]):
             self.call_next(self.advance, event.field)
         # Into the frame that shows the pressed button, not one 17-33 ms later (see frames).
         announce_repaints(self)
-
-    @on(QuestionField.Answered)
-    def _answered(self, event: QuestionField.Answered) -> None:
-        event.stop()  # a field without a listener posts here
-        self.take_answer(event)
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -212,11 +207,6 @@ class QuestionnaireScreen(Screen[None]):
         # answer): the file is written all the same, there is just no line to update.
         with contextlib.suppress(NoMatches):
             self._show_save_state()
-
-    async def saved(self) -> None:
-        """Wait until every answer given so far is on disk (or its write has failed)."""
-        while (self._saving is not None and not self._saving.done()) or self._save_again:
-            await asyncio.sleep(0.005)
 
     def flush(self) -> bool:
         """Write pending answers now, on this thread (no-op when nothing changed)."""

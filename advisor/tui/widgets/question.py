@@ -1,20 +1,21 @@
 """One question: its prompt, the input that fits its type, and a status line.
 
 The widget knows nothing about saving or rules: it turns what the user did into a typed value
-(through the core's coercion) and hands :class:`QuestionField.Answered` to whoever listens.
+(through the core's coercion) and hands an :class:`Answered` to its listener, the screen.
 ``final`` tells the screen whether to save at once (a click, Enter, leaving the field) or
 shortly after typing stops.
 
-Why a listener called directly rather than a message: every message hop is a turn of the event
-loop, and Textual draws a frame whenever the screen falls idle. Posted, an answer reaches the
-screen after the frame that shows the pressed radio button, and the recommendation waits for
-the next frame (17 to 33 ms later). Called directly from the control's own handler (see
-``controls``), the answer and the button land in the same frame.
+Why a listener called directly rather than a Textual message: every message hop is a turn of
+the event loop, and Textual draws a frame whenever the screen falls idle. Posted, an answer
+reaches the screen after the frame that shows the pressed radio button, and the
+recommendation waits for the next frame (17 to 33 ms later). Called directly from the
+control's own handler (see ``controls``), the answer and the button land in the same frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -59,35 +60,28 @@ def field_id(question_id: str) -> str:
     return "q-" + question_id.replace(".", "-")
 
 
+@dataclass(frozen=True)
+class Answered:
+    """The user gave (``value``) or cleared (``value is None``) an answer in ``field``."""
+
+    field: QuestionField
+    value: Any
+    final: bool  # a click, Enter, leaving the box: save at once
+    advance: bool = False  # Enter: move on to the next question once recorded
+
+
 class QuestionField(Vertical):
     """A question with the widget its type calls for."""
-
-    class Answered(Message):
-        """The user gave (``value``) or cleared (``value is None``) an answer."""
-
-        def __init__(
-            self, field: QuestionField, value: Any, final: bool, advance: bool = False
-        ) -> None:
-            super().__init__()
-            self.field = field
-            self.value = value
-            self.final = final
-            self.advance = advance  # Enter: move on to the next question once recorded
-
-        @property
-        def control(self) -> QuestionField:
-            return self.field
 
     def __init__(
         self,
         question: Question,
         ruleset: RuleSet,
         value: Any,
-        on_answer: Callable[[QuestionField.Answered], None] | None = None,
+        on_answer: Callable[[Answered], None],
     ) -> None:
         super().__init__(id=field_id(question.id), classes=f"question -{question.type}")
         self.question = question
-        # Called with each Answered; without one, Answered is posted to the screen instead.
         self.on_answer = on_answer
         self.ruleset = ruleset
         self.default = ruleset.defaults.get(question.id)
@@ -229,7 +223,7 @@ class QuestionField(Vertical):
         status.update(text, layout=layout)
 
     def show_value(self, value: Any) -> None:
-        """Put ``value`` (``None``: unanswered) into the widget without posting Answered."""
+        """Put ``value`` (``None``: unanswered) into the widget without reporting an answer."""
         self.value = value
         self.committed = value
         self.error = None
@@ -271,14 +265,7 @@ class QuestionField(Vertical):
         if final:
             self.committed = value
         self.refresh_status()
-        self._post(self.Answered(self, value, final, advance))
-
-    def _post(self, message: Answered) -> None:
-        if self.on_answer is not None:
-            self.on_answer(message)
-        else:
-            # Straight to the screen: bubbling would hop through every container's queue.
-            self.screen.post_message(message)
+        self.on_answer(Answered(self, value, final, advance))
 
     def _coerce(self, raw: Any) -> Any:
         return self.ruleset.coerce(self.question.id, raw)
@@ -331,7 +318,7 @@ class QuestionField(Vertical):
             self.error = exc.message
             if self.value != self.committed or final:
                 self.value = self.committed
-                self._post(self.Answered(self, self.committed, final))
+                self.on_answer(Answered(self, self.committed, final))
             self.refresh_status()
             return False
         if value != self.value or final or self.error:
