@@ -12,7 +12,6 @@ Evaluation has two paths that must agree (a property test holds them to it):
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import string
 from collections.abc import Callable, Mapping
@@ -24,7 +23,7 @@ from .catalog.facts import fact_specs
 from .catalog.freshness import catalog_as_of
 from .catalog.schema import Catalog
 from .decision import Decision, FiredRule, PendingRule
-from .errors import AdvisorError, Location, Problem
+from .errors import AdvisorError, Location, Problem, did_you_mean
 from .expr import (
     BOOL,
     LIST_STR,
@@ -133,8 +132,7 @@ class RuleSet:
         for qid, value in raw.items():
             question = self.questions.get(qid)
             if question is None:
-                close = difflib.get_close_matches(qid, list(self.questions), n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(qid, self.questions)
                 problems.append(
                     Problem(
                         where(qid, True),
@@ -406,8 +404,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
             )
             bad = True
         elif rule.category not in rs.weights and rule.category not in rs.bundle.categories:
-            close = difflib.get_close_matches(rule.category, list(rs.bundle.categories), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(rule.category, rs.bundle.categories)
             problems.append(
                 Problem(
                     origin.loc("category"),
@@ -456,8 +453,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
                 bad = True
         for mid in rule.exclude_models:
             if mid not in model_ids:
-                close = difflib.get_close_matches(mid, sorted(model_ids), n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(mid, sorted(model_ids))
                 problems.append(
                     Problem(
                         origin.loc("exclude_models"),
@@ -569,8 +565,7 @@ def _because_fields(
             return None
         info = rs.env.get(name)
         if info is None:
-            close = difflib.get_close_matches(name, list(rs.env), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, rs.env)
             problems.append(
                 Problem(
                     origin.loc("because"),

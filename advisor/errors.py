@@ -7,6 +7,8 @@ and a location, so that editors, CI annotations and people can all jump to it.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -71,3 +73,10 @@ class AdvisorError(Exception):
 
 def fail(location: Location, code: str, message: str) -> AdvisorError:
     return AdvisorError([Problem(location, code, message)])
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for the closest of ``candidates`` to a misspelt ``word``, or ``""``;
+    every "not known" message ends with it."""
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""

@@ -14,14 +14,13 @@ semantics, for the engine to call while a questionnaire is being answered.
 from __future__ import annotations
 
 import ast
-import difflib
 import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Location, Problem
+from .errors import Location, Problem, did_you_mean
 
 MAX_LENGTH = 500
 MAX_NODES = 200
@@ -557,8 +556,7 @@ class _Checker:
             )
         for lit in literals:
             if lit.value not in info.options:
-                close = difflib.get_close_matches(str(lit.value), info.options, n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(str(lit.value), info.options)
                 raise self.fail(
                     lit,
                     "ADV315",
@@ -573,8 +571,7 @@ def _describe(node: ast.expr, text: str) -> str:
 
 
 def _unknown_name_message(name: str, env: Mapping[str, FactInfo]) -> str:
-    close = difflib.get_close_matches(name, list(env), n=1, cutoff=0.6)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, env)
     if name in ("True", "False", "None", "null", "none"):
         return f"{name!r} is not a known name; write True or False."
     return (
@@ -884,7 +881,7 @@ def _comparison(tree: ast.Compare) -> Eval3:
     literal = _literal(right)
     if name is not None and name not in _ALIASES and literal is not None:
         return _fact_against(name, cmp, literal[0])
-    return _pair(compile3(tree.left), cmp, compile3(right))
+    return _binary(cmp, compile3(tree.left), compile3(right))
 
 
 def _chain(left: Eval3, tests: tuple[tuple[Callable[[Any, Any], bool], Eval3], ...]) -> Eval3:
@@ -903,16 +900,6 @@ def _chain(left: Eval3, tests: tuple[tuple[Callable[[Any, Any], bool], Eval3], .
         return result
 
     return chain
-
-
-def _pair(left: Eval3, cmp: Callable[[Any, Any], bool], right: Eval3) -> Eval3:
-    def pair(values: Mapping[str, Any]) -> Any:
-        a, b = left(values), right(values)
-        if a is UNKNOWN or b is UNKNOWN:
-            return UNKNOWN
-        return cmp(a, b)
-
-    return pair
 
 
 def _fact_against(name: str, cmp: Callable[[Any, Any], bool], literal: Any) -> Eval3:
@@ -944,6 +931,7 @@ def _unary(op: type[ast.unaryop], operand: Eval3) -> Eval3:
 
 
 def _binary(fn: Callable[[Any, Any], Any], left: Eval3, right: Eval3) -> Eval3:
+    # An operator or a single comparison: both operands are read, UNKNOWN if either is.
     def binary(values: Mapping[str, Any]) -> Any:
         a, b = left(values), right(values)
         if a is UNKNOWN or b is UNKNOWN:

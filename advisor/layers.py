@@ -15,11 +15,10 @@ is simply new. What a platform team wants to hear about is an override that does
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
-from .errors import AdvisorError, Problem
+from .errors import AdvisorError, Problem, did_you_mean
 from .loader import Bundle, Origin, load_bundle
 
 _GROUPS = (
@@ -155,8 +154,7 @@ def _new_incomplete_catalog(before: Bundle, after: Bundle, layer: int) -> list[P
                 ]
             if not missing:
                 continue  # a complete entry with a bad value: ADV603 says what is wrong
-            close = difflib.get_close_matches(eid, sorted(old), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(eid, sorted(old))
             out.append(
                 Problem(
                     origins.get("id", first).loc(),

@@ -8,7 +8,6 @@ and overrides catalog figures field by field.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 from collections.abc import Iterable
@@ -18,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import AdvisorError, Location, Problem
+from .errors import AdvisorError, Location, Problem, did_you_mean
 from .schema import (
     AnswersFile,
     Category,
@@ -133,8 +132,7 @@ def _problems(
         where = ".".join(str(p) for p in loc) or "the file"
         if kind == "extra_forbidden":
             allowed = _allowed_keys(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(str(loc[-1]), allowed)
             message = (
                 f"The key {loc[-1]!r} is not allowed here.{hint} "
                 f"Allowed keys: {', '.join(allowed)}."
@@ -397,8 +395,7 @@ def _add_catalog(bundle: Bundle, doc: Document, layer: int) -> None:
         )
     for section, entries in data.items():
         if section not in CATALOG_SECTIONS:
-            close = difflib.get_close_matches(str(section), CATALOG_SECTIONS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(str(section), CATALOG_SECTIONS)
             problems.append(
                 Problem(
                     doc.loc((section,), key=True),

@@ -6,11 +6,11 @@ The loader (answers files), the TUI (input validators) and the scenario tests al
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any
 
+from .errors import did_you_mean
 from .schema import Question
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
@@ -119,8 +119,7 @@ def coerce_answer(question: Question, raw: Any) -> Any:
 def _check_option(question: Question, value: str) -> None:
     if value in question.option_values:
         return
-    close = difflib.get_close_matches(value, question.option_values, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(value, question.option_values)
     raise AnswerError(
         "ADV503",
         f"{value!r} is not an option of {question.id}; choose one of "
