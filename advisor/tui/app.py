@@ -93,9 +93,14 @@ class AdvisorApp(App[int]):
         if self.questionnaire is not None and self.questionnaire.is_attached:
             return self.questionnaire.flush()
         ok = self.session.save()
-        if not ok and self.session.last_save_error:
-            self.notify(self.session.last_save_error, severity="error", timeout=8)
+        if not ok:
+            self.notify_save_error()
         return ok
+
+    def notify_save_error(self) -> None:
+        """Say why the last write failed (disk full, no permission), if it did."""
+        if self.session.last_save_error:
+            self.notify(self.session.last_save_error, severity="error", timeout=8)
 
     def action_save(self) -> None:
         s = self.session
@@ -109,8 +114,8 @@ class AdvisorApp(App[int]):
             if self.questionnaire is not None and self.questionnaire.is_attached:
                 self.questionnaire.flush()
             self.notify(f"Saved {len(s.values)} answers to {s.path.name}.", timeout=3)
-        elif s.last_save_error:
-            self.notify(s.last_save_error, severity="error", timeout=8)
+        else:
+            self.notify_save_error()
 
     async def action_quit(self) -> None:
         self._final_save()

@@ -201,8 +201,8 @@ class QuestionnaireScreen(Screen[None]):
         error = future.exception()
         if error is not None:  # not an OSError (those are reported by save): a bug
             self.notify(f"The answers could not be saved: {error}", severity="error")
-        elif not future.result() and self.session.last_save_error:
-            self.notify(self.session.last_save_error, severity="error", timeout=8)
+        elif not future.result():
+            self.advisor.notify_save_error()
         # The write may end after the screen has been taken down (quitting right after an
         # answer): the file is written all the same, there is just no line to update.
         with contextlib.suppress(NoMatches):
@@ -211,8 +211,8 @@ class QuestionnaireScreen(Screen[None]):
     def flush(self) -> bool:
         """Write pending answers now, on this thread (no-op when nothing changed)."""
         ok = self.session.save()
-        if not ok and self.session.last_save_error:
-            self.notify(self.session.last_save_error, severity="error", timeout=8)
+        if not ok:
+            self.advisor.notify_save_error()
         self._show_save_state()
         return ok
 
