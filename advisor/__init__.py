@@ -2,7 +2,9 @@
 
 The public API is small and stable::
 
-    from advisor import load_ruleset, evaluate
+    from advisor import load_ruleset
+
+    from advisor import evaluate
     rules = load_ruleset()                 # the packaged default rule set
     decision = evaluate(rules, {"data.air_gapped": True, ...})
     decision.to_dict()                     # the JSON contract
@@ -28,18 +30,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .answers import load_answers
-    from .decision import Decision
-    from .engine import RuleSet, load_ruleset
-    from .errors import AdvisorError, Problem
+    from advisor.engine.ruleset import RuleSet, load_ruleset
+    from advisor.load.answers import load_answers
+    from advisor.model.decision import Decision
+    from advisor.problems import AdvisorError, Problem
 
 _LAZY = {
-    "AdvisorError": ("errors", "AdvisorError"),
-    "Problem": ("errors", "Problem"),
-    "Decision": ("decision", "Decision"),
-    "RuleSet": ("engine", "RuleSet"),
-    "load_ruleset": ("engine", "load_ruleset"),
-    "load_answers": ("answers", "load_answers"),
+    "AdvisorError": ("problems", "AdvisorError"),
+    "Problem": ("problems", "Problem"),
+    "Decision": ("model.decision", "Decision"),
+    "RuleSet": ("engine.ruleset", "RuleSet"),
+    "load_ruleset": ("engine.ruleset", "load_ruleset"),
+    "load_answers": ("load.answers", "load_answers"),
 }
 
 

@@ -58,7 +58,7 @@ def make_rules(folder: Path, n: int = N_SCENARIOS, seed: int = 7) -> Path:
     import yaml
 
     sys.path.insert(0, str(ROOT))
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     rules = folder / "rules"
     shutil.copytree(ROOT / "rules", rules, ignore=shutil.ignore_patterns("tests"))
@@ -87,8 +87,8 @@ def make_rules(folder: Path, n: int = N_SCENARIOS, seed: int = 7) -> Path:
 
 def _fits(ruleset: object, qid: str, value: object) -> bool:
     """Keep only answers the current questionnaire accepts (its ids and options evolve)."""
-    from advisor.engine import RuleSet
-    from advisor.values import AnswerError
+    from advisor.engine.ruleset import RuleSet
+    from advisor.load.values import AnswerError
 
     assert isinstance(ruleset, RuleSet)
     if qid not in ruleset.questions:

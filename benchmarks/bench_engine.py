@@ -96,7 +96,7 @@ def _python_source(expr: str) -> str:
 
 
 def _rules_dir(tmp: Path) -> Path:
-    from advisor.loader import default_rules_dir
+    from advisor.load.bundle import default_rules_dir
 
     base = default_rules_dir()
     target = tmp / "bench-rules"
@@ -140,7 +140,7 @@ def _nested(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def rows() -> list[dict[str, object]]:
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     rules = _rules()
     with tempfile.TemporaryDirectory() as tmp:

@@ -36,7 +36,7 @@ RUNS = 5
 _CHILD = """
 import asyncio, sys, time
 t0 = float(sys.argv[1])
-from advisor.engine import load_ruleset
+from advisor.engine.ruleset import load_ruleset
 from advisor.tui.app import AdvisorApp
 app = AdvisorApp(load_ruleset(), None, blink_cursor=False)
 async def main():
@@ -51,7 +51,7 @@ _PTY_CHILD = """
 import sys
 from pathlib import Path
 import advisor.tui.app as app_module
-from advisor.engine import load_ruleset
+from advisor.engine.ruleset import load_ruleset
 
 class Bench(app_module.AdvisorApp):
     CSS_PATH = str(Path(app_module.__file__).parent / "advisor.tcss")
@@ -356,7 +356,7 @@ async def _in_process(rs: Any, folder: Path) -> dict[str, float]:
 
 def rows() -> list[dict[str, object]]:
     sys.path.insert(0, str(ROOT))
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     t = time.perf_counter()
     rs = load_ruleset()

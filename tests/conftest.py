@@ -21,7 +21,7 @@ def rules_dir(tmp_path: Path) -> Callable[..., Path]:
     given rule files (name -> YAML text) and optional questionnaire text."""
 
     def make(files: dict[str, str], questionnaire: str | None = None, name: str = "rules") -> Path:
-        from advisor.loader import default_rules_dir
+        from advisor.load.bundle import default_rules_dir
 
         base = default_rules_dir()
         target = tmp_path / name

@@ -12,7 +12,7 @@ import pytest
 
 from advisor.catalog import load_catalog_dir
 from advisor.catalog.prices import format_changes, import_prices
-from advisor.errors import AdvisorError
+from advisor.problems import AdvisorError
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "rules" / "catalog"

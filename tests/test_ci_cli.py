@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.engine import load_ruleset
+from advisor.engine.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 

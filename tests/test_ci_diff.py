@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from advisor.decision import Decision, FiredRule
-from advisor.diffing import (
+from advisor.cli.formats.diff import REPORTERS
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.load.bundle import default_rules_dir
+from advisor.model.decision import Decision, FiredRule
+from advisor.problems import Location
+from advisor.scenarios.diff import (
     Outcome,
     ScenarioInput,
     compare,
@@ -17,10 +21,6 @@ from advisor.diffing import (
     diff,
     load_scenarios,
 )
-from advisor.engine import RuleSet, load_ruleset
-from advisor.errors import Location
-from advisor.loader import default_rules_dir
-from advisor.output.diff import REPORTERS
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-policy"
@@ -70,7 +70,7 @@ def test_score_changes_within_epsilon_are_not_changes() -> None:
 
 
 def test_answers_valid_under_one_rule_set_only(base: RuleSet, company: RuleSet) -> None:
-    from advisor.diffing import outcome
+    from advisor.scenarios.diff import outcome
 
     scenario = ScenarioInput("k", "bad", Location("x.yaml", 1, 1), {"no.such_question": 1})
     bad = outcome(base, scenario)
@@ -133,7 +133,7 @@ def test_default_sources_dedupe_the_two_copies_of_a_test(tmp_path: Path) -> None
 
 
 def test_markdown_escapes_cells() -> None:
-    from advisor.diffing import DiffResult, ScenarioDiff
+    from advisor.scenarios.diff import DiffResult, ScenarioDiff
 
     a = make("hybrid", {"stay_hosted": 1.0, "hybrid": 2.0, "self_host": 0.0})
     b = make("hybrid", {"stay_hosted": 3.0, "hybrid": 2.0, "self_host": 0.0}, ("r|x",))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
-from advisor.checking import check_rules
-from advisor.engine import load_ruleset
-from advisor.loader import default_rules_dir, load_bundle
-from advisor.testing import run_tests, scenario_files
+from advisor.check.run import check_rules
+from advisor.engine.ruleset import load_ruleset
+from advisor.load.bundle import default_rules_dir, load_bundle
+from advisor.scenarios.runner import run_tests, scenario_files
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPANY = ROOT / "examples" / "company-policy"

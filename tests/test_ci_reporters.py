@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from advisor.decision import Decision, FiredRule
-from advisor.errors import Location, Problem
-from advisor.output.check import REPORTERS as CHECK_REPORTERS
-from advisor.output.check import CheckResult, sarif_uri
-from advisor.output.tests import REPORTERS as TEST_REPORTERS
-from advisor.testing import CaseResult
-from advisor.testing import TestRun as Run
+from advisor.cli.formats.check import REPORTERS as CHECK_REPORTERS
+from advisor.cli.formats.check import CheckResult, sarif_uri
+from advisor.cli.formats.tests import REPORTERS as TEST_REPORTERS
+from advisor.model.decision import Decision, FiredRule
+from advisor.problems import Location, Problem
+from advisor.scenarios.runner import CaseResult
+from advisor.scenarios.runner import TestRun as Run
 
 
 def decision(

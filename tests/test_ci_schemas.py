@@ -11,8 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from advisor.schemas import KINDS, json_schema
-from advisor.yamlsafe import load_file
+from advisor.load.yamlsafe import load_file
+from advisor.model.jsonschema import KINDS, json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -117,7 +117,7 @@ def test_catalog_schema_accepts_a_two_line_override(validators: dict[str, Any]) 
 
 
 def test_a_decision_validates_against_the_decision_schema(validators: dict[str, Any]) -> None:
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     rs = load_ruleset()
     decision = rs.evaluate(rs.validate_answers({"data.air_gapped": True}))

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from advisor.checking import check_rules
-from advisor.engine import RuleSet, load_ruleset
-from advisor.loader import default_rules_dir
-from advisor.satisfiable import Numbers, Values, never_firing
+from advisor.check.run import check_rules
+from advisor.check.satisfiable import Numbers, Values, never_firing
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.load.bundle import default_rules_dir
 
 RULES = default_rules_dir()
 

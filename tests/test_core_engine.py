@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.engine import RuleSet, _interpret, load_ruleset
-from advisor.errors import AdvisorError
-from advisor.expr import UNKNOWN, Checked, Eval3, compile3, evaluate3
+from advisor.engine.ruleset import RuleSet, _interpret, load_ruleset
+from advisor.expr.language import UNKNOWN, Checked, Eval3, compile3, evaluate3
+from advisor.problems import AdvisorError
 
 CATEGORIES = """
 categories:
@@ -456,7 +456,7 @@ hosted_models:
 def test_answers_are_validated_with_locations(
     rules_dir: Callable[..., Path], tmp_path: Path
 ) -> None:
-    from advisor.answers import load_answers
+    from advisor.load.answers import load_answers
 
     rs = load(rules_dir)
     path = tmp_path / "a.yaml"

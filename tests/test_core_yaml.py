@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.errors import AdvisorError
-from advisor.yamlsafe import MAX_BYTES, load_file, parse_text
+from advisor.load.yamlsafe import MAX_BYTES, load_file, parse_text
+from advisor.problems import AdvisorError
 
 
 def problem(text: str) -> tuple[str, int, int, str]:

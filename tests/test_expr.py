@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.expr import (
+from advisor.expr.language import (
     BOOL,
     LIST_STR,
     NUMBER,

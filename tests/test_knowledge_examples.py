@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.answers import load_answers
-from advisor.engine import RuleSet, load_ruleset
-from advisor.schema import OPTIONS
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.load.answers import load_answers
+from advisor.model.files import OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

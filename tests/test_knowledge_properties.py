@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.engine import load_ruleset
-from advisor.schema import OPTIONS
+from advisor.engine.ruleset import load_ruleset
+from advisor.model.files import OPTIONS
 
 RULESET = load_ruleset(None)
 

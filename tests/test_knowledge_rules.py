@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.engine import RuleSet, load_ruleset
+from advisor.engine.ruleset import RuleSet, load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTED = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.engine import RuleSet, load_ruleset
-from advisor.testing import TestRun as ScenarioRun
-from advisor.testing import run_tests, scenario_files
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.scenarios.runner import TestRun as ScenarioRun
+from advisor.scenarios.runner import run_tests, scenario_files
 
 
 @pytest.fixture(scope="module")

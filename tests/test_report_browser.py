@@ -202,7 +202,7 @@ def load_page(binary: str, page: Path, profile: Path) -> dict[str, Any]:
 
 
 def test_html_report_loads_cleanly_in_chromium(chromium: str, tmp_path: Path) -> None:
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
     from advisor.report import render_report
 
     rs = load_ruleset()

@@ -80,7 +80,7 @@ def test_layered_rules_are_used(cli: Cli, answers: Path, layer: Callable[..., Pa
             """
         }
     )
-    from advisor.loader import default_rules_dir
+    from advisor.load.bundle import default_rules_dir
 
     done = cli(
         "report",
@@ -149,7 +149,8 @@ def test_unwritable_output_is_a_usage_error(cli: Cli, answers: Path, tmp_path: P
 
 
 def test_cli_formats_match_the_package() -> None:
-    from advisor import report, report_cli
+    from advisor import report
+    from advisor.cli import report as report_cli
 
     assert report_cli.FORMATS == report.FORMATS
     assert report_cli.COMMANDS["report"] is report_cli.cmd_report
@@ -212,7 +213,7 @@ def test_heavy_modules_load_only_when_a_report_is_rendered() -> None:
     code = textwrap.dedent(
         """
         import sys
-        from advisor.cli import build_parser
+        from advisor.cli.main import build_parser
         build_parser()
         import advisor.report
         assert "matplotlib" not in sys.modules, "matplotlib at start-up"

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from advisor.decision import Decision
-from advisor.engine import RuleSet, load_ruleset
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.model.decision import Decision
 from advisor.report import FORMATS, render_report
 
 FIXED = "2024-05-01T12:00:00Z"
@@ -180,7 +180,7 @@ def test_every_format_renders_every_case(
 
 
 def test_meta_may_be_a_model_or_none(rs: RuleSet, migrate: Decision) -> None:
-    from advisor.schema import Meta
+    from advisor.model.files import Meta
 
     text = render_report(migrate, rs, "md", Meta(title="From a model", author="A. B."))
     assert text.startswith("# From a model\n")
@@ -411,7 +411,7 @@ def test_json_validates_against_the_decision_schema(
 ) -> None:
     import jsonschema
 
-    from advisor.schemas import json_schema
+    from advisor.model.jsonschema import json_schema
 
     decision = request.getfixturevalue(case)
     data = json.loads(render_report(decision, rs, "json", HOSTILE_META, FIXED))
@@ -453,7 +453,7 @@ def test_curve_matches_the_decision_at_todays_volume(rs: RuleSet, migrate: Decis
 
 
 def test_json_schema_lists_the_report_fields() -> None:
-    from advisor.schemas import json_schema
+    from advisor.model.jsonschema import json_schema
 
     schema = json_schema("decision")
     assert "report" in schema["properties"]
@@ -502,7 +502,7 @@ def test_source_date_epoch_garbage_falls_back_to_now(
 
 def test_examples_render_in_every_format(rs: RuleSet, tmp_path: Path) -> None:
     """Every shipped example renders cleanly (the knowledge base's realistic organisations)."""
-    from advisor.answers import load_answers
+    from advisor.load.answers import load_answers
 
     root = Path(__file__).resolve().parent.parent / "examples"
     examples = sorted(root.glob("*.yaml"))
@@ -522,8 +522,8 @@ def test_examples_render_in_every_format(rs: RuleSet, tmp_path: Path) -> None:
 def test_all_vetoed_is_said_plainly(layer: Any) -> None:
     import jsonschema
 
-    from advisor.loader import default_rules_dir
-    from advisor.schemas import json_schema
+    from advisor.load.bundle import default_rules_dir
+    from advisor.model.jsonschema import json_schema
 
     extra = layer(
         {

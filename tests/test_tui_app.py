@@ -13,7 +13,7 @@ pytest.importorskip("textual")
 from textual.binding import Binding
 from textual.widgets import Input, RadioSet, Select, SelectionList, Static, Switch
 
-from advisor.answers import load_answers
+from advisor.load.answers import load_answers
 from advisor.tui.app import AdvisorApp
 from advisor.tui.screens.load_error import LoadErrorScreen
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
@@ -259,7 +259,7 @@ async def test_live_panel_follows_an_answer(small: Any, tmp_path: Path) -> None:
 @sync
 async def test_live_panel_with_the_packaged_rules(tmp_path: Path) -> None:
     """The packaged questionnaire is rewritten as knowledge grows: assert only contracts."""
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     rs = load_ruleset()
     app = make_app(rs, tmp_path / "a.yaml")

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from test_tui_support import load_small, saved
 
-from advisor.tui.costs_view import breakeven_text, cost_curve, cost_rows
+from advisor.present.costs_view import breakeven_text, cost_curve, cost_rows
+from advisor.present.words import display_value, input_text, money
 from advisor.tui.session import Session, default_answers_path
-from advisor.tui.text import display_value, input_text, money
 
 
 @pytest.fixture(scope="module")

@@ -139,7 +139,7 @@ rules:
 def make_rules(root: Path) -> Path:
     """A standalone rules directory under ``root``: the fixed questionnaire and rules, and a
     copy of the packaged catalog (the cost model needs one)."""
-    from advisor.loader import default_rules_dir
+    from advisor.load.bundle import default_rules_dir
 
     target = root / "tui-rules"
     target.mkdir(parents=True, exist_ok=True)
@@ -151,7 +151,7 @@ def make_rules(root: Path) -> Path:
 
 
 def load_small(root: Path) -> Any:
-    from advisor.engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     return load_ruleset([make_rules(root)])
 

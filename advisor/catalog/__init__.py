@@ -19,15 +19,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .derivation import Derived, derive
-    from .facts import FACT_SPECS, fact_specs
-    from .freshness import catalog_as_of, catalog_oldest, stale_entries
-    from .layers import load_catalog_dir, merge_layers
-    from .schema import Catalog, CatalogFile
+    from advisor.catalog.derivation import Derived, derive
+    from advisor.catalog.facts import FACT_SPECS, fact_specs
+    from advisor.catalog.freshness import catalog_as_of, catalog_oldest, stale_entries
+    from advisor.catalog.layers import load_catalog_dir, merge_layers
+    from advisor.catalog.schema import Catalog, CatalogFile
 
 # Imported eagerly: the function shares its name with its module, and a lazy attribute would be
 # replaced by the module object as soon as anything imported ``advisor.catalog.prepare``.
-from .prepare import prepare
+from advisor.catalog.prepare import prepare
 
 # Exported lazily: `advisor check` needs the schema and the fact specs, not the cost model.
 _LAZY = {

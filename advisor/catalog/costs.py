@@ -43,9 +43,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .prepare import HOURS_PER_MONTH, Candidate, Point, Prepared
-from .schema import HostedModel
-from .sizing import interpolate
+from advisor.catalog.prepare import HOURS_PER_MONTH, Candidate, Point, Prepared
+from advisor.catalog.schema import HostedModel
+from advisor.catalog.sizing import interpolate
 
 SECONDS_PER_HOUR = 3600.0
 EPS = 1e-9

@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .costs import (
+from advisor.catalog.costs import (
     Breakdown,
     Table,
     Terms,
@@ -44,11 +44,11 @@ from .costs import (
     hosted_per_output_token,
     workload,
 )
-from .facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
-from .licensing import LEVEL_NAMES
-from .models import ModelView, model_view
-from .prepare import Prepared, prepare
-from .schema import TIER_LEVEL, Catalog
+from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
+from advisor.catalog.licensing import LEVEL_NAMES
+from advisor.catalog.models import ModelView, model_view
+from advisor.catalog.prepare import Prepared, prepare
+from advisor.catalog.schema import TIER_LEVEL, Catalog
 
 _SELF_INPUTS = frozenset(SELF)
 __all__ = ["FACT_SPECS", "Derived", "derive"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..factspec import FactSpec
-from .schema import Catalog
+from advisor.catalog.schema import Catalog
+from advisor.model.factspec import FactSpec
 
 TOKENS = ("usage.monthly_input_tokens", "usage.monthly_output_tokens")
 HOSTED = (*TOKENS, "usage.current_model")

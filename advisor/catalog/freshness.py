@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .schema import SECTIONS, Catalog
+from advisor.catalog.schema import SECTIONS, Catalog
 
 
 def catalog_as_of(catalog: Catalog) -> str:

@@ -1,6 +1,6 @@
 """Merging catalog files of layered rules directories, for tests and tools.
 
-Production loading goes through :mod:`advisor.loader`, which does the same merge while keeping
+Production loading goes through :mod:`advisor.load.bundle`, which does the same merge while keeping
 file locations; both end in ``Catalog.model_validate(merged)``.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .schema import Catalog
+from advisor.catalog.schema import Catalog
 
 
 def merge_layers(docs: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:

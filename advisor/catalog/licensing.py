@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .schema import TIER_LEVEL, License, OpenModel
+from advisor.catalog.schema import TIER_LEVEL, License, OpenModel
 
 ORIGIN_NAMES = {
     "us": "the United States",

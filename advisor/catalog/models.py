@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .licensing import (
+from advisor.catalog.licensing import (
     ATTRIBUTION_OK,
     EXCLUDED_ORIGINS,
     HQ,
@@ -24,8 +24,8 @@ from .licensing import (
     Eligibility,
     assess,
 )
-from .prepare import Prepared
-from .schema import TIER_LEVEL
+from advisor.catalog.prepare import Prepared
+from advisor.catalog.schema import TIER_LEVEL
 
 MEMO_SIZE = 256
 

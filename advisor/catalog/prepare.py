@@ -14,10 +14,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from .assumptions import SHAPES, roofline_id
-from .licensing import ORIGIN_NAMES, LicenceTerms, assess_fit, terms_of
-from .schema import TIER_LEVEL, Catalog, Gpu, HostedModel, License, OpenModel
-from .sizing import bandwidth_term, compute_term, gpus_per_replica, pick_per_ratio
+from advisor.catalog.assumptions import SHAPES, roofline_id
+from advisor.catalog.licensing import ORIGIN_NAMES, LicenceTerms, assess_fit, terms_of
+from advisor.catalog.schema import TIER_LEVEL, Catalog, Gpu, HostedModel, License, OpenModel
+from advisor.catalog.sizing import bandwidth_term, compute_term, gpus_per_replica, pick_per_ratio
 
 HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12: a calendar fact, not an assumption
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import AdvisorError, Location, Problem
+from advisor.problems import AdvisorError, Location, Problem
 
 FIELDS = (
     ("input_usd_per_1m", "input_cost_per_token"),

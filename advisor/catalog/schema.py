@@ -197,7 +197,7 @@ class Catalog(CatalogFile):
 
     @model_validator(mode="after")
     def _cross_check(self) -> Catalog:
-        from .assumptions import REQUIRED
+        from advisor.catalog.assumptions import REQUIRED
 
         problems: list[str] = []
         for section in SECTIONS:

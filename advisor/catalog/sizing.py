@@ -50,8 +50,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple, TypeVar
 
-from .assumptions import SHAPES, roofline_id
-from .schema import Catalog, Gpu, OpenModel
+from advisor.catalog.assumptions import SHAPES, roofline_id
+from advisor.catalog.schema import Catalog, Gpu, OpenModel
 
 T = TypeVar("T")
 LOW_PRECISION = frozenset({"fp8", "int4", "mxfp4"})

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import datetime as _dt
 
-    from ..decision import Decision
-    from ..engine import RuleSet
-    from ..schema import Meta
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.decision import Decision
+    from advisor.model.files import Meta
 
 FORMATS: tuple[str, ...] = ("md", "html", "json", "adr")
 """The formats ``render_report`` knows, in the order the CLI lists them."""
@@ -57,7 +57,7 @@ def render_report(
     """The report of ``decision`` in format ``fmt`` (one of :data:`FORMATS`) as text.
 
     ``meta`` is the answers file's meta block (title, organisation, author, date, notes) as a
-    :class:`advisor.schema.Meta` or a dict. ``generated_at`` defaults to ``SOURCE_DATE_EPOCH``
+    :class:`advisor.model.files.Meta` or a dict. ``generated_at`` defaults to ``SOURCE_DATE_EPOCH``
     when set, else the current UTC time.
 
     Raises ValueError for an unknown format and :class:`ReportDependencyError` when the
@@ -66,7 +66,7 @@ def render_report(
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     _require(fmt)
-    from .context import build_context
+    from advisor.report.context import build_context
 
     module = importlib.import_module(f".{_RENDERERS[fmt]}", __name__)
     ctx = build_context(decision, ruleset, meta, generated_at)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .context import ReportContext
-from .templating import markdown_env, tidy_markdown
-from .text import is_number, money, option_label, percent, tokens
+from advisor.present.text import is_number, money, option_label, percent, tokens
+from advisor.report.context import ReportContext
+from advisor.report.templating import markdown_env, tidy_markdown
 
 
 def pros_and_cons(ctx: ReportContext) -> list[dict[str, Any]]:

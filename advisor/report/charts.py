@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .text import SHORT_LABELS, compact_money, money, tokens
+from advisor.present.text import SHORT_LABELS, compact_money, money, tokens
 
 RC: dict[str, Any] = {
     "svg.fonttype": "none",

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .text import (
+from advisor.present.text import (
     OPTION_LABELS,
     is_number,
     money,
@@ -25,9 +25,9 @@ from .text import (
 )
 
 if TYPE_CHECKING:
-    from ..decision import Decision, FiredRule
-    from ..engine import RuleSet
-    from ..schema import Meta
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.decision import Decision, FiredRule
+    from advisor.model.files import Meta
 
 REPORT_FORMAT_VERSION = 1
 
@@ -143,7 +143,7 @@ def build_context(
     meta: Meta | dict[str, Any] | None = None,
     generated_at: _dt.datetime | str | None = None,
 ) -> ReportContext:
-    from .costs import cost_curve, cost_summary
+    from advisor.report.costs import cost_curve, cost_summary
 
     meta_d = _meta_dict(meta)
     questionnaire_title = sentence(ruleset.title or "Hosted API or self-hosted open models?")

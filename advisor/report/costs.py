@@ -17,11 +17,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from .text import OPTION_LABELS, is_number, money, number, percent, tokens
+from advisor.present.text import OPTION_LABELS, is_number, money, number, percent, tokens
 
 if TYPE_CHECKING:
-    from ..decision import Decision
-    from ..engine import RuleSet
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.decision import Decision
 
 CURVE_POINTS = 16
 """Log-spaced volumes the curve samples; today's volume and the break-even are added."""
@@ -397,7 +397,7 @@ def cost_curve(
     ):
         return None
     try:
-        from ..catalog import derive
+        from advisor.catalog import derive
     except ImportError:  # pragma: no cover - the catalog is part of the core
         return None
     today = inp + out

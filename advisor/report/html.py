@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .charts import cost_chart, scores_chart
-from .context import ReportContext
-from .templating import HERE, html_env
+from advisor.report.charts import cost_chart, scores_chart
+from advisor.report.context import ReportContext
+from advisor.report.templating import HERE, html_env
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from .context import ReportContext
+from advisor.report.context import ReportContext
 
 
 def _clean(value: Any) -> Any:

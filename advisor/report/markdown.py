@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .context import ReportContext
-from .templating import markdown_env, tidy_markdown
+from advisor.report.context import ReportContext
+from advisor.report.templating import markdown_env, tidy_markdown
 
 
 def render(ctx: ReportContext) -> str:

@@ -4,7 +4,7 @@ Two environments, both escaping by default so no template can forget to:
 
 * HTML: Jinja's autoescape; every ``{{ }}`` is HTML-escaped unless marked safe (only the
   inline SVG charts and the stylesheet are, and they are produced by this package).
-* Markdown: ``finalize`` passes every ``{{ }}`` value through :func:`advisor.report.text.md`,
+* Markdown: ``finalize`` passes every ``{{ }}`` value through :func:`advisor.present.text.md`,
   which backslash-escapes Markdown markup and inline HTML, unless the value is ``Markup``
   (made by this package's filters: code spans, figures).
 """
@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import text as t
+from advisor.present import text as t
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

@@ -22,13 +22,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from .screens.load_error import LoadErrorScreen
-from .screens.welcome import WelcomeScreen
-from .session import Session
+from advisor.tui.screens.load_error import LoadErrorScreen
+from advisor.tui.screens.welcome import WelcomeScreen
+from advisor.tui.session import Session
 
 if TYPE_CHECKING:
-    from ..engine import RuleSet
-    from .screens.questionnaire import QuestionnaireScreen
+    from advisor.engine.ruleset import RuleSet
+    from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
@@ -71,7 +71,7 @@ class AdvisorApp(App[int]):
 
     def start_questionnaire(self, meta: dict[str, str] | None = None) -> None:
         """Leave the welcome screen: record the meta block, create the file, ask questions."""
-        from .screens.questionnaire import QuestionnaireScreen
+        from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
         s = self.session
         changed = s.set_meta(**(meta or {}))
@@ -83,7 +83,7 @@ class AdvisorApp(App[int]):
         self.switch_screen(self.questionnaire)
 
     def show_results(self) -> None:
-        from .screens.results import ResultsScreen
+        from advisor.tui.screens.results import ResultsScreen
 
         self.push_screen(ResultsScreen(self.session, self.session.evaluate()))
 

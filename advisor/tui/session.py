@@ -19,13 +19,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..answers import load_answers, save_answers
-from ..errors import AdvisorError, Location, Problem
-from ..schema import Meta
+from advisor.load.answers import load_answers, save_answers
+from advisor.model.files import Meta
+from advisor.problems import AdvisorError, Location, Problem
 
 if TYPE_CHECKING:
-    from ..decision import Decision
-    from ..engine import RuleSet
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.decision import Decision
 
 
 def default_answers_path(folder: Path | None = None, now: datetime | None = None) -> Path:

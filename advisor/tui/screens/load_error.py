@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 if TYPE_CHECKING:
-    from ...errors import AdvisorError
+    from advisor.problems import AdvisorError
 
 
 def problems_text(error: AdvisorError, file_name: str) -> Text:

@@ -23,17 +23,17 @@ from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 
-from ..frames import announce_repaints
-from ..widgets.help import QuestionHelp
-from ..widgets.live import LivePanel
-from ..widgets.question import Answered, QuestionField, field_id
-from ..widgets.sidebar import RESULTS_ID, SectionList
+from advisor.tui.frames import announce_repaints
+from advisor.tui.widgets.help import QuestionHelp
+from advisor.tui.widgets.live import LivePanel
+from advisor.tui.widgets.question import Answered, QuestionField, field_id
+from advisor.tui.widgets.sidebar import RESULTS_ID, SectionList
 
 if TYPE_CHECKING:
-    from ...decision import Decision
-    from ...schema import Section
-    from ..app import AdvisorApp, PaletteCommand
-    from ..session import Session
+    from advisor.model.decision import Decision
+    from advisor.model.files import Section
+    from advisor.tui.app import AdvisorApp, PaletteCommand
+    from advisor.tui.session import Session
 
 
 def page_id(section_id: str) -> str:

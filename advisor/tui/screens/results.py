@@ -28,17 +28,17 @@ from textual.widgets import (
     TabPane,
 )
 
-from ...answers import write_atomic
-from ...values import format_quantity
-from ..costs_view import Curve, breakdown_text, breakeven_text, cost_curve, cost_rows
-from ..text import money, option_label, percent
-from ..widgets.live import score_bars
+from advisor.load.answers import write_atomic
+from advisor.load.values import format_quantity
+from advisor.present.costs_view import Curve, breakdown_text, breakeven_text, cost_curve, cost_rows
+from advisor.present.words import money, option_label, percent
+from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
-    from ...decision import Decision, FiredRule
-    from ...engine import RuleSet
-    from ..app import AdvisorApp, PaletteCommand
-    from ..session import Session
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.decision import Decision, FiredRule
+    from advisor.tui.app import AdvisorApp, PaletteCommand
+    from advisor.tui.session import Session
 
 TABS = ("summary", "reasons", "costs", "models", "export")
 EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "adr": ".adr.md"}

@@ -13,8 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 if TYPE_CHECKING:
-    from ..app import AdvisorApp
-    from ..session import Session
+    from advisor.tui.app import AdvisorApp
+    from advisor.tui.session import Session
 
 META_FIELDS = (
     ("title", "Title", "e.g. LLM platform decision 2025"),

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..text import display_value
+from advisor.present.words import display_value
 
 if TYPE_CHECKING:
-    from ...decision import Decision
-    from ...schema import Question
+    from advisor.model.decision import Decision
+    from advisor.model.files import Question
 
 
 def help_text(question: Question, default: Any, decision: Decision | None) -> Text:

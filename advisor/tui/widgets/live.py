@@ -23,11 +23,11 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...schema import OPTIONS
-from ..text import option_label, percent
+from advisor.model.files import OPTIONS
+from advisor.present.words import option_label, percent
 
 if TYPE_CHECKING:
-    from ...decision import Decision
+    from advisor.model.decision import Decision
 
 LABEL_WIDTH = 13
 

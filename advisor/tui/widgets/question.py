@@ -35,9 +35,9 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from ...values import AnswerError
-from ..text import display_value, input_text, short_number
-from .controls import (
+from advisor.load.values import AnswerError
+from advisor.present.words import display_value, input_text, short_number
+from advisor.tui.widgets.controls import (
     AnswerInput,
     AnswerRadioButton,
     AnswerRadioSet,
@@ -45,11 +45,11 @@ from .controls import (
     AnswerSelectionList,
     AnswerSwitch,
 )
-from .validators import AnswerValidator
+from advisor.tui.widgets.validators import AnswerValidator
 
 if TYPE_CHECKING:
-    from ...engine import RuleSet
-    from ...schema import Question
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.files import Question
 
 RADIO_MAX_OPTIONS = 6
 """Up to this many options a choice is a radio set (all visible); beyond, a drop-down."""

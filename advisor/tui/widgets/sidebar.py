@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from ...schema import Section
+    from advisor.model.files import Section
 
 RESULTS_ID = "results"
 

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from textual.validation import ValidationResult, Validator
 
-from ...values import AnswerError
+from advisor.load.values import AnswerError
 
 if TYPE_CHECKING:
-    from ...engine import RuleSet
+    from advisor.engine.ruleset import RuleSet
 
 
 class AnswerValidator(Validator):

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..values import format_quantity
-from .text import money
+from advisor.load.values import format_quantity
+from advisor.present.words import money
 
 if TYPE_CHECKING:
-    from ..decision import Decision
-    from ..engine import RuleSet
+    from advisor.engine.ruleset import RuleSet
+    from advisor.model.decision import Decision
 
 INPUT_TOKENS = "usage.monthly_input_tokens"
 OUTPUT_TOKENS = "usage.monthly_output_tokens"

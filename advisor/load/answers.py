@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AdvisorError, Location
-from .loader import load_answers_file
-from .schema import Meta
+from advisor.load.bundle import load_answers_file
+from advisor.model.files import Meta
+from advisor.problems import AdvisorError, Location
 
 if TYPE_CHECKING:
-    from .engine import RuleSet
+    from advisor.engine.ruleset import RuleSet
 
 
 @dataclass

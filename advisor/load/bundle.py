@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import AdvisorError, Location, Problem, did_you_mean
-from .schema import (
+from advisor.load.yamlsafe import Document, PathKey, load_file
+from advisor.model.files import (
     AnswersFile,
     Category,
     DerivedFact,
@@ -30,7 +30,7 @@ from .schema import (
     SourceRef,
     TestsFile,
 )
-from .yamlsafe import Document, PathKey, load_file
+from advisor.problems import AdvisorError, Location, Problem, did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,11 +43,11 @@ CATALOG_SECTIONS = ("hosted_models", "open_models", "licenses", "gpus", "through
 
 def default_rules_dir() -> Path:
     """The rule set shipped with advisor: package data when installed, ``rules/`` in a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "default_rules"
+    package = Path(__file__).resolve().parent.parent  # advisor/
+    packaged = package / "default_rules"
     if (packaged / QUESTIONNAIRE).is_file():
         return packaged
-    return here.parent / "rules"
+    return package.parent / "rules"
 
 
 def display_path(path: Path) -> str:

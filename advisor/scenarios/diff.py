@@ -4,7 +4,7 @@ Each scenario (an answers file, or one case of a scenario test file) is evaluate
 base rule set and the new one; the result says, per scenario, whether the recommendation, the
 scores (beyond ``epsilon``), the fired rules, the vetoes or the validity of the answers changed,
 and, for the rule sets themselves, which rules, categories, facts, questions and catalog entries
-differ. Reporters live in :mod:`advisor.output.diff`.
+differ. Reporters live in :mod:`advisor.cli.formats.diff`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .decision import Decision
-from .engine import RuleSet
-from .errors import AdvisorError, Location, Problem
-from .loader import TESTS_DIR, display_path, load_answers_file, validate
-from .schema import OPTIONS, AnswersFile, TestsFile
-from .yamlsafe import load_file
+from advisor.engine.ruleset import RuleSet
+from advisor.load.bundle import TESTS_DIR, display_path, load_answers_file, validate
+from advisor.load.yamlsafe import load_file
+from advisor.model.decision import Decision
+from advisor.model.files import OPTIONS, AnswersFile, TestsFile
+from advisor.problems import AdvisorError, Location, Problem
 
 EPSILON = 1e-6
 EXAMPLES_DIR = "examples"

@@ -18,8 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import AdvisorError, Problem, did_you_mean
-from .loader import Bundle, Origin, load_bundle
+from advisor.load.bundle import Bundle, Origin, load_bundle
+from advisor.problems import AdvisorError, Problem, did_you_mean
 
 _GROUPS = (
     ("rule", "rules", "rule_origin"),
@@ -133,7 +133,7 @@ def _repeated_catalog(before: Bundle, after: Bundle, layer: int) -> list[Problem
 def _new_incomplete_catalog(before: Bundle, after: Bundle, layer: int) -> list[Problem]:
     from pydantic import ValidationError
 
-    from .catalog.schema import CatalogFile
+    from advisor.catalog.schema import CatalogFile
 
     out: list[Problem] = []
     for section in after.catalog_data:

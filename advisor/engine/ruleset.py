@@ -4,8 +4,8 @@ Evaluation has two paths that must agree (a property test holds them to it):
 
 * the fast path, one generated function over a flat fact mapping, used when every fact the
   rule set reads has a value: this is what makes a decision cost microseconds;
-* the partial path, three-valued closures (:func:`advisor.expr.compile3`) used while answers
-  are missing: a rule whose condition cannot be decided yet is *pending* and says which
+* the partial path, three-valued closures (:func:`advisor.expr.language.compile3`) used while
+  answers are missing: a rule whose condition cannot be decided yet is *pending* and says which
   questions it waits for.
 """
 
@@ -18,13 +18,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
-from .catalog.facts import fact_specs
-from .catalog.freshness import catalog_as_of
-from .catalog.schema import Catalog
-from .decision import Decision, FiredRule, PendingRule
-from .errors import AdvisorError, Location, Problem, did_you_mean
-from .expr import (
+from advisor import __version__
+from advisor.catalog.facts import fact_specs
+from advisor.catalog.freshness import catalog_as_of
+from advisor.catalog.schema import Catalog
+from advisor.expr.language import (
     BOOL,
     LIST_STR,
     NUMBER,
@@ -38,10 +36,12 @@ from .expr import (
     compile3,
     to_python,
 )
-from .factspec import FactSpec
-from .loader import Bundle, Origin, catalog_location, load_bundle, validate
-from .schema import OPTIONS, Question, Rule
-from .values import AnswerError, coerce_answer
+from advisor.load.bundle import Bundle, Origin, catalog_location, load_bundle, validate
+from advisor.load.values import AnswerError, coerce_answer
+from advisor.model.decision import Decision, FiredRule, PendingRule
+from advisor.model.factspec import FactSpec
+from advisor.model.files import OPTIONS, Question, Rule
+from advisor.problems import AdvisorError, Location, Problem, did_you_mean
 
 _TYPE_OF_QUESTION = {
     "choice": STR,
@@ -306,7 +306,7 @@ def _check_facts(rs: RuleSet, problems: list[Problem]) -> None:
                 )
             )
     # Names each fact reads, from a first untyped parse (types need the order first).
-    from .expr import dotted_name, parse
+    from advisor.expr.language import dotted_name, parse
 
     reads: dict[str, set[str]] = {}
     for fid, fact in defs.items():
@@ -700,7 +700,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
                 reason = _render(cr, early)
                 for mid in cr.rule.exclude_models:
                     excluded.setdefault(mid, []).append(reason)
-    from .catalog.derivation import derive  # the cost model loads on first evaluation only
+    from advisor.catalog.derivation import derive  # the cost model loads on first evaluation only
 
     derived = derive(rs.catalog, values, excluded)
     facts = {**values, **derived.facts}

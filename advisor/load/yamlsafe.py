@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import AdvisorError, Location, Problem
+from advisor.problems import AdvisorError, Location, Problem
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64

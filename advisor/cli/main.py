@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .engine import RuleSet
-    from .errors import AdvisorError
+    from advisor.engine.ruleset import RuleSet
+    from advisor.problems import AdvisorError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -44,14 +44,14 @@ def _print_problems(exc: AdvisorError) -> None:
 
 
 def _ruleset(args: argparse.Namespace) -> RuleSet:
-    from .engine import load_ruleset
+    from advisor.engine.ruleset import load_ruleset
 
     return load_ruleset(args.rules or None)
 
 
 def _write(text: str, output: str | None) -> None:
     if output and output != "-":
-        from .answers import write_atomic
+        from advisor.load.answers import write_atomic
 
         write_atomic(Path(output), text)
     else:
@@ -75,8 +75,8 @@ def _add_rules(p: argparse.ArgumentParser) -> None:
 
 @command("check")
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checking import check_rules
-    from .output.check import REPORTERS
+    from advisor.check.run import check_rules
+    from advisor.cli.formats.check import REPORTERS
 
     result = check_rules(args.rules or None, strict=args.strict)
     _write(REPORTERS[args.format]().render(result), args.output)
@@ -87,8 +87,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @command("evaluate")
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .answers import load_answers
-    from .output.decision import REPORTERS
+    from advisor.cli.formats.decision import REPORTERS
+    from advisor.load.answers import load_answers
 
     ruleset = _ruleset(args)
     answers = load_answers(args.answers, ruleset)
@@ -99,8 +99,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 @command("test")
 def cmd_test(args: argparse.Namespace) -> int:
-    from .output.tests import REPORTERS
-    from .testing import run_tests, scenario_files
+    from advisor.cli.formats.tests import REPORTERS
+    from advisor.scenarios.runner import run_tests, scenario_files
 
     ruleset = _ruleset(args)
     missing = [p for p in args.paths if not p.exists()]
@@ -114,7 +114,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     reporter = REPORTERS[args.format](coverage=args.coverage or args.fail_under is not None)
     _write(reporter.render(run), args.output)
     if args.output and args.output != "-":
-        from .output.tests import summary_line
+        from advisor.cli.formats.tests import summary_line
 
         print(summary_line(run))
     if run.problems and not run.results:
@@ -135,7 +135,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     import json
 
-    from .schemas import json_schema
+    from advisor.model.jsonschema import json_schema
 
     _write(json.dumps(json_schema(args.kind), indent=2) + "\n", args.output)
     return EXIT_OK
@@ -145,7 +145,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     ruleset = _ruleset(args)
     try:
-        from .tui.app import run_app  # type: ignore[import-not-found,unused-ignore]
+        from advisor.tui.app import run_app  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:  # pragma: no cover - textual is a core dependency
         print(f"advisor: the terminal UI cannot start: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -156,8 +156,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_catalog(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from .catalog.prices import format_changes, import_prices
-    from .loader import CATALOG_DIR, DEFAULT_ALIAS, default_rules_dir
+    from advisor.catalog.prices import format_changes, import_prices
+    from advisor.load.bundle import CATALOG_DIR, DEFAULT_ALIAS, default_rules_dir
 
     target = args.rules[-1] if args.rules else None
     if target is None or str(target) == DEFAULT_ALIAS:
@@ -175,7 +175,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from advisor import __version__
 
     parser = argparse.ArgumentParser(
         prog="advisor",
@@ -234,12 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _formats(kind: str) -> list[str]:
     import importlib
 
-    module = importlib.import_module(f".output.{kind}", __package__)
+    module = importlib.import_module(f"advisor.cli.formats.{kind}")
     return list(module.REPORTERS)
 
 
 def _schema_kinds() -> list[str]:
-    from .schemas import KINDS
+    from advisor.model.jsonschema import KINDS
 
     return list(KINDS)
 
@@ -249,11 +249,11 @@ def _extensions() -> list[Callable[[Any], None]]:
     out: list[Callable[[Any], None]] = []
     import importlib
 
-    for name in ("report_cli", "diff_cli"):
+    for name in ("report", "diff"):
         try:
-            module = importlib.import_module(f".{name}", __package__)
+            module = importlib.import_module(f"advisor.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
+            if exc.name != f"advisor.cli.{name}":
                 raise
             continue
         out.append(module.add_parser)
@@ -266,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run", *(argv or sys.argv[1:])])
-    from .errors import AdvisorError
+    from advisor.problems import AdvisorError
 
     try:
         return COMMANDS[args.command](args)

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the CLI reads REPORTERS at start-up; the engine loads only when diffing
-    from ..diffing import DefinitionChanges, DiffResult, ScenarioDiff
+    from advisor.scenarios.diff import DefinitionChanges, DiffResult, ScenarioDiff
 
 MAX_ROWS = 50  # a pull-request comment stays readable (and under GitHub's 65,536 characters)
 

@@ -28,7 +28,7 @@ UNREADABLE = {"ADV100", "ADV101", "ADV108", "ADV109", "ADV110"}
 
 
 def add_parser(subparsers: Any) -> None:
-    from .output.diff import REPORTERS
+    from advisor.cli.formats.diff import REPORTERS
 
     p = subparsers.add_parser(
         "diff",
@@ -73,10 +73,10 @@ def add_parser(subparsers: Any) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diffing import default_sources, diff, expand, load_scenarios
-    from .engine import load_ruleset
-    from .errors import AdvisorError
-    from .output.diff import REPORTERS
+    from advisor.cli.formats.diff import REPORTERS
+    from advisor.engine.ruleset import load_ruleset
+    from advisor.problems import AdvisorError
+    from advisor.scenarios.diff import default_sources, diff, expand, load_scenarios
 
     rulesets = []
     for label, dirs in (("base", args.base), ("new", args.rules)):
@@ -100,7 +100,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         for problem in problems:  # the text report lists them itself
             print(problem, file=sys.stderr)
     if args.output and args.output != "-":
-        from .output.diff import headline
+        from advisor.cli.formats.diff import headline
 
         print(f"advisor diff: {headline(result)}")
     if problems:
@@ -112,7 +112,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _write(text: str, output: str | None) -> None:
     if output and output != "-":
-        from .answers import write_atomic
+        from advisor.load.answers import write_atomic
 
         write_atomic(Path(output), text)
     else:

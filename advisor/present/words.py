@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..values import format_quantity, parse_quantity
+from advisor.load.values import format_quantity, parse_quantity
 
 if TYPE_CHECKING:
-    from ..schema import Question
+    from advisor.model.files import Question
 
 OPTION_LABELS: dict[str, str] = {
     "stay_hosted": "Stay hosted",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..decision import Decision
+from advisor.model.decision import Decision
 
 LABELS = {
     "stay_hosted": "Stay on the hosted API",

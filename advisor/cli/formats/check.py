@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..errors import Problem
+from advisor.problems import Problem
 
 
 @dataclass
@@ -112,8 +112,8 @@ class SarifReporter:
     """
 
     def render(self, result: CheckResult) -> str:
-        from .. import __version__
-        from ..codes import describe
+        from advisor import __version__
+        from advisor.problems_codes import describe
 
         codes = sorted({p.code for p in result.problems})
         index = {code: i for i, code in enumerate(codes)}

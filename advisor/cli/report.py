@@ -1,6 +1,6 @@
 """``advisor report ANSWERS [--rules DIR ...] --format md|html|json|adr [-o FILE]``.
 
-Plugged into the command line by :mod:`advisor.cli` (``add_parser`` and ``COMMANDS``). Only
+Plugged into the command line by :mod:`advisor.cli.main` (``add_parser`` and ``COMMANDS``). Only
 argparse is imported at start-up: the rule engine, the renderers, Jinja2 and matplotlib are
 imported inside :func:`cmd_report`, so ``advisor check`` pays nothing for reports.
 
@@ -60,11 +60,11 @@ def add_parser(subparsers: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .answers import load_answers, write_atomic
-    from .cli import _exit_for, _print_problems
-    from .engine import load_ruleset
-    from .errors import AdvisorError
-    from .report import ReportDependencyError, render_report
+    from advisor.cli.main import _exit_for, _print_problems
+    from advisor.engine.ruleset import load_ruleset
+    from advisor.load.answers import load_answers, write_atomic
+    from advisor.problems import AdvisorError
+    from advisor.report import ReportDependencyError, render_report
 
     try:
         ruleset = load_ruleset(args.rules or None)

@@ -11,11 +11,11 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from .check import github_escape
+from advisor.cli.formats.check import github_escape
 
 if TYPE_CHECKING:  # importing the engine here would slow every command's start-up
-    from ..errors import Location, Problem
-    from ..testing import CaseResult, TestRun
+    from advisor.problems import Location, Problem
+    from advisor.scenarios.runner import CaseResult, TestRun
 
 
 def summary_line(run: TestRun) -> str:

@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem
-from .expr import BOOL, LIST_STR, NUMBER, STR, dotted_name
+from advisor.expr.language import BOOL, LIST_STR, NUMBER, STR, dotted_name
+from advisor.problems import Problem
 
 if TYPE_CHECKING:
-    from .engine import RuleSet
+    from advisor.engine.ruleset import RuleSet
 
 MAX_TERMS = 256  # beyond this many alternatives, give up on a condition ("may hold")
 MAX_INLINE = 8  # nesting depth of derived facts expanded in place

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Location, Problem, did_you_mean
+from advisor.problems import Location, Problem, did_you_mean
 
 MAX_LENGTH = 500
 MAX_NODES = 200

@@ -3,7 +3,7 @@
 Besides the errors of loading and compiling, ``check`` reports warnings (errors with
 ``--strict``): rules without a source or effect and unused derived facts (from the compiler),
 rules that can never fire and questions never asked given the questions' value domains
-(:mod:`advisor.satisfiable`), overrides that change nothing (:mod:`advisor.layers`), and
+(:mod:`advisor.check.satisfiable`), overrides that change nothing (:mod:`advisor.check.layers`), and
 catalog figures older than ``STALE_DAYS``.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .errors import AdvisorError, Problem
-from .output.check import CheckResult
+from advisor.cli.formats.check import CheckResult
+from advisor.problems import AdvisorError, Problem
 
 UNREADABLE = {"ADV100", "ADV110"}
 STALE_DAYS = 180
@@ -22,8 +22,8 @@ STALE_DAYS = 180
 def check_rules(
     dirs: list[Path] | None, *, strict: bool = False, today: date | None = None
 ) -> CheckResult:
-    from .engine import compile_bundle
-    from .loader import load_bundle
+    from advisor.engine.ruleset import compile_bundle
+    from advisor.load.bundle import load_bundle
 
     result = CheckResult(strict=strict)
     try:
@@ -40,7 +40,7 @@ def check_rules(
         found = exc.problems + [p for p in bundle.problems if p not in exc.problems]
         result.problems = _explained(_unique(found + layered))
         return result
-    from .satisfiable import never_firing
+    from advisor.check.satisfiable import never_firing
 
     result.problems = _unique(
         list(ruleset.warnings)
@@ -58,8 +58,8 @@ def check_rules(
 
 
 def _layer_findings(dirs: list[Path] | None, bundle: object) -> list[Problem]:
-    from .layers import layer_findings
-    from .loader import Bundle
+    from advisor.check.layers import layer_findings
+    from advisor.load.bundle import Bundle
 
     assert isinstance(bundle, Bundle)
     return layer_findings(list(dirs) if dirs else None, bundle)
@@ -86,9 +86,9 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def _stale(ruleset: object, today: date) -> list[Problem]:
-    from .catalog import stale_entries
-    from .engine import RuleSet
-    from .loader import catalog_location
+    from advisor.catalog import stale_entries
+    from advisor.engine.ruleset import RuleSet
+    from advisor.load.bundle import catalog_location
 
     assert isinstance(ruleset, RuleSet)
     out: list[Problem] = []

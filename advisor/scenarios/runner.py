@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .decision import Decision
-from .engine import RuleSet
-from .errors import AdvisorError, Location, Problem
-from .loader import display_path, load_answers_file, load_tests_file
-from .schema import Expect, Scenario
+from advisor.engine.ruleset import RuleSet
+from advisor.load.bundle import display_path, load_answers_file, load_tests_file
+from advisor.model.decision import Decision
+from advisor.model.files import Expect, Scenario
+from advisor.problems import AdvisorError, Location, Problem
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ import math
 import re
 from typing import Any
 
-from .errors import did_you_mean
-from .schema import Question
+from advisor.model.files import Question
+from advisor.problems import did_you_mean
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 _QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([kmbgt]?)$", re.I)

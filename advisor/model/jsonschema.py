@@ -31,7 +31,7 @@ DESCRIPTIONS = {
 def json_schema(kind: str) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
-    from . import schema
+    from advisor.model import files as schema
 
     if kind == "rules":
         model: Any = schema.RulesFile
@@ -42,11 +42,11 @@ def json_schema(kind: str) -> dict[str, Any]:
     elif kind == "tests":
         model = schema.TestsFile
     elif kind == "catalog":
-        from .catalog.schema import CatalogFile
+        from advisor.catalog.schema import CatalogFile
 
         model = CatalogFile
     elif kind == "decision":
-        from .decision_schema import DecisionModel
+        from advisor.model.decision_json import DecisionModel
 
         model = DecisionModel
     else:
