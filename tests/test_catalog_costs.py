@@ -431,7 +431,7 @@ def test_hosted_cost_is_tokens_times_list_prices(hosted: Any) -> None:
     ) / 1e6
     assert result.facts["cost.hosted_monthly_usd"] == expected
     assert result.facts["cost.hosted_horizon_usd"] == expected * 36
-    assert result.costs["hosted"]["as_of"] == hosted.as_of.isoformat()
+    assert result.costs["stay_hosted"]["as_of"] == hosted.as_of.isoformat()
 
 
 # --- replicas, GPU sources, traffic -----------------------------------------------------------

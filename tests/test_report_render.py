@@ -228,7 +228,7 @@ def test_markdown_content(rs: RuleSet, migrate: Decision) -> None:
         assert f"{entry['monthly_usd']:,.0f} USD" in text
         assert f"{entry['horizon_usd']:,.0f} USD" in text
     assert "### Break-even" in text and "breaks even" in text
-    assert migrate.costs["hosted"]["as_of"] in text
+    assert migrate.costs["stay_hosted"]["as_of"] in text
     assert "### Cost against volume" in text and "(today)" in text
     # models table: every model, its licence's name
     for model in migrate.models:
@@ -447,7 +447,7 @@ def test_curve_matches_the_decision_at_todays_volume(rs: RuleSet, migrate: Decis
     ctx = build_context(migrate, rs, None, FIXED)
     assert ctx.curve is not None
     today = next(p for p in ctx.curve["points"] if p["today"])
-    assert today["stay_hosted"] == pytest.approx(migrate.costs["hosted"]["monthly_usd"])
+    assert today["stay_hosted"] == pytest.approx(migrate.costs["stay_hosted"]["monthly_usd"])
     assert today["self_host"] == pytest.approx(migrate.costs["self_host"]["monthly_usd"])
     assert today["hybrid"] == pytest.approx(migrate.costs["hybrid"]["monthly_usd"])
 

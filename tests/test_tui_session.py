@@ -100,11 +100,11 @@ def test_display_values(small: Any) -> None:
 def test_cost_figures_and_curve(small: Any) -> None:
     d = small.evaluate({"usage.monthly_input_tokens": 2e9, "usage.monthly_output_tokens": 4e8})
     rows = {r.key: r for r in cost_rows(d.costs)}
-    assert rows["hosted"].monthly is not None and rows["hosted"].monthly > 0
+    assert rows["stay_hosted"].monthly is not None and rows["stay_hosted"].monthly > 0
     assert isinstance(breakeven_text(d.costs), str)
     curve = cost_curve(small, d)
     assert curve is not None and curve.today in curve.tokens
-    hosted = [v for v in curve.series["hosted"] if v is not None]
+    hosted = [v for v in curve.series["stay_hosted"] if v is not None]
     assert hosted == sorted(hosted)  # the API bill grows with the volume
     assert cost_curve(small, small.evaluate({})) is None
 
@@ -158,3 +158,18 @@ def test_a_change_made_during_a_write_is_not_marked_saved(
     assert s.dirty, "the change made during the write must still count as unsaved"
     monkeypatch.setattr(session_module, "save_answers", real_save)
     assert s.save() and saved(path) == {"org.hq_region": "us"} and not s.dirty
+
+
+def test_the_recommended_cost_row_is_the_recommendation_when_staying_hosted() -> None:
+    """The Costs tab highlights the row whose key is the recommendation: when the advice is to
+    stay hosted, that row must exist under the option's own name (it used to be 'hosted')."""
+    from advisor import load_ruleset
+    from advisor.load.answers import load_answers
+    from advisor.present.costs_view import cost_rows
+
+    ruleset = load_ruleset()
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    decision = ruleset.evaluate(load_answers(examples / "frontier-research.yaml", ruleset).values)
+    assert decision.recommendation == "stay_hosted"
+    keys = [row.key for row in cost_rows(decision.costs) if row.monthly is not None]
+    assert decision.recommendation in keys

@@ -46,6 +46,7 @@ from typing import Any, NamedTuple
 from advisor.catalog.prepare import HOURS_PER_MONTH, Candidate, Point, Prepared
 from advisor.catalog.schema import HostedModel
 from advisor.catalog.sizing import interpolate
+from advisor.model.parts import CostParts
 
 SECONDS_PER_HOUR = 3600.0
 EPS = 1e-9
@@ -216,7 +217,7 @@ class Breakdown(NamedTuple):
     utilisation: float
     replica_hours: float
 
-    def parts_json(self) -> dict[str, float]:
+    def parts_json(self) -> CostParts:
         return {
             "gpu": round(self.gpu, 2),
             "power_overhead": round(self.power_overhead, 2),

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, cast
 
 from advisor.catalog.costs import (
     Breakdown,
@@ -48,7 +48,17 @@ from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
 from advisor.catalog.licensing import LEVEL_NAMES
 from advisor.catalog.models import ModelView, model_view
 from advisor.catalog.prepare import Prepared, prepare
-from advisor.catalog.schema import TIER_LEVEL, Catalog
+from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
+from advisor.model.parts import (
+    Basis,
+    Breakeven,
+    Costs,
+    Deployment,
+    HostedCost,
+    HybridCost,
+    ModelEntry,
+    SelfHostCost,
+)
 
 _SELF_INPUTS = frozenset(SELF)
 __all__ = ["FACT_SPECS", "Derived", "derive"]
@@ -62,8 +72,8 @@ class Derived:
     deployment summaries) are shared by the results of one catalog."""
 
     facts: dict[str, Any]
-    costs: dict[str, Any]
-    models: list[dict[str, Any]]
+    costs: Costs
+    models: list[ModelEntry]
 
 
 Best = tuple[float, int] | None  # (monthly cost, candidate index) of a model, if deployable
@@ -103,7 +113,7 @@ def _pick(
     view: ModelView,
     level_needed: int,
     multimodal_needed: bool,
-) -> tuple[str, list[int]] | None:
+) -> tuple[Basis, list[int]] | None:
     """The basis and the models the self-hosted figures may rest on (module doc, steps 1-3).
     Depends only on the licence view and the need, so it is kept with the view."""
     key = (level_needed, multimodal_needed)
@@ -117,7 +127,7 @@ def _pick(
         if p.levels[i] >= level_needed and (not multimodal_needed or p.multimodal[i])
     ]
     viable = [i for i in capable if eligible[i]]
-    out: tuple[str, list[int]] | None
+    out: tuple[Basis, list[int]] | None
     if viable:
         out = ("viable", viable)
     elif capable:
@@ -135,7 +145,7 @@ def _pick(
     return out
 
 
-def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> dict[str, Any]:
+def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> Deployment:
     c = t.candidate
     gpu = p.gpus[c.gpu]
     if w.hourly_override is not None:
@@ -172,9 +182,14 @@ def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> dict[s
     }
 
 
-def _basis(t: Terms) -> str:
+def _basis(t: Terms) -> Literal["measured", "interpolated", "estimated"]:
     """measured (one point), interpolated (between two measured points) or estimated."""
-    return ("estimated", "measured", "interpolated")[min(len(t.points), 2)]
+    bases: tuple[Literal["estimated", "measured", "interpolated"], ...] = (
+        "estimated",
+        "measured",
+        "interpolated",
+    )
+    return bases[min(len(t.points), 2)]
 
 
 def _shape(w: Workload, t: Terms) -> str:
@@ -226,10 +241,11 @@ def derive(
 
     facts: dict[str, Any] = {}
     notes: list[str] = []
-    costs: dict[str, Any] = {
+    costs: Costs = {
         "currency": "USD",
         "pending": sorted(missing & _SELF_INPUTS),
         "workload": None,
+        "stay_hosted": None,
         "hosted": None,
         "self_host": None,
         "hybrid": None,
@@ -265,7 +281,7 @@ def derive(
             _put(facts, "cost.hosted_usd_per_1m_tokens", _div(hosted_cost * 1e6, total_tokens))
             if horizon is not None:
                 facts["cost.hosted_horizon_usd"] = hosted_cost * horizon
-            costs["hosted"] = {
+            hosted_entry: HostedCost = {
                 "model": hosted_model.id,
                 "input_usd_per_1m": hosted_model.input_usd_per_1m,
                 "output_usd_per_1m": hosted_model.output_usd_per_1m,
@@ -274,6 +290,7 @@ def derive(
                 "as_of": hosted_model.as_of.isoformat(),
                 "source": hosted_model.source,
             }
+            costs["stay_hosted"] = costs["hosted"] = hosted_entry
 
     per_model: list[Best] = [None] * n_models
     table: Table | None = None
@@ -381,9 +398,9 @@ def _self_host_json(
     w: Workload,
     t: Terms,
     detail: Breakdown,
-    basis: str,
+    basis: Basis,
     horizon: float,
-) -> dict[str, Any]:
+) -> SelfHostCost:
     name = p.models[t.candidate.model].name
     basis_note = {
         "viable": f"{name} is eligible and meets the capability need.",
@@ -413,11 +430,11 @@ def _versus(
     p: Prepared,
     table: Table,
     pool: Sequence[int],
-    hosted_model: Any,
+    hosted_model: HostedModel,
     hosted_cost: float,
     self_cost: float,
     facts: dict[str, Any],
-    costs: dict[str, Any],
+    costs: Costs,
 ) -> None:
     w = table.w
     facts["cost.savings_monthly_usd"] = hosted_cost - self_cost
@@ -441,7 +458,7 @@ def _versus(
     reachable = best_t is not None and math.isfinite(best_v * (1.0 + w.ratio))
     facts["cost.breakeven_reachable"] = reachable
     current = w.input_tokens + w.output_tokens
-    entry: dict[str, Any] = {"reachable": reachable, "current_monthly_tokens": current}
+    entry: Breakeven = {"reachable": reachable, "current_monthly_tokens": current}
     if reachable and best_t is not None:
         tokens = best_v * (1.0 + w.ratio)
         facts["cost.breakeven_monthly_tokens"] = tokens
@@ -473,14 +490,14 @@ def _hybrid(
     hosted_cost: float,
     values: Mapping[str, Any],
     facts: dict[str, Any],
-    costs: dict[str, Any],
+    costs: Costs,
     notes: list[str],
 ) -> None:
     w = table.w
     share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
     hosted_part = hosted_cost * share
     rest = w.output_tokens * (1.0 - share)
-    entry: dict[str, Any] = {"frontier_share_percent": share * 100.0}
+    entry: HybridCost = {"frontier_share_percent": share * 100.0}  # type: ignore[typeddict-item]
     if share >= 1.0:
         monthly = hosted_cost
         entry.update({"hosted_part_usd": _money(hosted_part), "self_hosted_part_usd": 0.0})
@@ -522,9 +539,9 @@ def _hybrid(
     if hosted_cost > 0:
         ratio = _div(monthly, hosted_cost)
         _put(facts, "cost.hybrid_to_hosted_ratio", ratio)
-        if costs["ratios"] is None:
-            costs["ratios"] = {}
-        costs["ratios"]["hybrid_to_hosted"] = _maybe_round(ratio, 4)
+        ratios = costs["ratios"] if costs["ratios"] is not None else {}
+        ratios["hybrid_to_hosted"] = _maybe_round(ratio, 4)
+        costs["ratios"] = ratios
     costs["hybrid"] = entry
 
 
@@ -542,18 +559,21 @@ def _model_facts(
 
 def _models_json(
     p: Prepared, view: ModelView, per_model: Sequence[Best], table: Table | None
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+) -> list[ModelEntry]:
+    # The entries are assembled from per-catalog and per-answers parts shared across
+    # evaluations (speed), so mypy cannot follow the keys: the casts promise ModelEntry, and
+    # tests/test_ci_schemas.py holds every entry to the decision schema.
+    out: list[ModelEntry] = []
     no_cost = {"estimated_monthly_usd": None, "estimated": False, "deployment": None}
     for i, part in enumerate(view.parts):
         entry = per_model[i]
         if entry is None or table is None:
-            out.append({**part, **no_cost})
+            out.append(cast(ModelEntry, {**part, **no_cost}))
             continue
         estimated = not table.points[entry[1]]
         d = {**part}  # a plain copy of one dict is CPython's fastest way to build one
         d["estimated_monthly_usd"] = round(entry[0], 2)
         d["estimated"] = estimated
         d["deployment"] = p.deployment_summary[entry[1]][estimated]
-        out.append(d)
+        out.append(cast(ModelEntry, d))
     return out

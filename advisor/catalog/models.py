@@ -26,6 +26,7 @@ from advisor.catalog.licensing import (
 )
 from advisor.catalog.prepare import Prepared
 from advisor.catalog.schema import TIER_LEVEL
+from advisor.model.parts import Basis
 
 MEMO_SIZE = 256
 
@@ -40,7 +41,7 @@ class ModelView:
     parts: tuple[dict[str, Any], ...]  # JSON of each model's licence and fit (read-only)
     facts: dict[str, Any]  # the models.* facts that do not depend on costs
     # (level needed, multimodal needed) -> basis and models for the self-hosted figures
-    picks: dict[tuple[int, bool], tuple[str, list[int]] | None] = field(default_factory=dict)
+    picks: dict[tuple[int, bool], tuple[Basis, list[int]] | None] = field(default_factory=dict)
 
 
 def _key(values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:

@@ -18,6 +18,7 @@ from advisor.catalog.assumptions import SHAPES, roofline_id
 from advisor.catalog.licensing import ORIGIN_NAMES, LicenceTerms, assess_fit, terms_of
 from advisor.catalog.schema import TIER_LEVEL, Catalog, Gpu, HostedModel, License, OpenModel
 from advisor.catalog.sizing import bandwidth_term, compute_term, gpus_per_replica, pick_per_ratio
+from advisor.model.parts import Assumption
 
 HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12: a calendar fact, not an assumption
 
@@ -73,7 +74,7 @@ class Prepared:
     owned_parts: tuple[tuple[float, float], ...]  # per GPU: (capex, facility + power) a month
     gpu_dates: tuple[tuple[str, str], ...]  # per GPU: rent and purchase as_of, ISO
     ln_tolerance: float  # ln(measured_shape_tolerance)
-    assumptions_json: list[dict[str, Any]]  # shared by every evaluation: do not mutate
+    assumptions_json: list[Assumption]  # shared by every evaluation: do not mutate
     # column views of the candidates, for the per-evaluation table
     bandwidth_terms: tuple[float, ...]
     compute_terms: tuple[float, ...]

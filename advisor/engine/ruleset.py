@@ -41,6 +41,7 @@ from advisor.load.values import AnswerError, coerce_answer
 from advisor.model.decision import Decision, FiredRule, PendingRule
 from advisor.model.factspec import FactSpec
 from advisor.model.files import OPTIONS, Question, Rule
+from advisor.model.parts import Note, Option
 from advisor.problems import AdvisorError, Location, Problem, did_you_mean
 
 _TYPE_OF_QUESTION = {
@@ -627,7 +628,7 @@ def _generate(rs: RuleSet) -> None:
         cond = to_python(cr.condition.tree, local) if cr.condition else "True"
         body = [f"fire({cr.index})"]
         for k, option in enumerate(OPTIONS):
-            points = cr.rule.score.get(option)  # type: ignore[call-overload]
+            points = cr.rule.score.get(option)
             if points:
                 body.append(f"s{k} += {float(points)!r} * {wname[cr.category]}")
         mask = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
@@ -716,10 +717,10 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     else:
         fired_idx, scores, _vm, pending, weights = _interpret(rs, facts, missing)
     fired_set = set(fired_idx)
-    vetoed: dict[str, list[str]] = {}
+    vetoed: dict[Option, list[str]] = {}
     fired_rules: list[FiredRule] = []
-    risks: list[dict[str, str]] = []
-    actions: list[dict[str, str]] = []
+    risks: list[Note] = []
+    actions: list[Note] = []
     for cr in rs.rules:
         if cr.index not in fired_set:
             continue
@@ -745,7 +746,9 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     not_fired = tuple(
         cr.rule.id for cr in rs.rules if cr.index not in fired_set and cr.rule.id not in pending_ids
     )
-    score_map = {o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)}
+    score_map: dict[Option, float] = {
+        o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)
+    }
     open_options = [o for o in OPTIONS if o not in vetoed]
     all_vetoed = not open_options
     ranked_pool = open_options or list(OPTIONS)
@@ -829,7 +832,7 @@ def _interpret(
         fired.append(cr.index)
         w = weights.get(cr.category, 1.0)
         for k, option in enumerate(OPTIONS):
-            scores[k] += float(cr.rule.score.get(option, 0.0)) * w  # type: ignore[call-overload]
+            scores[k] += float(cr.rule.score.get(option, 0.0)) * w
         for option in cr.rule.veto:
             vm |= 1 << OPTIONS.index(option)
     return fired, scores, vm, pending, weights
@@ -857,8 +860,8 @@ def _render(cr: CompiledRule, facts: Mapping[str, Any]) -> str:
 def _confidence(
     rs: RuleSet,
     fired: list[FiredRule],
-    scores: dict[str, float],
-    open_options: list[str],
+    scores: dict[Option, float],
+    open_options: list[Option],
     n_pending: int,
     all_vetoed: bool,
     assumed: float = 0.0,

@@ -8,6 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.model.parts import (
+    SCHEMA_VERSION,
+    Audit,
+    Costs,
+    Effects,
+    ModelEntry,
+    Note,
+    Option,
+)
+
 
 @dataclass(frozen=True)
 class FiredRule:
@@ -15,7 +25,7 @@ class FiredRule:
     category: str
     because: str
     source: tuple[str, ...]
-    effects: dict[str, Any]
+    effects: Effects
     weight: float = 1.0
     title: str | None = None
 
@@ -41,22 +51,22 @@ class PendingRule:
 
 @dataclass(frozen=True)
 class Decision:
-    recommendation: str
-    scores: dict[str, float]
-    vetoed: dict[str, list[str]]
+    recommendation: Option
+    scores: dict[Option, float]
+    vetoed: dict[Option, list[str]]
     confidence: float
     fired: tuple[FiredRule, ...]
     pending: tuple[PendingRule, ...]
-    costs: dict[str, Any]
-    models: tuple[dict[str, Any], ...]
-    audit: dict[str, Any]
-    ranking: tuple[str, ...] = ()
+    costs: Costs
+    models: tuple[ModelEntry, ...]
+    audit: Audit
+    ranking: tuple[Option, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     defaults_used: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     all_vetoed: bool = False
-    risks: tuple[dict[str, str], ...] = ()
-    actions: tuple[dict[str, str], ...] = ()
+    risks: tuple[Note, ...] = ()
+    actions: tuple[Note, ...] = ()
     answers: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
     not_fired: tuple[str, ...] = ()
@@ -86,6 +96,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "recommendation": self.recommendation,
             "scores": dict(self.scores),
             "vetoed": {k: list(v) for k, v in self.vetoed.items()},
@@ -100,7 +111,7 @@ class Decision:
             "missing": list(self.missing),
             "risks": [dict(r) for r in self.risks],
             "actions": [dict(a) for a in self.actions],
-            "costs": self.costs,
+            "costs": dict(self.costs),
             "models": [dict(m) for m in self.models],
             "answers": dict(self.answers),
             "audit": dict(self.audit),

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Option = Literal["stay_hosted", "hybrid", "self_host"]
+from advisor.model.parts import SCHEMA_VERSION, Costs, ModelEntry, Option
 
 
 class _Open(BaseModel):
@@ -34,13 +34,6 @@ class FiredModel(_Open):
 class PendingModel(_Open):
     id: str
     needs: list[str]
-
-
-class ModelEntry(_Open):
-    id: str
-    license: str
-    eligible: bool
-    reasons: list[str]
 
 
 class AuditModel(_Open):
@@ -136,13 +129,16 @@ class ReportModel(_Open):
 class DecisionModel(_Open):
     """The decision contract: keys may be added in later versions, never renamed."""
 
+    schema_version: int = Field(
+        default=1, description=f"version of this contract (this advisor writes {SCHEMA_VERSION})"
+    )
     recommendation: Option
     scores: dict[Option, float]
     vetoed: dict[Option, list[str]]
     confidence: float = Field(ge=0, le=1)
     fired: list[FiredModel]
     pending: list[PendingModel]
-    costs: dict[str, Any]
+    costs: Costs
     models: list[ModelEntry]
     audit: AuditModel
     ranking: list[Option] = Field(default_factory=list, description="best first")

@@ -11,11 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-OPTIONS: tuple[str, ...] = ("stay_hosted", "hybrid", "self_host")
-"""The three strategies, in tie-break order: on equal scores the earlier one wins, because it
-asks the organisation to change less."""
+from advisor.model.parts import OPTIONS, Effects
+from advisor.model.parts import Option as OptionName
 
-OptionName = Literal["stay_hosted", "hybrid", "self_host"]
+__all__ = ["OPTIONS", "OptionName"]  # re-exported: the file formats name the options too
 QuestionType = Literal["choice", "multi", "number", "integer", "bool", "text"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
@@ -135,8 +134,8 @@ class Rule(Strict):
         return (self.source,) if isinstance(self.source, str) else self.source
 
     @property
-    def effects(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def effects(self) -> Effects:
+        out: Effects = {}
         if self.score:
             out["score"] = dict(self.score)
         if self.veto:

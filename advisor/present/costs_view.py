@@ -23,7 +23,7 @@ OUTPUT_TOKENS = "usage.monthly_output_tokens"
 CURVE_MULTIPLES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 """Token volumes of the cost curve, as multiples of today's volume."""
 
-ROWS = (("hosted", "Hosted API"), ("hybrid", "Hybrid"), ("self_host", "Self-hosted"))
+ROWS = (("stay_hosted", "Hosted API"), ("hybrid", "Hybrid"), ("self_host", "Self-hosted"))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def cost_rows(costs: Mapping[str, Any]) -> list[CostRow]:
         entry = costs.get(key)
         detail = ""
         if isinstance(entry, Mapping):
-            if key == "hosted":
+            if key == "stay_hosted":
                 detail = str(entry.get("model") or "")
             else:
                 dep = entry.get("deployment")
@@ -116,7 +116,8 @@ def cost_curve(ruleset: RuleSet, decision: Decision) -> Curve | None:
         costs = decision.costs if k == 1.0 else ruleset.evaluate(scaled).costs
         tokens.append((inp + out) * k)
         for key, _ in ROWS:
-            series[key].append(_num(costs.get(key), "monthly_usd"))
+            entry = costs.get(key)
+            series[key].append(_num(entry if isinstance(entry, Mapping) else None, "monthly_usd"))
     if all(v is None for values in series.values() for v in values):
         return None
     return Curve(tokens, series, float(inp + out))

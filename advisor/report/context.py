@@ -389,27 +389,21 @@ def _models(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
     licences = {lic.id: lic for lic in getattr(rs.catalog, "licenses", ()) or ()}
     out = []
     for m in d.models:
-        lic_id = str(m.get("license") or "")
-        lic = licences.get(lic_id)
-        reasons = [str(r) for r in (m.get("reasons") or [])]
-        fit = m.get("capability_fit", m.get("fits_need", m.get("meets_need")))
-        fit_notes = m.get("capability_reasons") or m.get("fit_reasons") or []
-        monthly = _first_number(
-            m, ("monthly_usd", "self_host_monthly_usd", "cost_monthly_usd", "estimated_monthly_usd")
-        )
+        lic = licences.get(m["license"])
+        monthly = m["estimated_monthly_usd"]
         out.append(
             {
-                "id": str(m.get("id", "")),
-                "name": str(m.get("name") or m.get("id", "")),
-                "license": lic_id,
-                "license_name": lic.name if lic is not None else lic_id,
-                "eligible": bool(m.get("eligible")),
-                "fit": fit if isinstance(fit, bool) else None,
-                "fit_notes": [str(x) for x in fit_notes] if isinstance(fit_notes, list) else [],
-                "reasons": reasons,
+                "id": m["id"],
+                "name": m["name"] or m["id"],
+                "license": m["license"],
+                "license_name": lic.name if lic is not None else m["license"],
+                "eligible": m["eligible"],
+                "fit": m["meets_need"],
+                "fit_notes": list(m["fit_reasons"]),
+                "reasons": list(m["reasons"]),
                 "monthly_usd": monthly,
                 "monthly": money(monthly) if monthly is not None else "n/a",
-                "deployment": _deployment_text(m.get("deployment")),
+                "deployment": _deployment_text(m["deployment"]),
             }
         )
     # Eligible first, then cheapest, then by id: a stable, useful order.
@@ -422,14 +416,6 @@ def _models(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
         )
     )
     return out
-
-
-def _first_number(mapping: dict[str, Any], keys: tuple[str, ...]) -> float | None:
-    for key in keys:
-        value = mapping.get(key)
-        if is_number(value):
-            return float(value)
-    return None
 
 
 def _deployment_text(dep: Any) -> str:

@@ -52,7 +52,7 @@ def _num(value: Any) -> float | None:
 def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     """The cost section's content (see module doc); ``available`` is False without figures."""
     costs = _dict(decision.costs)
-    hosted = _dict(costs.get("hosted"))
+    hosted = _dict(costs.get("stay_hosted"))
     self_host = _dict(costs.get("self_host"))
     hybrid = _dict(costs.get("hybrid"))
     breakeven = _dict(costs.get("breakeven"))
@@ -431,7 +431,7 @@ def cost_curve(
         points.append(
             {
                 "tokens": volume,
-                "stay_hosted": _num(_dict(c.get("hosted")).get("monthly_usd")),
+                "stay_hosted": _num(_dict(c.get("stay_hosted")).get("monthly_usd")),
                 "hybrid": _num(_dict(c.get("hybrid")).get("monthly_usd")),
                 "self_host": _num(sh.get("monthly_usd")),
                 "deployment": dep["text"] if dep else "",

@@ -19,6 +19,7 @@ from advisor.load.bundle import TESTS_DIR, display_path, load_answers_file, vali
 from advisor.load.yamlsafe import load_file
 from advisor.model.decision import Decision
 from advisor.model.files import OPTIONS, AnswersFile, TestsFile
+from advisor.model.parts import Option
 from advisor.problems import AdvisorError, Location, Problem
 
 EPSILON = 1e-6
@@ -62,7 +63,7 @@ class ScenarioDiff:
     base: Outcome
     new: Outcome
     recommendation: tuple[str, str] | None = None
-    scores: dict[str, tuple[float, float]] = field(default_factory=dict)
+    scores: dict[Option, tuple[float, float]] = field(default_factory=dict)
     fired_added: tuple[str, ...] = ()
     fired_removed: tuple[str, ...] = ()
     vetoed_added: tuple[str, ...] = ()

@@ -48,13 +48,11 @@ class TextReporter:
                 for rid in ids:
                     out.append(f"  - {option}: {by_id[rid].because} ({rid})")
         costs = d.costs
+        hosted, hybrid, self_host = costs["stay_hosted"], costs["hybrid"], costs["self_host"]
         rows = [
-            (label, (costs.get(key) or {}).get("monthly_usd"))
-            for key, label in (
-                ("hosted", "hosted API"),
-                ("hybrid", "hybrid"),
-                ("self_host", "self-hosted"),
-            )
+            ("hosted API", hosted["monthly_usd"] if hosted else None),
+            ("hybrid", hybrid["monthly_usd"] if hybrid else None),
+            ("self-hosted", self_host["monthly_usd"] if self_host else None),
         ]
         if any(v is not None for _, v in rows):
             out.append("")
@@ -62,16 +60,20 @@ class TextReporter:
             for label, value in rows:
                 if value is not None:
                     out.append(f"  {label:<12} {money(value)}")
-            deployment = (costs.get("self_host") or {}).get("deployment") or {}
-            if deployment.get("model"):
-                estimated = " (throughput estimated)" if deployment.get("estimated") else ""
+            if self_host is not None:
+                deployment = self_host["deployment"]
+                estimated = " (throughput estimated)" if deployment["estimated"] else ""
                 out.append(
-                    f"  self-hosted on {deployment.get('replicas')} x "
-                    f"{deployment.get('gpus_per_replica')} {deployment.get('gpu')} running "
+                    f"  self-hosted on {deployment['replicas']} x "
+                    f"{deployment['gpus_per_replica']} {deployment['gpu']} running "
                     f"{deployment['model']}{estimated}"
                 )
-            breakeven = (costs.get("breakeven") or {}).get("monthly_tokens")
-            if isinstance(breakeven, int | float):
+            breakeven = (
+                costs["breakeven"]["monthly_tokens"]
+                if costs["breakeven"] and "monthly_tokens" in costs["breakeven"]
+                else None
+            )
+            if breakeven is not None:
                 out.append(f"  self-hosting breaks even at {breakeven:,.0f} tokens a month")
         if d.pending:
             out.append("")

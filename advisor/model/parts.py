@@ -1,0 +1,216 @@
+"""The typed parts of a Decision: options, costs, models, audit.
+
+Why TypedDict and not dataclasses or pydantic: these parts *are* the JSON contract
+(``Decision.to_dict()``), built once per evaluation on the hot path (an evaluation costs
+microseconds; see benchmarks/). A TypedDict is a plain dict at run time, so building and
+serialising costs nothing extra, while mypy checks every read in the TUI, the reports and
+the CLI against the one definition here. The pydantic mirror in
+:mod:`advisor.model.decision_json` validates documents and prints the JSON Schema.
+
+Keys marked ``NotRequired`` are absent in some decisions (for instance the hybrid's
+deployment when all traffic needs the frontier); ``None`` values mean "not computable with
+these answers" and are documented where they occur.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, get_args
+
+# typing_extensions (a pydantic dependency): pydantic builds the JSON Schema from these on
+# Python 3.11, which needs its TypedDict rather than typing's.
+from typing_extensions import TypedDict
+
+Option = Literal["stay_hosted", "hybrid", "self_host"]
+"""The options a decision weighs, in the documented tie-break order."""
+
+OPTIONS: tuple[Option, ...] = get_args(Option)
+"""The options in tie-break order: on equal scores the earlier one wins, because it asks the
+organisation to change less."""
+
+SCHEMA_VERSION = 2
+"""Version of the decision's JSON contract. 2: the hosted cost entry is ``costs.stay_hosted``
+(keyed by its option, like ``hybrid`` and ``self_host``); ``costs.hosted`` stays as an alias."""
+
+Basis = Literal["viable", "not_eligible", "below_need"]
+ThroughputBasis = Literal["measured", "interpolated", "estimated"]
+
+
+class Assumption(TypedDict):
+    id: str
+    value: float
+    unit: str
+    as_of: str
+    source: str
+
+
+class Workload(TypedDict):
+    monthly_input_tokens: float
+    monthly_output_tokens: float
+    input_output_ratio: float
+    shape: str
+    traffic_pattern: str
+    active_hours_per_month: float
+    peak_factor: float
+    peak_output_tokens_per_s: float
+    derating: float
+    derating_basis: str
+    target_utilisation: float
+    min_replicas: int
+
+
+class HostedCost(TypedDict):
+    model: str
+    input_usd_per_1m: float
+    output_usd_per_1m: float
+    monthly_usd: float
+    horizon_usd: float | None
+    as_of: str
+    source: str
+
+
+class CostParts(TypedDict):
+    gpu: float
+    power_overhead: float
+    people: float
+    migration: float
+
+
+class Deployment(TypedDict):
+    model: str
+    gpu: str
+    gpus_per_replica: int
+    replicas: int
+    gpus_total: int
+    utilisation: float
+    throughput_source: Literal["measured", "estimated"]
+    estimated: bool
+    throughput_tokens_per_s: float
+    usable_tokens_per_s: float
+    throughput_basis: ThroughputBasis
+    measured_point: str | None
+    measured_points: list[str]
+    shape: str
+    gpu_source: str
+    price_basis: str
+    gpu_hourly_usd: float | None
+    rent_as_of: str | None
+    purchase_usd: float | None
+    purchase_as_of: str | None
+    engineers_fte: float
+
+
+class SelfHostCost(TypedDict):
+    monthly_usd: float
+    horizon_usd: float
+    usd_per_1m_tokens: float | None
+    basis: Basis
+    basis_note: str
+    viable: bool
+    breakdown: CostParts
+    deployment: Deployment
+
+
+class HybridCost(TypedDict):
+    frontier_share_percent: float
+    hosted_part_usd: float
+    self_hosted_part_usd: float
+    monthly_usd: float
+    horizon_usd: float
+    note: NotRequired[str]
+    remainder_need: NotRequired[str]
+    basis: NotRequired[Basis]
+    viable: NotRequired[bool]
+    breakdown: NotRequired[CostParts]
+    deployment: NotRequired[Deployment]
+
+
+class Breakeven(TypedDict):
+    reachable: bool
+    current_monthly_tokens: float
+    monthly_tokens: NotRequired[int]
+    monthly_output_tokens: NotRequired[int]
+    multiple_of_current: NotRequired[float | None]
+    model: NotRequired[str]
+    gpu: NotRequired[str]
+    gpus_per_replica: NotRequired[int]
+    estimated: NotRequired[bool]
+
+
+class Ratios(TypedDict, total=False):
+    self_host_to_hosted: float | None
+    hybrid_to_hosted: float | None
+
+
+class Costs(TypedDict):
+    """``decision.costs``: what each option costs, and what the figures rest on.
+
+    The per-option entries are keyed by the option's own name (:data:`Option`); an entry is
+    ``None`` when the answers do not allow computing it yet (``pending`` says which)."""
+
+    currency: str
+    pending: list[str]
+    workload: Workload | None
+    stay_hosted: HostedCost | None
+    hosted: HostedCost | None  # alias of stay_hosted, kept for schema_version 1 readers
+    self_host: SelfHostCost | None
+    hybrid: HybridCost | None
+    breakeven: Breakeven | None
+    ratios: Ratios | None
+    horizon_months: float | None
+    estimated: bool
+    notes: list[str]
+    assumptions: list[Assumption]
+
+
+class DeploymentSummary(TypedDict):
+    gpu: str
+    gpus_per_replica: int
+    throughput_source: Literal["measured", "estimated"]
+
+
+class ModelEntry(TypedDict):
+    """One open model of the catalog, with its eligibility for these answers."""
+
+    id: str
+    name: str
+    license: str
+    license_name: str
+    origin: str
+    origin_name: str
+    quality_tier: str
+    reasoning: bool
+    modalities: list[str]
+    eligible: bool
+    provisional: bool
+    pending: list[str]
+    reasons: list[str]
+    obligations: list[str]
+    meets_need: bool | None
+    fit_reasons: list[str]
+    viable: bool
+    estimated_monthly_usd: float | None
+    estimated: bool
+    deployment: DeploymentSummary | None
+
+
+class Audit(TypedDict):
+    advisor_version: str
+    rules_digest: str
+    catalog_as_of: str
+
+
+class Note(TypedDict):
+    """A risk or an action raised by a rule."""
+
+    rule: str
+    text: str
+
+
+class Effects(TypedDict, total=False):
+    """What a fired rule did: points per option, vetoes, excluded models, report notes."""
+
+    score: dict[Option, float]
+    veto: list[Option]
+    exclude_models: list[str]
+    risk: str
+    action: str
