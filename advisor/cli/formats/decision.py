@@ -5,22 +5,15 @@ from __future__ import annotations
 import json
 
 from advisor.model.decision import Decision
-
-LABELS = {
-    "stay_hosted": "Stay on the hosted API",
-    "hybrid": "Hybrid split",
-    "self_host": "Self-host",
-}
-
-
-def money(value: object) -> str:
-    return f"{value:,.0f} USD" if isinstance(value, int | float) else "n/a"
+from advisor.present.curve import cost_entry
+from advisor.present.labels import OPTIONS, option_label, short_label
+from advisor.present.numbers import money
 
 
 class TextReporter:
     def render(self, d: Decision) -> str:
         out = [
-            f"Recommendation: {LABELS.get(d.recommendation, d.recommendation)} "
+            f"Recommendation: {option_label(d.recommendation)} "
             f"({d.recommendation}), confidence {d.confidence:.0%}",
         ]
         if d.all_vetoed:
@@ -48,14 +41,7 @@ class TextReporter:
                 for rid in ids:
                     out.append(f"  - {option}: {by_id[rid].because} ({rid})")
         costs = d.costs
-        rows = [
-            (label, (costs.get(key) or {}).get("monthly_usd"))
-            for key, label in (
-                ("hosted", "hosted API"),
-                ("hybrid", "hybrid"),
-                ("self_host", "self-hosted"),
-            )
-        ]
+        rows = [(short_label(o), cost_entry(costs, o).get("monthly_usd")) for o in OPTIONS]
         if any(v is not None for _, v in rows):
             out.append("")
             out.append("Monthly cost:")
