@@ -93,7 +93,7 @@ def watching_frames(app: App[Any], on_frame: Callable[[Any, Any], None]) -> Iter
         display(screen, update)
         on_frame(screen, update)
 
-    app._display = recorded  # type: ignore[method-assign]
+    app._display = recorded  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
