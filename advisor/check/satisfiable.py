@@ -586,4 +586,3 @@ def never_firing(rs: RuleSet) -> list[Problem]:
                 )
             )
     return out
-
