@@ -66,9 +66,10 @@ def _median_us(call: Callable[[int], object], runs: int = 41, batch: int = 200) 
 
 
 def rows() -> list[dict[str, Any]]:
-    from advisor.catalog import derive, load_catalog_dir, prepare
+    from advisor.catalog import derive, prepare
+    from advisor.engine.ruleset import load_ruleset
 
-    catalog = load_catalog_dir(ROOT / "rules" / "catalog")
+    catalog = load_ruleset().catalog  # the default rules' catalog, loaded as the CLI loads it
     prepared = prepare(catalog)
     # Volumes a user might type, each with its own input/output ratio.
     volumes = [

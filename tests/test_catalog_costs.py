@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers.catalog_layers import load_catalog_dir, merge_layers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +24,6 @@ from advisor.catalog import (
     catalog_as_of,
     derive,
     fact_specs,
-    load_catalog_dir,
-    merge_layers,
     prepare,
     stale_entries,
 )
@@ -33,14 +32,16 @@ from advisor.catalog.costs import Table, breakeven_output_tokens, workload
 from advisor.catalog.prepare import HOURS_PER_MONTH
 from advisor.catalog.sizing import (
     bandwidth_term,
-    calibrate,
     compute_term,
     estimate,
     kv_room_tokens,
-    minimax_k,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+# The offline fitter is a script (tools/calibrate_throughput.py), not part of the package.
+sys.path.insert(0, str(ROOT / "tools"))
+from calibrate_throughput import calibrate, minimax_k  # noqa: E402
+
 CATALOG_DIR = ROOT / "rules" / "catalog"
 
 BASE: dict[str, Any] = {

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers.catalog_layers import load_catalog_dir, merge_layers
 
-from advisor.catalog import Catalog, derive, load_catalog_dir, merge_layers
+from advisor.catalog import Catalog, derive
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "rules" / "catalog"

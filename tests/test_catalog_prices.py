@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.catalog_layers import load_catalog_dir
 
-from advisor.catalog import load_catalog_dir
 from advisor.catalog.prices import format_changes, import_prices
 from advisor.problems import AdvisorError
 

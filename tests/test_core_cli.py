@@ -197,18 +197,3 @@ def test_core_never_imports_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-
-
-def test_core_modules_do_not_import_the_tui_in_source() -> None:
-    """An import contract: nothing outside tui/ and cli.py names textual or advisor.tui."""
-    offenders = []
-    for path in (ROOT / "advisor").rglob("*.py"):
-        rel = path.relative_to(ROOT / "advisor").as_posix()
-        if rel.startswith(("tui/", "cli/")):
-            continue
-        text = path.read_text()
-        if "import textual" in text or "from textual" in text or "advisor.tui" in text:
-            offenders.append(rel)
-        if ".tui" in text and "import" in text and "from .tui" in text:
-            offenders.append(rel)
-    assert not offenders, offenders

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.evaluate3 import evaluate3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.engine.ruleset import RuleSet, _interpret, load_ruleset
-from advisor.expr.language import UNKNOWN, Checked, Eval3, compile3, evaluate3
+from advisor.expr.language import UNKNOWN, Checked, Eval3, compile3
 from advisor.problems import AdvisorError
 
 CATEGORIES = """

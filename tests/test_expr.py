@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from helpers.evaluate3 import evaluate3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from advisor.expr.language import (
     FactInfo,
     check,
     compile3,
-    evaluate3,
     to_python,
 )
 

@@ -18,6 +18,7 @@ from advisor.tui.app import AdvisorApp
 from advisor.tui.screens.load_error import LoadErrorScreen
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.welcome import WelcomeScreen
+from advisor.tui.textual_private import counting_layouts, watching_frames
 from advisor.tui.widgets.live import LivePanel
 from advisor.tui.widgets.question import QuestionField
 
@@ -552,12 +553,10 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
         await pilot.pause()
         drawn: list[str] = []
         frames: list[list[str]] = []
-        display = app._display
         button_line = AnswerRadioButton.render_line
         panel_line = LivePanel.render_line
 
-        def record_display(screen_: Any, update: Any) -> None:
-            display(screen_, update)
+        def record_frame(screen_: Any, update: Any) -> None:
             if update is not None:
                 frames.append(drawn.copy())
                 drawn.clear()
@@ -570,10 +569,7 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
             drawn.append("panel")
             return panel_line(panel, y)
 
-        app._display = record_display  # type: ignore[method-assign]
-        AnswerRadioButton.render_line = record_button  # type: ignore[method-assign]
-        LivePanel.render_line = record_panel  # type: ignore[method-assign]
-        try:
+        async def answer_four_times() -> None:
             # eu, us, eu, us: the EU rule fires and stops, so each answer moves the panel.
             for move in (None, "down", "up", "down"):
                 if move:
@@ -586,10 +582,15 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
                 assert screen.query_one(LivePanel).decision is not before
                 first = next(f for f in frames if "button" in f)
                 assert "panel" in first, frames
+
+        AnswerRadioButton.render_line = record_button  # type: ignore[method-assign]
+        LivePanel.render_line = record_panel  # type: ignore[method-assign]
+        try:
+            with watching_frames(app, record_frame):
+                await answer_four_times()
         finally:
             AnswerRadioButton.render_line = button_line  # type: ignore[method-assign]
             LivePanel.render_line = panel_line  # type: ignore[method-assign]
-            app._display = display  # type: ignore[method-assign]
         assert field.value == "us"
 
 
@@ -649,7 +650,6 @@ async def test_typing_lays_nothing_out_and_long_text_still_scrolls(
     screen out again (Textual's Input asks for that on every key; the questionnaire's boxes
     opt out). A text longer than its box still scrolls to keep the cursor in view. (The first
     key of an answer may re-lay the help panel, whose text says the question is answered.)"""
-    from textual.screen import Screen
 
     path = tmp_path / "a.yaml"
     app = make_app(small, path)
@@ -658,20 +658,10 @@ async def test_typing_lays_nothing_out_and_long_text_still_scrolls(
         field = await screen.show_question("usage.monthly_input_tokens")
         await pilot.press("2")
         await pilot.pause(0.05)
-        layouts: list[object] = []
-        original = Screen._refresh_layout
-
-        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-            layouts.append(self)
-            return original(self, *args, **kwargs)
-
-        Screen._refresh_layout = counting  # type: ignore[method-assign]
-        try:
+        with counting_layouts() as layouts:
             for key in "5000":
                 await pilot.press(key)
                 await pilot.pause(0.03)
-        finally:
-            Screen._refresh_layout = original  # type: ignore[method-assign]
         assert field.value == 25000 and layouts == []
 
         name = await screen.show_question("org.name")

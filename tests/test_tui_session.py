@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from test_tui_support import load_small, saved
 
-from advisor.present.costs_view import breakeven_text, cost_curve, cost_rows
-from advisor.present.words import display_value, input_text, money
+from advisor.present.costs_view import breakeven_text, cost_rows
+from advisor.present.curve import cost_curve
+from advisor.present.numbers import money
+from advisor.present.words import display_value, input_text
 from advisor.tui.session import Session, default_answers_path
 
 
@@ -94,19 +96,20 @@ def test_display_values(small: Any) -> None:
     assert display_value(q["usage.monthly_input_tokens"], 2.5e9) == "2.5B tokens/month"
     assert display_value(q["data.origins"], []) == "none"
     assert display_value(q["data.air_gapped"], True) == "yes"
-    assert money(1234.4) == "$1,234" and money(None) == "-"
+    assert money(1234.4) == "1,234 USD" and money(None) == "n/a"
 
 
 def test_cost_figures_and_curve(small: Any) -> None:
     d = small.evaluate({"usage.monthly_input_tokens": 2e9, "usage.monthly_output_tokens": 4e8})
     rows = {r.key: r for r in cost_rows(d.costs)}
     assert rows["stay_hosted"].monthly is not None and rows["stay_hosted"].monthly > 0
+    assert rows["stay_hosted"].label == "Hosted API"
     assert isinstance(breakeven_text(d.costs), str)
-    curve = cost_curve(small, d)
-    assert curve is not None and curve.today in curve.tokens
-    hosted = [v for v in curve.series["stay_hosted"] if v is not None]
-    assert hosted == sorted(hosted)  # the API bill grows with the volume
-    assert cost_curve(small, small.evaluate({})) is None
+    curve = cost_curve(d, small)
+    assert curve is not None and curve.today_tokens in [p.tokens for p in curve.points]
+    hosted = [p.monthly["stay_hosted"] for p in curve.points]
+    assert None not in hosted and hosted == sorted(hosted)  # the API bill grows with volume
+    assert cost_curve(small.evaluate({}), small) is None
 
 
 def test_the_tui_package_imports_no_chart_library_until_results() -> None:

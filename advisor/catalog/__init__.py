@@ -9,7 +9,6 @@ Public API::
     derive(catalog, values, excluded) -> Derived(facts, costs, models)
     prepare(catalog)             per-catalog tables (derive() calls it; cached by identity)
     catalog_as_of(), catalog_oldest(), stale_entries()
-    load_catalog_dir()           merge catalog/ folders of layered rules directories
 
 Nothing here imports textual.
 """
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from advisor.catalog.derivation import Derived, derive
     from advisor.catalog.facts import FACT_SPECS, fact_specs
     from advisor.catalog.freshness import catalog_as_of, catalog_oldest, stale_entries
-    from advisor.catalog.layers import load_catalog_dir, merge_layers
     from advisor.catalog.schema import Catalog, CatalogFile
 
 # Imported eagerly: the function shares its name with its module, and a lazy attribute would be
@@ -38,8 +36,6 @@ _LAZY = {
     "catalog_as_of": "freshness",
     "catalog_oldest": "freshness",
     "stale_entries": "freshness",
-    "load_catalog_dir": "layers",
-    "merge_layers": "layers",
     "Catalog": "schema",
     "CatalogFile": "schema",
 }
@@ -65,8 +61,6 @@ __all__ = [
     "catalog_oldest",
     "derive",
     "fact_specs",
-    "load_catalog_dir",
-    "merge_layers",
     "prepare",
     "stale_entries",
 ]

@@ -1,7 +1,8 @@
 """Which open models this organisation may use (licence terms, policy) and which fit the work.
 
-Licence terms are data (``licenses`` entries); :func:`assess_licence` reads them the same way
-for every model. A term bars a model when:
+Licence terms are data (``licenses`` entries); :func:`terms_of` reads them into
+:class:`LicenceTerms` once per catalog and :func:`assess` applies them the same way for every
+model. A term bars a model when:
 
 - ``commercial_use`` is false (advisor advises businesses, so it assumes commercial use);
 - ``mau_cap`` is set and ``org.monthly_active_users`` exceeds it;
@@ -160,16 +161,6 @@ class Answers(NamedTuple):
             values.get(ATTRIBUTION_OK),
             tuple(origins) if origins is not None else None,
         )
-
-
-def assess_licence(
-    model: OpenModel,
-    lic: License,
-    values: Mapping[str, Any],
-    excluded: Sequence[str] = (),
-) -> Eligibility:
-    """The eligibility of ``model`` under ``lic`` for these answers (module doc)."""
-    return assess(terms_of(model, lic), Answers.of(values), excluded)
 
 
 def assess(t: LicenceTerms, a: Answers, excluded: Sequence[str] = ()) -> Eligibility:

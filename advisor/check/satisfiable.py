@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -587,8 +586,3 @@ def never_firing(rs: RuleSet) -> list[Problem]:
                 )
             )
     return out
-
-
-def domains(rs: RuleSet) -> Mapping[str, Domain]:
-    """The value domain of each question (for tests and tools)."""
-    return Analysis(rs).base

@@ -105,7 +105,6 @@ class RuleSet:
         self._expr3_fns: dict[int, Callable[[Mapping[str, Any]], Any]] = {}
         self._early_facts: list[CompiledFact] = []  # derived facts the cost model does not feed
         self._exclusion_rules: list[CompiledRule] = []
-        self._rule_deps: dict[str, frozenset[str]] = {}  # questions each rule reads
         self._question_rank: dict[str, int] = {}  # questionnaire order, to sort pending needs
 
     # -- public helpers used by the TUI and the CLI ------------------------------------------
@@ -673,7 +672,6 @@ def _generate(rs: RuleSet) -> None:
         f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
     ]
     rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
-    rs._rule_deps = {cr.rule.id: cr.deps for cr in rs.rules}
     rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
 
 

@@ -6,9 +6,9 @@ fast path the engine compiles) or evaluated with three-valued logic (the path us
 some answers are still missing). User text is never handed to ``eval``: the generated source
 contains only whitelisted operators, mangled local names and ``repr`` of literal constants.
 
-The three-valued path exists twice: :func:`evaluate3` walks the tree on every call and is the
-reference semantics; :func:`compile3` turns the tree into nested closures once, with the same
-semantics, for the engine to call while a questionnaire is being answered.
+The three-valued path is :func:`compile3`: it turns the tree into nested closures once, for the
+engine to call while a questionnaire is being answered. Its reference semantics, a plain tree
+walk, lives with the tests (tests/helpers/evaluate3.py), which check the two agree.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.problems import Location, Problem, did_you_mean
+from advisor.problems import did_you_mean
 
 MAX_LENGTH = 500
 MAX_NODES = 200
@@ -595,10 +595,6 @@ def check(text: str, env: Mapping[str, FactInfo], want: str | None = None) -> Ch
     return Checked(text, tree, kind, frozenset(checker.names))
 
 
-def problem_at(error: ExprError, locate: Callable[[int], Location]) -> Problem:
-    return Problem(locate(error.offset), error.code, error.message)
-
-
 # --- the fast path: Python source from a checked tree ----------------------------------------
 
 
@@ -660,76 +656,10 @@ def to_python(tree: ast.expr, local: Mapping[str, str]) -> str:
     raise TypeError(f"unchecked node {type(tree).__name__}")  # pragma: no cover
 
 
-# --- the partial path: three-valued interpretation ------------------------------------------
-
-
-def evaluate3(tree: ast.expr, values: Mapping[str, Any]) -> Any:
-    """Evaluate a checked tree; a missing fact makes its part UNKNOWN (Kleene logic)."""
-    if isinstance(tree, ast.Constant):
-        return tree.value
-    if isinstance(tree, ast.Name | ast.Attribute):
-        name = dotted_name(tree)
-        assert name is not None
-        if name in _ALIASES:
-            return _ALIASES[name]
-        return values.get(name, UNKNOWN)
-    if isinstance(tree, ast.BoolOp):
-        is_and = isinstance(tree.op, ast.And)
-        unknown = False
-        for sub in tree.values:
-            v = evaluate3(sub, values)
-            if v is UNKNOWN:
-                unknown = True
-            elif bool(v) is not is_and:
-                return not is_and
-        return UNKNOWN if unknown else is_and
-    if isinstance(tree, ast.IfExp):
-        test = evaluate3(tree.test, values)
-        if test is UNKNOWN:
-            a, b = evaluate3(tree.body, values), evaluate3(tree.orelse, values)
-            return a if a is not UNKNOWN and a == b else UNKNOWN
-        return evaluate3(tree.body if test else tree.orelse, values)
-    if isinstance(tree, ast.Compare):
-        left = evaluate3(tree.left, values)
-        result: Any = True
-        for op, right_node in zip(tree.ops, tree.comparators, strict=True):
-            right = evaluate3(right_node, values)
-            if left is UNKNOWN or right is UNKNOWN:
-                result = UNKNOWN
-            elif result is not False and not _compare(op, left, right):
-                return False
-            left = right
-        return result
-    children = (
-        [tree.operand]
-        if isinstance(tree, ast.UnaryOp)
-        else [tree.left, tree.right]
-        if isinstance(tree, ast.BinOp)
-        else list(tree.args)
-        if isinstance(tree, ast.Call)
-        else list(tree.elts)
-        if isinstance(tree, ast.List | ast.Tuple)
-        else []
-    )
-    args = [evaluate3(c, values) for c in children]
-    if any(a is UNKNOWN for a in args):
-        return UNKNOWN
-    if isinstance(tree, ast.UnaryOp):
-        unary = type(tree.op)
-        return (not args[0]) if unary is ast.Not else (-args[0] if unary is ast.USub else +args[0])
-    if isinstance(tree, ast.BinOp):
-        return _binop(type(tree.op), args[0], args[1])
-    if isinstance(tree, ast.Call):
-        assert isinstance(tree.func, ast.Name)
-        return FUNCTIONS[tree.func.id][0](*args)
-    if isinstance(tree, ast.List | ast.Tuple):
-        return tuple(args)
-    raise TypeError(f"unchecked node {type(tree).__name__}")  # pragma: no cover
-
-
-# One definition of each operator, shared by the interpreter and the closures, so the two
-# three-valued paths cannot drift apart. Comparisons go through bool() so both give exactly
-# True or False whatever a value's __eq__ returns.
+# One definition of each operator, shared by the closures and the reference interpreter the
+# tests compare them with (tests/helpers/evaluate3.py), so the two cannot drift apart.
+# Comparisons go through bool() so both give exactly True or False whatever a value's __eq__
+# returns.
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: lambda a, b: bool(a == b),
     ast.NotEq: lambda a, b: bool(a != b),
@@ -752,26 +682,20 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
 }
 
 
-def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
-    return _COMPARE[type(op)](a, b)
-
-
-def _binop(op: type[ast.operator], a: Any, b: Any) -> Any:
-    return _BINARY[op](a, b)
-
-
-# --- the partial path, compiled: evaluate3 as closures built once ----------------------------
+# --- the partial path, compiled: three-valued logic as closures built once -------------------
 
 Eval3 = Callable[[Mapping[str, Any]], Any]
 """A compiled three-valued expression: values in, a value or UNKNOWN out."""
 
 
 def compile3(tree: ast.expr) -> Eval3:
-    """``lambda values: evaluate3(tree, values)``, with the tree walk done once, here.
+    """A checked tree evaluated with three-valued logic (a missing fact makes its part
+    UNKNOWN, Kleene logic), with the tree walk done once, here.
 
-    The node dispatch, the dotted-name joins and the operator lookups that evaluate3 repeats
+    The node dispatch, the dotted-name joins and the operator lookups that a tree walk repeats
     on every call happen at compile time; a call runs only the closures of the nodes it
-    reaches. Results equal evaluate3's on every input, UNKNOWN included, and subexpressions
+    reaches. Results equal the reference walk's (tests/helpers/evaluate3.py) on every input,
+    UNKNOWN included, and subexpressions
     are evaluated in the same order and skipped in the same places, so an exception from a
     runtime helper surfaces (or not) exactly as it would there.
     """
@@ -808,7 +732,7 @@ def _literal(tree: ast.expr) -> tuple[Any] | None:
 
     Only constants and lists of constants qualify: folding them cannot raise, and a list
     literal is an immutable tuple, so sharing one across calls is indistinguishable from
-    building it anew as evaluate3 does.
+    building it anew as the reference walk does.
     """
     if isinstance(tree, ast.Constant):
         return (tree.value,)
@@ -838,7 +762,7 @@ def _read(name: str) -> Eval3:
 
 def _bool_op(parts: tuple[Eval3, ...], is_and: bool) -> Eval3:
     # The first operand that settles the result (False for 'and', True for 'or') wins even
-    # past an UNKNOWN one, and operands after it are skipped, as in evaluate3.
+    # past an UNKNOWN one, and operands after it are skipped, as in the reference walk.
     settles = not is_and
 
     def bool_op(values: Mapping[str, Any]) -> Any:

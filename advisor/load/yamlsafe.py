@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from advisor.problems import AdvisorError, Location, Problem
+from advisor.problems import Location, fail
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -88,14 +88,10 @@ def _scalar_value(event: Any, file: str) -> Any:
             tag = "tag:yaml.org,2002:str"
     if tag not in _SCALAR_TAGS:
         line, col = _mark(event)
-        raise AdvisorError(
-            [
-                Problem(
-                    Location(file, line, col),
-                    "ADV104",
-                    f"The tag {tag!r} is not allowed; write plain values without tags.",
-                )
-            ]
+        raise fail(
+            Location(file, line, col),
+            "ADV104",
+            f"The tag {tag!r} is not allowed; write plain values without tags.",
         )
     if tag == "tag:yaml.org,2002:str":
         return event.value
@@ -122,29 +118,21 @@ def parse_text(text: str, file: str) -> Document:
             if kind == "DocumentStartEvent":
                 if seen_document:
                     line, col = _mark(event)
-                    raise AdvisorError(
-                        [
-                            Problem(
-                                Location(file, line, col),
-                                "ADV105",
-                                "This file holds more than one YAML document; keep one document "
-                                "per file (remove the extra '---').",
-                            )
-                        ]
+                    raise fail(
+                        Location(file, line, col),
+                        "ADV105",
+                        "This file holds more than one YAML document; keep one document "
+                        "per file (remove the extra '---').",
                     )
                 seen_document = True
                 continue
             if kind == "AliasEvent" or getattr(event, "anchor", None):
                 line, col = _mark(event)
-                raise AdvisorError(
-                    [
-                        Problem(
-                            Location(file, line, col),
-                            "ADV102",
-                            "Anchors and aliases (& and *) are not allowed; write the value out "
-                            "in full where it is needed.",
-                        )
-                    ]
+                raise fail(
+                    Location(file, line, col),
+                    "ADV102",
+                    "Anchors and aliases (& and *) are not allowed; write the value out "
+                    "in full where it is needed.",
                 )
             if kind in ("SequenceEndEvent", "MappingEndEvent"):
                 frame = stack.pop()
@@ -158,30 +146,21 @@ def parse_text(text: str, file: str) -> Document:
                         # This event is a key.
                         if kind != "ScalarEvent":
                             line, col = _mark(event)
-                            raise AdvisorError(
-                                [
-                                    Problem(
-                                        Location(file, line, col),
-                                        "ADV106",
-                                        "A mapping key must be a plain value, not a list or "
-                                        "mapping.",
-                                    )
-                                ]
+                            raise fail(
+                                Location(file, line, col),
+                                "ADV106",
+                                "A mapping key must be a plain value, not a list or mapping.",
                             )
                         key = _key_text(_scalar_value(event, file))
                         if key in top[4]:
                             line, col = _mark(event)
                             first = top[4].get(key)
                             where = f" (first at line {first[0]})" if first else ""
-                            raise AdvisorError(
-                                [
-                                    Problem(
-                                        Location(file, line, col),
-                                        "ADV103",
-                                        f"The key {key!r} appears twice in this mapping{where}; "
-                                        "keep one of them.",
-                                    )
-                                ]
+                            raise fail(
+                                Location(file, line, col),
+                                "ADV103",
+                                f"The key {key!r} appears twice in this mapping{where}; "
+                                "keep one of them.",
                             )
                         top[2] = key
                         top[3] = _mark(event)
@@ -194,14 +173,10 @@ def parse_text(text: str, file: str) -> Document:
                 path = ()
             if len(path) > MAX_DEPTH:
                 line, col = _mark(event)
-                raise AdvisorError(
-                    [
-                        Problem(
-                            Location(file, line, col),
-                            "ADV107",
-                            f"The file nests deeper than {MAX_DEPTH} levels; flatten it.",
-                        )
-                    ]
+                raise fail(
+                    Location(file, line, col),
+                    "ADV107",
+                    f"The file nests deeper than {MAX_DEPTH} levels; flatten it.",
                 )
             doc.positions[path] = _mark(event)
             if stack and isinstance(stack[-1][0], dict):
@@ -211,15 +186,10 @@ def parse_text(text: str, file: str) -> Document:
                 _attach(doc, stack, _scalar_value(event, file), path, file)
             elif event.tag not in (None, "!", _SEQ_TAG, _MAP_TAG):
                 line, col = _mark(event)
-                raise AdvisorError(
-                    [
-                        Problem(
-                            Location(file, line, col),
-                            "ADV104",
-                            f"The tag {event.tag!r} is not allowed; write plain values without "
-                            "tags.",
-                        )
-                    ]
+                raise fail(
+                    Location(file, line, col),
+                    "ADV104",
+                    f"The tag {event.tag!r} is not allowed; write plain values without tags.",
                 )
             elif kind == "SequenceStartEvent":
                 stack.append([[], path, _NO_KEY, None, {}])
@@ -230,19 +200,13 @@ def parse_text(text: str, file: str) -> Document:
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
         what = exc.problem or "invalid YAML"
-        raise AdvisorError(
-            [
-                Problem(
-                    Location(file, line, col),
-                    "ADV101",
-                    f"This is not valid YAML: {what}. Check indentation, colons and quotes here.",
-                )
-            ]
+        raise fail(
+            Location(file, line, col),
+            "ADV101",
+            f"This is not valid YAML: {what}. Check indentation, colons and quotes here.",
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without marks
-        raise AdvisorError(
-            [Problem(Location(file, 1, 1), "ADV101", f"This is not valid YAML: {exc}.")]
-        ) from None
+        raise fail(Location(file, 1, 1), "ADV101", f"This is not valid YAML: {exc}.") from None
     return doc
 
 
@@ -271,36 +235,24 @@ def read_text(path: Path, display: str | None = None) -> str:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise AdvisorError(
-            [Problem(Location(name), "ADV100", f"The file cannot be read: {exc.strerror}.")]
-        ) from None
+        raise fail(Location(name), "ADV100", f"The file cannot be read: {exc.strerror}.") from None
     if size > MAX_BYTES:
-        raise AdvisorError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    "ADV108",
-                    f"The file is {size:,} bytes, over the limit of {MAX_BYTES:,} (1 MiB); "
-                    "split it into several files.",
-                )
-            ]
+        raise fail(
+            Location(name, 1, 1),
+            "ADV108",
+            f"The file is {size:,} bytes, over the limit of {MAX_BYTES:,} (1 MiB); "
+            "split it into several files.",
         )
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise AdvisorError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    "ADV109",
-                    f"The file is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
-                )
-            ]
+        raise fail(
+            Location(name, 1, 1),
+            "ADV109",
+            f"The file is not UTF-8 text (byte {exc.start}); save it as UTF-8.",
         ) from None
     except OSError as exc:
-        raise AdvisorError(
-            [Problem(Location(name), "ADV100", f"The file cannot be read: {exc.strerror}.")]
-        ) from None
+        raise fail(Location(name), "ADV100", f"The file cannot be read: {exc.strerror}.") from None
 
 
 def load_file(path: Path, display: str | None = None) -> Document:

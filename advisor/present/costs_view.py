@@ -1,34 +1,27 @@
 """Cost figures of a Decision arranged for the results screen (no Textual here).
 
-``decision.costs`` comes from the catalog's cost model (advisor/catalog/derive.py); every key is
-read with ``.get`` so a figure the model could not compute (an unanswered question) shows as a
-dash instead of failing.
+``decision.costs`` comes from the catalog's cost model (advisor/catalog/derivation.py); every
+key is read with ``.get`` so a figure the model could not compute (an unanswered question) shows
+as a dash instead of failing. Rows are keyed by option (``stay_hosted``, not the cost model's
+``hosted``), so the recommended option's row can be found by its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from advisor.load.values import format_quantity
-from advisor.present.words import money
-
-if TYPE_CHECKING:
-    from advisor.engine.ruleset import RuleSet
-    from advisor.model.decision import Decision
-
-INPUT_TOKENS = "usage.monthly_input_tokens"
-OUTPUT_TOKENS = "usage.monthly_output_tokens"
-CURVE_MULTIPLES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
-"""Token volumes of the cost curve, as multiples of today's volume."""
-
-ROWS = (("stay_hosted", "Hosted API"), ("hybrid", "Hybrid"), ("self_host", "Self-hosted"))
+from advisor.present.curve import CostCurve, cost_entry
+from advisor.present.labels import OPTIONS, short_label
+from advisor.present.numbers import money
 
 
 @dataclass(frozen=True)
 class CostRow:
     key: str
+    """The option."""
     label: str
     monthly: float | None
     horizon: float | None
@@ -46,21 +39,26 @@ def _num(mapping: Mapping[str, Any] | None, key: str) -> float | None:
 
 def cost_rows(costs: Mapping[str, Any]) -> list[CostRow]:
     out: list[CostRow] = []
-    for key, label in ROWS:
-        entry = costs.get(key)
+    for key in OPTIONS:
+        entry = cost_entry(costs, key)
         detail = ""
-        if isinstance(entry, Mapping):
-            if key == "stay_hosted":
-                detail = str(entry.get("model") or "")
-            else:
-                dep = entry.get("deployment")
-                if isinstance(dep, Mapping) and dep.get("model"):
-                    detail = f"{dep.get('model')} on {dep.get('gpus_total', '?')}x {dep.get('gpu')}"
-                if key == "hybrid" and entry.get("frontier_share_percent") is not None:
-                    share = float(entry["frontier_share_percent"])
-                    detail = f"{share:g} % hosted" + (f", {detail}" if detail else "")
+        if key == "stay_hosted":
+            detail = str(entry.get("model") or "")
+        else:
+            dep = entry.get("deployment")
+            if isinstance(dep, Mapping) and dep.get("model"):
+                detail = f"{dep.get('model')} on {dep.get('gpus_total', '?')}x {dep.get('gpu')}"
+            if key == "hybrid" and entry.get("frontier_share_percent") is not None:
+                share = float(entry["frontier_share_percent"])
+                detail = f"{share:g} % hosted" + (f", {detail}" if detail else "")
         out.append(
-            CostRow(key, label, _num(entry, "monthly_usd"), _num(entry, "horizon_usd"), detail)
+            CostRow(
+                key,
+                short_label(key),
+                _num(entry, "monthly_usd"),
+                _num(entry, "horizon_usd"),
+                detail,
+            )
         )
     return out
 
@@ -91,36 +89,17 @@ def breakdown_text(costs: Mapping[str, Any]) -> str:
     return "Self-hosted a month: " + ", ".join(items) + "."
 
 
-@dataclass(frozen=True)
-class Curve:
-    tokens: list[float]
-    series: dict[str, list[float | None]]
-    today: float
+def curve_series(curve: CostCurve) -> dict[str, list[tuple[float, float]]]:
+    """Option -> (tokens a month, USD a month) for each point where the option has a cost.
 
-
-def cost_curve(ruleset: RuleSet, decision: Decision) -> Curve | None:
-    """Monthly cost of each option when today's token volume is scaled (0.1x to 10x).
-
-    Re-evaluates the rule set (well under a millisecond each) rather than modelling costs here,
-    so the chart shows exactly what the cost model computes.
+    What the TUI's chart plots; the report's chart plots the same points of the same curve.
     """
-    answers = decision.answers
-    inp, out = answers.get(INPUT_TOKENS), answers.get(OUTPUT_TOKENS)
-    if not isinstance(inp, int | float) or not isinstance(out, int | float) or inp + out <= 0:
-        return None
-    base = {k: v for k, v in answers.items()}
-    tokens: list[float] = []
-    series: dict[str, list[float | None]] = {key: [] for key, _ in ROWS}
-    for k in CURVE_MULTIPLES:
-        scaled = {**base, INPUT_TOKENS: inp * k, OUTPUT_TOKENS: out * k}
-        costs = decision.costs if k == 1.0 else ruleset.evaluate(scaled).costs
-        tokens.append((inp + out) * k)
-        for key, _ in ROWS:
-            entry = costs.get(key)
-            series[key].append(_num(entry if isinstance(entry, Mapping) else None, "monthly_usd"))
-    if all(v is None for values in series.values() for v in values):
-        return None
-    return Curve(tokens, series, float(inp + out))
+    out: dict[str, list[tuple[float, float]]] = {}
+    for option in OPTIONS:
+        line = [(p.tokens, v) for p in curve.points if (v := p.monthly.get(option)) is not None]
+        if line:
+            out[option] = line
+    return out
 
 
-__all__ = ["CostRow", "Curve", "breakdown_text", "breakeven_text", "cost_curve", "cost_rows"]
+__all__ = ["CostRow", "breakdown_text", "breakeven_text", "cost_rows", "curve_series"]

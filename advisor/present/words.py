@@ -1,4 +1,8 @@
-"""Words and numbers as the questionnaire shows them (no Textual here, so tests stay cheap)."""
+"""Answers as the questionnaire shows them (no Textual here, so tests stay cheap).
+
+Option labels are in :mod:`advisor.present.labels`, money and percentages in
+:mod:`advisor.present.numbers`; what is here is particular to typing and showing answers.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,6 @@ from advisor.load.values import format_quantity, parse_quantity
 
 if TYPE_CHECKING:
     from advisor.model.files import Question
-
-OPTION_LABELS: dict[str, str] = {
-    "stay_hosted": "Stay hosted",
-    "hybrid": "Hybrid",
-    "self_host": "Self-host",
-}
-
-
-def option_label(option: str) -> str:
-    return OPTION_LABELS.get(option, option.replace("_", " ").capitalize())
 
 
 def input_text(value: Any) -> str:
@@ -67,25 +61,4 @@ def display_value(question: Question, value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def money(value: Any) -> str:
-    """USD the way a budget owner reads it: $12,345 or $1.2M."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        return "-"
-    if abs(value) >= 1e6:
-        return f"${format_quantity(float(value))}"
-    return f"${value:,.0f}"
-
-
-def percent(value: float) -> str:
-    return f"{value * 100:.0f} %"
-
-
-__all__ = [
-    "OPTION_LABELS",
-    "display_value",
-    "input_text",
-    "money",
-    "option_label",
-    "percent",
-    "short_number",
-]
+__all__ = ["display_value", "input_text", "short_number"]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.present.text import is_number, money, option_label, percent, tokens
+from advisor.present.labels import option_label
+from advisor.present.numbers import is_number, money, percent, tokens
 from advisor.report.context import ReportContext
 from advisor.report.templating import markdown_env, tidy_markdown
 

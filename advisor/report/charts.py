@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.present.text import SHORT_LABELS, compact_money, money, tokens
+from advisor.present.labels import NEUTRAL_COLOUR, option_colour, short_label
+from advisor.present.numbers import compact_money, money, tokens
 
 RC: dict[str, Any] = {
     "svg.fonttype": "none",
@@ -45,9 +46,9 @@ RC: dict[str, Any] = {
     "path.simplify": False,
 }
 
-# Colour-blind safe (Okabe-Ito); lines also differ by style so print in grey still reads.
-COLOURS = {"stay_hosted": "#0072B2", "hybrid": "#009E73", "self_host": "#D55E00"}
-NEUTRAL = "#777777"
+# Colours come from advisor.present.labels (colour-blind safe, Okabe-Ito); lines also differ
+# by style so print in grey still reads.
+NEUTRAL = NEUTRAL_COLOUR
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,9 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
                 [y for _, y in series],
                 linestyle=style,
                 drawstyle=draw,
-                color=COLOURS[key],
+                color=option_colour(key),
                 linewidth=2.0 if key != "hybrid" else 1.5,
-                label=SHORT_LABELS[key],
+                label=short_label(key),
             )
             drawn.append(key)
         if not drawn:
@@ -147,7 +148,7 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
         markup = _to_svg(fig)
     title = "Monthly cost against monthly token volume"
     parts = [
-        f"{SHORT_LABELS[k]} from {money(_first(points, k))} to {money(_last(points, k))}"
+        f"{short_label(k)} from {money(_first(points, k))} to {money(_last(points, k))}"
         for k in drawn
     ]
     desc = (
@@ -170,7 +171,7 @@ def scores_chart(rows: list[dict[str, Any]], chart_id: str = "scores-chart") -> 
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    labels = [SHORT_LABELS.get(r["option"], r["option"]) for r in rows]
+    labels = [short_label(r["option"]) for r in rows]
     values = [float(r["score"]) for r in rows]
     with rc_context(RC):
         fig = Figure(figsize=(5.6, 0.55 * len(rows) + 0.9))
@@ -182,8 +183,8 @@ def scores_chart(rows: list[dict[str, Any]], chart_id: str = "scores-chart") -> 
                 pos,
                 value,
                 height=0.6,
-                color="white" if vetoed else COLOURS.get(row["option"], NEUTRAL),
-                edgecolor=COLOURS.get(row["option"], NEUTRAL),
+                color="white" if vetoed else option_colour(row["option"]),
+                edgecolor=option_colour(row["option"]),
                 hatch="///" if vetoed else None,
                 linewidth=1.2,
             )
@@ -213,7 +214,7 @@ def scores_chart(rows: list[dict[str, Any]], chart_id: str = "scores-chart") -> 
     desc = (
         "Bar chart: "
         + "; ".join(
-            f"{SHORT_LABELS.get(r['option'], r['option'])} {float(r['score']):g}"
+            f"{short_label(r['option'])} {float(r['score']):g}"
             + (" (vetoed)" if r.get("vetoed") else "")
             for r in rows
         )

@@ -12,17 +12,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from advisor.present.text import (
-    OPTION_LABELS,
-    is_number,
-    money,
-    number,
-    option_label,
-    percent,
-    points,
-    sentence,
-    tokens,
-)
+from advisor.present.effects import effects_text
+from advisor.present.labels import OPTIONS, option_label
+from advisor.present.numbers import is_number, money, number, percent, tokens
+from advisor.present.text import sentence
 
 if TYPE_CHECKING:
     from advisor.engine.ruleset import RuleSet
@@ -61,7 +54,9 @@ class ReportContext:
     answers: list[dict[str, Any]]
     audit: dict[str, Any]
     decision: Decision
-    option_labels: dict[str, str] = field(default_factory=lambda: dict(OPTION_LABELS))
+    option_labels: dict[str, str] = field(
+        default_factory=lambda: {o: row.long for o, row in OPTIONS.items()}
+    )
 
     def report_fields(self) -> dict[str, Any]:
         """The ``report`` object of the JSON format (see docs/reports.md)."""
@@ -221,7 +216,7 @@ def _scores(d: Decision) -> list[dict[str, Any]]:
 
 def _vetoes(d: Decision) -> list[dict[str, Any]]:
     """One entry per vetoing rule, naming every option it rules out (in option order)."""
-    order = list(OPTION_LABELS)
+    order = list(OPTIONS)
     by_rule: dict[str, list[str]] = {}
     for option in sorted(d.vetoed, key=lambda o: order.index(o) if o in order else len(order)):
         for rid in d.vetoed[option]:
@@ -240,21 +235,6 @@ def _vetoes(d: Decision) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def effects_text(rule: FiredRule) -> str:
-    """``'self_host +3, hybrid +1; vetoes stay_hosted'`` (points before category weight)."""
-    parts: list[str] = []
-    score = rule.effects.get("score") or {}
-    if score:
-        parts.append(", ".join(f"{o} {points(float(v))}" for o, v in score.items()))
-    if rule.effects.get("veto"):
-        parts.append("vetoes " + ", ".join(rule.effects["veto"]))
-    if rule.effects.get("exclude_models"):
-        parts.append("excludes " + ", ".join(rule.effects["exclude_models"]))
-    if not parts and (rule.effects.get("risk") or rule.effects.get("action")):
-        parts.append("notes a risk" if rule.effects.get("risk") else "adds an action")
-    return "; ".join(parts) or "no score"
 
 
 def _categories(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
@@ -457,7 +437,7 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
             f"The runner-up, {runner['label']}, scores {number(round(gap, 2))} "
             f"point{'s' if gap != 1 else ''} less."
         )
-    vetoed = [option_label(o) for o in OPTION_LABELS if o in d.vetoed]
+    vetoed = [option_label(o) for o in OPTIONS if o in d.vetoed]
     if vetoed:
         parts.append("Ruled out: " + " and ".join(vetoed) + ".")
     mine = costs.get("options", {}).get(d.recommendation, {})

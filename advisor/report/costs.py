@@ -5,30 +5,21 @@ advisor/catalog/derivation.py for its keys) defensively: a key that is missing, 
 another type shows as "n/a" rather than failing the report, because incomplete answers leave
 parts of the cost model uncomputed.
 
-The cost-against-volume curve re-runs the same cost model: :func:`cost_curve` calls
-``advisor.catalog.derive(ruleset.catalog, values, excluded)`` at :data:`CURVE_POINTS`
-log-spaced monthly volumes (plus today's volume and the break-even), scaling input and output
-tokens together so their ratio stays today's, with every other answer unchanged. Each call
-costs well under a millisecond, so the curve adds a few milliseconds to a report.
+The cost-against-volume curve is :func:`advisor.present.curve.cost_curve`, the same points
+the TUI's Costs tab draws; :func:`cost_curve` here only turns them into the report's data.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from advisor.present.text import OPTION_LABELS, is_number, money, number, percent, tokens
+from advisor.present.curve import cost_curve as points_of
+from advisor.present.labels import OPTIONS, option_label
+from advisor.present.numbers import is_number, money, number, percent, tokens
 
 if TYPE_CHECKING:
     from advisor.engine.ruleset import RuleSet
     from advisor.model.decision import Decision
-
-CURVE_POINTS = 16
-"""Log-spaced volumes the curve samples; today's volume and the break-even are added."""
-
-CURVE_SPAN = 10.0
-"""The curve runs from 1/SPAN of the smaller of today's volume and the break-even to SPAN
-times the larger."""
 
 INPUT = "usage.monthly_input_tokens"
 OUTPUT = "usage.monthly_output_tokens"
@@ -52,7 +43,7 @@ def _num(value: Any) -> float | None:
 def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     """The cost section's content (see module doc); ``available`` is False without figures."""
     costs = _dict(decision.costs)
-    hosted = _dict(costs.get("stay_hosted"))
+    hosted = _dict(costs.get("hosted"))
     self_host = _dict(costs.get("self_host"))
     hybrid = _dict(costs.get("hybrid"))
     breakeven = _dict(costs.get("breakeven"))
@@ -73,7 +64,7 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         )
         options[option] = {
             "option": option,
-            "label": OPTION_LABELS[option],
+            "label": option_label(option),
             "monthly": monthly,
             "horizon": horizon_total,
             "ratio": ratio,
@@ -386,66 +377,31 @@ def _assumptions(costs: dict[str, Any], catalog: Any) -> list[dict[str, Any]]:
 def cost_curve(
     decision: Decision, ruleset: RuleSet, summary: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """Monthly cost of each option at volumes around today's (see module doc), or None."""
-    inp = _num(decision.answers.get(INPUT))
-    out = _num(decision.answers.get(OUTPUT))
-    if (
-        inp is None
-        or out is None
-        or inp + out <= 0
-        or summary.get("options", {}).get("stay_hosted", {}).get("monthly") is None
-    ):
+    """The points of :func:`advisor.present.curve.cost_curve` as the report's plain data.
+
+    ``summary`` (from :func:`cost_summary`) is kept in the signature for the callers; the
+    curve reads the same figures from the decision.
+    """
+    curve = points_of(decision, ruleset)
+    if curve is None:
         return None
-    try:
-        from advisor.catalog import derive
-    except ImportError:  # pragma: no cover - the catalog is part of the core
-        return None
-    today = inp + out
-    breakeven = summary.get("breakeven_tokens")
-    low = min(today, breakeven) if is_number(breakeven) else today
-    high = max(today, breakeven) if is_number(breakeven) else today
-    start, stop = math.log10(low / CURVE_SPAN), math.log10(high * CURVE_SPAN)
-    volumes = {
-        float(f"{10 ** (start + (stop - start) * i / (CURVE_POINTS - 1)):.6g}")
-        for i in range(CURVE_POINTS)
-    }
-    volumes.add(today)
-    if is_number(breakeven):
-        volumes.add(float(breakeven))
-    excluded: dict[str, list[str]] = {}
-    for rule in decision.fired:
-        for mid in rule.effects.get("exclude_models") or ():
-            excluded.setdefault(mid, []).append(rule.because)
-    base = dict(decision.answers)
     points = []
-    for volume in sorted(volumes):
-        scale = volume / today
-        values = {**base, INPUT: inp * scale, OUTPUT: out * scale}
-        try:
-            derived = derive(ruleset.catalog, values, excluded)
-        except Exception:  # a curve point that fails is left out, never the report
-            continue
-        c = derived.costs
-        sh = _dict(c.get("self_host"))
-        dep = _deployment(_dict(sh.get("deployment")), ruleset.catalog)
+    for p in curve.points:
+        dep = _deployment(dict(p.deployment), ruleset.catalog)
         points.append(
             {
-                "tokens": volume,
-                "stay_hosted": _num(_dict(c.get("stay_hosted")).get("monthly_usd")),
-                "hybrid": _num(_dict(c.get("hybrid")).get("monthly_usd")),
-                "self_host": _num(sh.get("monthly_usd")),
+                "tokens": p.tokens,
+                **{option: p.monthly.get(option) for option in OPTIONS},
                 "deployment": dep["text"] if dep else "",
-                "today": volume == today,
-                "breakeven": is_number(breakeven) and volume == float(breakeven),
+                "today": p.today,
+                "breakeven": p.breakeven,
             }
         )
-    if len(points) < 2:
-        return None
     return {
         "points": points,
-        "today_tokens": today,
-        "breakeven_tokens": breakeven if is_number(breakeven) else None,
-        "input_share": inp / today,
+        "today_tokens": curve.today_tokens,
+        "breakeven_tokens": curve.breakeven_tokens,
+        "input_share": curve.input_share,
         "method": (
             f"advisor.catalog.derive at {len(points)} monthly volumes from "
             f"{tokens(points[0]['tokens'])} to {tokens(points[-1]['tokens'])}, input and output "

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from advisor.present import labels, numbers
 from advisor.present import text as t
 
 HERE = Path(__file__).resolve().parent
@@ -36,15 +37,15 @@ def _filters(markup: Any, markdown: bool) -> dict[str, Any]:
         return markup(t.md_cell(value)) if markdown else value
 
     return {
-        "money": safe(t.money),
-        "tokens": safe(t.tokens),
-        "percent": safe(t.percent),
-        "share": safe(t.share),
-        "num": safe(t.number),
-        "points": safe(t.points),
-        "label": t.option_label,
+        "money": safe(numbers.money),
+        "tokens": safe(numbers.tokens),
+        "percent": safe(numbers.percent),
+        "share": safe(numbers.share),
+        "num": safe(numbers.number),
+        "points": safe(numbers.points),
+        "label": labels.option_label,
         "lowerfirst": t.lower_first,
-        "short": lambda o: t.SHORT_LABELS.get(o, o),
+        "short": labels.short_label,
         "code": code,
         "cell": cell,
         "yesno": safe(lambda v: "n/a" if v is None else ("yes" if v else "no")),

@@ -11,13 +11,16 @@ one answer (16 ms).
 :func:`announce_repaints` tells the screen about every pending repaint at once, from inside the
 handler that made them, so they reach the screen's queue before it can draw. It uses
 ``Widget._check_refresh``, the very method Textual runs when a widget falls idle; that is
-private API, which is why it lives here alone, with Textual pinned to an exact version and a
-test (``test_an_answer_and_its_recommendation_share_a_frame``) that fails if it stops working.
+private API, reached through advisor/tui/textual_private.py with Textual pinned to an exact
+version, and a test (``test_an_answer_and_its_recommendation_share_a_frame``) fails if it
+stops working.
 """
 
 from __future__ import annotations
 
 from textual.widget import Widget
+
+from advisor.tui.textual_private import announce_refresh, has_pending_refresh
 
 
 def announce_repaints(root: Widget) -> int:
@@ -31,8 +34,8 @@ def announce_repaints(root: Widget) -> int:
     stack = [root]
     while stack:
         widget = stack.pop()
-        if widget._repaint_required or widget._layout_required:
-            widget._check_refresh()
+        if has_pending_refresh(widget):
+            announce_refresh(widget)
             n += 1
         if widget.display:
             stack.extend(widget.children)

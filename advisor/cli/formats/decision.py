@@ -5,22 +5,15 @@ from __future__ import annotations
 import json
 
 from advisor.model.decision import Decision
-
-LABELS = {
-    "stay_hosted": "Stay on the hosted API",
-    "hybrid": "Hybrid split",
-    "self_host": "Self-host",
-}
-
-
-def money(value: object) -> str:
-    return f"{value:,.0f} USD" if isinstance(value, int | float) else "n/a"
+from advisor.present.curve import cost_entry
+from advisor.present.labels import OPTIONS, option_label, short_label
+from advisor.present.numbers import money
 
 
 class TextReporter:
     def render(self, d: Decision) -> str:
         out = [
-            f"Recommendation: {LABELS.get(d.recommendation, d.recommendation)} "
+            f"Recommendation: {option_label(d.recommendation)} "
             f"({d.recommendation}), confidence {d.confidence:.0%}",
         ]
         if d.all_vetoed:
@@ -48,18 +41,14 @@ class TextReporter:
                 for rid in ids:
                     out.append(f"  - {option}: {by_id[rid].because} ({rid})")
         costs = d.costs
-        hosted, hybrid, self_host = costs["stay_hosted"], costs["hybrid"], costs["self_host"]
-        rows = [
-            ("hosted API", hosted["monthly_usd"] if hosted else None),
-            ("hybrid", hybrid["monthly_usd"] if hybrid else None),
-            ("self-hosted", self_host["monthly_usd"] if self_host else None),
-        ]
+        rows = [(short_label(o), cost_entry(costs, o).get("monthly_usd")) for o in OPTIONS]
         if any(v is not None for _, v in rows):
             out.append("")
             out.append("Monthly cost:")
             for label, value in rows:
                 if value is not None:
                     out.append(f"  {label:<12} {money(value)}")
+            self_host = costs["self_host"]
             if self_host is not None:
                 deployment = self_host["deployment"]
                 estimated = " (throughput estimated)" if deployment["estimated"] else ""
@@ -68,11 +57,7 @@ class TextReporter:
                     f"{deployment['gpus_per_replica']} {deployment['gpu']} running "
                     f"{deployment['model']}{estimated}"
                 )
-            breakeven = (
-                costs["breakeven"]["monthly_tokens"]
-                if costs["breakeven"] and "monthly_tokens" in costs["breakeven"]
-                else None
-            )
+            breakeven = (costs["breakeven"] or {}).get("monthly_tokens")
             if breakeven is not None:
                 out.append(f"  self-hosting breaks even at {breakeven:,.0f} tokens a month")
         if d.pending:

@@ -7,6 +7,7 @@ only when the Costs tab is built, so neither slows the questionnaire's start.
 from __future__ import annotations
 
 import importlib
+import math
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,9 +30,11 @@ from textual.widgets import (
 )
 
 from advisor.load.answers import write_atomic
-from advisor.load.values import format_quantity
-from advisor.present.costs_view import Curve, breakdown_text, breakeven_text, cost_curve, cost_rows
-from advisor.present.words import money, option_label, percent
+from advisor.present.costs_view import breakdown_text, breakeven_text, cost_rows, curve_series
+from advisor.present.curve import CostCurve, cost_curve
+from advisor.present.effects import effects_text
+from advisor.present.labels import hex_rgb, option_colour, option_label, short_label
+from advisor.present.numbers import compact_money, money, percent, tokens
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -65,7 +68,7 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
         for option, rules in d.vetoed.items():
             for rid in rules:
                 rule = fired.get(rid)
-                out.append(f"✗ {option_label(option)}: ", style="red")
+                out.append(f"✗ {short_label(option)}: ", style="red")
                 out.append(f"{rule.because if rule and rule.because else rid} ({rid})\n")
     for title, items in (("Risks", d.risks), ("Actions", d.actions)):
         if items:
@@ -87,17 +90,6 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
         style="dim",
     )
     return out
-
-
-def effects_text(rule: FiredRule) -> str:
-    parts: list[str] = []
-    for option, points in rule.effects.get("score", {}).items():
-        parts.append(f"{points * rule.weight:+.3g} {option_label(option)}")
-    for option in rule.effects.get("veto", ()):
-        parts.append(f"vetoes {option_label(option)}")
-    if rule.effects.get("exclude_models"):
-        parts.append("excludes " + ", ".join(rule.effects["exclude_models"]))
-    return "; ".join(parts)
 
 
 def source_text(rs: RuleSet, source_id: str) -> str:
@@ -184,32 +176,27 @@ def model_reasons(model: dict[str, Any]) -> str:
     return text.strip() or "No restriction applies."
 
 
-def draw_curve(plt: Any, curve: Curve) -> None:
-    """Monthly cost against token volume, one line per option; volumes are evenly spaced
-    multiples of today's (0.1x to 10x), labelled as a person would write them."""
-    xs = list(range(len(curve.tokens)))
-    labels = {"stay_hosted": "Hosted", "hybrid": "Hybrid", "self_host": "Self-hosted"}
-    colors = {"stay_hosted": "blue", "hybrid": "orange", "self_host": "green"}
+def draw_curve(plt: Any, curve: CostCurve) -> None:
+    """Monthly cost against token volume, one line per option, the points of the shared curve
+    (:func:`advisor.present.curve.cost_curve`, the report draws the same ones). The volume axis
+    is logarithmic, as in the report; ticks are labelled as a person would write the volume."""
     top = 0.0
-    for key, values in curve.series.items():
-        points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
-        if points:
-            top = max(top, *(v for _, v in points))
-            plt.plot(
-                [p[0] for p in points],
-                [p[1] for p in points],
-                label=labels.get(key, key),
-                color=colors.get(key, "white"),
-                marker="hd",
-            )
-    plt.xticks(xs, [format_quantity(t) for t in curve.tokens])
+    for option, line in curve_series(curve).items():
+        top = max(top, *(usd for _, usd in line))
+        plt.plot(
+            [math.log10(t) for t, _ in line],
+            [usd for _, usd in line],
+            label=short_label(option),
+            color=hex_rgb(option_colour(option)),
+            marker="hd",
+        )
+    ticks = [p.tokens for p in curve.points[:: max(1, len(curve.points) // 6)]]
+    plt.xticks([math.log10(t) for t in ticks], [tokens(t) for t in ticks])
     if top > 0:
-        ticks = [top * i / 4 for i in range(5)]
-        plt.yticks(ticks, [money(t) for t in ticks])
-    today = curve.tokens.index(curve.today) if curve.today in curve.tokens else None
-    if today is not None:
-        plt.vline(today, "gray")
-    plt.title("Monthly cost by token volume (grey line: today)")
+        levels = [top * i / 4 for i in range(5)]
+        plt.yticks(levels, [compact_money(v) for v in levels])
+    plt.vline(math.log10(curve.today_tokens), "gray")
+    plt.title("Monthly cost (USD) by token volume (grey line: today)")
 
 
 def report_api() -> tuple[tuple[str, ...], Any] | None:
@@ -274,7 +261,7 @@ class ResultsScreen(Screen[None]):
         yield Footer()
 
     def _chart(self) -> ComposeResult:
-        curve = cost_curve(self.rs, self.decision)
+        curve = cost_curve(self.decision, self.rs)
         if curve is None:
             yield Static("The chart appears once token volumes are answered.", id="no-chart")
             return
@@ -316,7 +303,7 @@ class ResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
         table = self.query_one("#models-table", DataTable)
-        table.add_columns("Model", "Licence", "Eligible", "Need", "$ a month")
+        table.add_columns("Model", "Licence", "Eligible", "Need", "USD a month")
         for m in self.decision.models:
             eligible = m.get("eligible")
             mark = Text("✓", style="green") if eligible else Text("✗", style="red")

@@ -16,8 +16,9 @@ pressed one) at once. Left to the RadioSet, one more hop away, that work ran bef
 could be drawn (restyling the buttons took 2 to 4 ms) and the released button was drawn a frame
 later than the pressed one. The keyboard highlight, which only matters for the next key press,
 follows after the frame. This touches two private attributes of RadioSet (``_pressed_button``,
-``_selected``); Textual is pinned to an exact version and the Pilot tests press, click and
-arrow through radio sets, so a change there fails a test rather than a user.
+``_selected``), through advisor/tui/textual_private.py; Textual is pinned to an exact version
+and the Pilot tests press, click and arrow through radio sets, so a change there fails a test
+rather than a user.
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ from typing import Any
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Switch
+
+from advisor.tui.textual_private import (
+    highlight_after_refresh,
+    set_pressed_button,
+    virtual_size_without_relayout,
+)
 
 Report = Callable[[Message], None]
 
@@ -97,10 +102,8 @@ class AnswerRadioButton(RadioButton):
             for button in radio_set.query_children(RadioButton):
                 if button is not self and button.value:
                     button.value = False
-        radio_set._pressed_button = self
-        index = radio_set.children.index(self)
-        if radio_set._selected != index:
-            radio_set.call_after_refresh(setattr, radio_set, "_selected", index)
+        set_pressed_button(radio_set, self)
+        highlight_after_refresh(radio_set, radio_set.children.index(self))
         self._report(event)
 
 
@@ -124,7 +127,7 @@ class AnswerInput(_Reports, Input):
     # 17 ms frame on a questionnaire page). The box's own size never depends on it here
     # (its width is 1fr, its height fixed; Input still lays out when auto-sized), and its
     # horizontal scrolling reads the value, which is still kept: only the re-layout goes.
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = virtual_size_without_relayout()
 
 
 class AnswerSelect(_Reports, Select[str]):

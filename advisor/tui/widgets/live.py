@@ -24,12 +24,13 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from advisor.model.files import OPTIONS
-from advisor.present.words import option_label, percent
+from advisor.present.labels import SHORT_WIDTH, short_label
+from advisor.present.numbers import percent
 
 if TYPE_CHECKING:
     from advisor.model.decision import Decision
 
-LABEL_WIDTH = 13
+LABEL_WIDTH = SHORT_WIDTH + 2  # the marker ("▶ ") and the longest short label
 
 
 Run = tuple[str, str]  # a piece of text and its style, e.g. ("▶ ", "bold green")
@@ -45,7 +46,7 @@ def score_runs(decision: Decision, width: int) -> list[list[Run]]:
         is_best = option == decision.recommendation and not decision.all_vetoed
         line: list[Run] = [
             ("▶ " if is_best else "  ", "bold green" if is_best else ""),
-            (f"{option_label(option):<{LABEL_WIDTH - 2}}", "bold" if is_best else ""),
+            (f"{short_label(option):<{LABEL_WIDTH - 2}}", "bold" if is_best else ""),
         ]
         if option in decision.vetoed:
             line.append((" ✗ vetoed", "bold red"))
@@ -160,7 +161,7 @@ class LivePanel(Widget):
         if d.all_vetoed:
             lines.append([("Every option is vetoed", "bold red")])
         else:
-            label = option_label(d.recommendation)
+            label = short_label(d.recommendation)
             confidence = f"confidence {percent(d.confidence)}"
             gap = width - len(label) - len(confidence)
             if gap >= 2:
@@ -169,7 +170,7 @@ class LivePanel(Widget):
                 lines += [[(label, "bold green")], [(confidence, "dim")]]
         lines += score_runs(d, width)
         for option, rules in d.vetoed.items():
-            lines.append([(f"✗ {option_label(option)}: ", "red"), (", ".join(rules), "dim")])
+            lines.append([(f"✗ {short_label(option)}: ", "red"), (", ".join(rules), "dim")])
         # Pending count before the reasons: on a short terminal the reasons are what is cut.
         if d.pending:
             n = len(d.pending)

@@ -37,6 +37,7 @@ from textual.widgets.selection_list import Selection
 
 from advisor.load.values import AnswerError
 from advisor.present.words import display_value, input_text, short_number
+from advisor.tui.textual_private import set_pressed_button
 from advisor.tui.widgets.controls import (
     AnswerInput,
     AnswerRadioButton,
@@ -238,7 +239,7 @@ class QuestionField(Vertical):
                     button.value = option.value == value
                 # RadioSet keeps the pressed button to itself; keep it in step with ours.
                 pressed = [b for b in control.query(RadioButton) if b.value]
-                control._pressed_button = pressed[0] if pressed else None
+                set_pressed_button(control, pressed[0] if pressed else None)
         elif isinstance(control, Select):
             with control.prevent(Select.Changed):
                 if value is None:

@@ -1,7 +1,9 @@
-"""Merging catalog files of layered rules directories, for tests and tools.
+"""Merging catalog files of layered rules directories, for the tests.
 
-Production loading goes through :mod:`advisor.load.bundle`, which does the same merge while keeping
-file locations; both end in ``Catalog.model_validate(merged)``.
+Production loading goes through :mod:`advisor.load.bundle`, which does the same merge while
+keeping file locations; both end in ``Catalog.model_validate(merged)``. This shorter version
+(no locations) lets the catalog tests build a catalog from a few YAML layers quickly; it lived
+in advisor/catalog/layers.py, where only tests used it.
 """
 
 from __future__ import annotations

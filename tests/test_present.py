@@ -1,0 +1,122 @@
+"""The presentation helpers: one wording per option, one money format, one cost curve.
+
+The curve test is the point of having one curve: the TUI's Costs chart and the report's chart
+must plot the same volumes and costs, so a reader comparing the two sees the same story.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.load.answers import load_answers
+from advisor.model.decision import Decision, FiredRule
+from advisor.present.curve import cost_curve
+from advisor.present.effects import effects_text
+from advisor.present.labels import OPTIONS, SHORT_WIDTH, option_colour, option_label, short_label
+from advisor.present.numbers import money, percent, tokens
+from advisor.report.context import build_context
+from advisor.tui.screens.results import draw_curve
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def rs() -> RuleSet:
+    return load_ruleset()
+
+
+def decide(rs: RuleSet, name: str) -> Decision:
+    return rs.evaluate(load_answers(EXAMPLES / name, rs).values)
+
+
+class RecordingPlot:
+    """Stands in for plotext's ``plt``: keeps what the TUI asks it to draw."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[tuple[float, float]]] = {}
+        self.colours: dict[str, Any] = {}
+
+    def plot(self, xs: list[float], ys: list[float], **kw: Any) -> None:
+        # the TUI plots log10(tokens) so the axis is logarithmic like the report's
+        self.lines[kw["label"]] = [(10**x, y) for x, y in zip(xs, ys, strict=True)]
+        self.colours[kw["label"]] = kw["color"]
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *a, **k: None  # ticks, title, today's line
+
+
+@pytest.mark.parametrize("example", ["saas-high-volume.yaml", "frontier-research.yaml"])
+def test_the_tui_and_the_report_draw_the_same_cost_points(rs: RuleSet, example: str) -> None:
+    decision = decide(rs, example)
+    report = build_context(decision, rs, None, "2026-12-01T00:00:00Z").curve
+    curve = cost_curve(decision, rs)
+    assert report is not None and curve is not None
+    plt = RecordingPlot()
+    draw_curve(plt, curve)
+    assert plt.lines, "the TUI drew no line"
+    for option in OPTIONS:
+        expected = [(p["tokens"], p[option]) for p in report["points"] if p[option] is not None]
+        drawn = plt.lines.get(short_label(option), [])
+        assert len(drawn) == len(expected), option
+        for (tx, ty), (rx, ry) in zip(drawn, expected, strict=True):
+            assert tx == pytest.approx(rx, rel=1e-9) and ty == pytest.approx(ry), option
+
+
+def test_the_curve_passes_through_todays_decision(rs: RuleSet) -> None:
+    decision = decide(rs, "saas-high-volume.yaml")
+    curve = cost_curve(decision, rs)
+    assert curve is not None
+    today = next(p for p in curve.points if p.today)
+    assert today.monthly["stay_hosted"] == pytest.approx(decision.costs["hosted"]["monthly_usd"])
+    assert today.monthly["self_host"] == pytest.approx(decision.costs["self_host"]["monthly_usd"])
+    volumes = [p.tokens for p in curve.points]
+    assert volumes == sorted(volumes) and volumes[0] < curve.today_tokens < volumes[-1]
+
+
+def test_every_option_has_one_wording_and_one_colour() -> None:
+    from advisor.model.files import OPTIONS as MODEL_OPTIONS
+
+    assert set(OPTIONS) == set(MODEL_OPTIONS)
+    colours = [option_colour(o) for o in OPTIONS]
+    assert len(set(colours)) == len(colours)
+    for option in OPTIONS:
+        assert option_label(option) != short_label(option)
+        assert len(short_label(option)) <= SHORT_WIDTH  # fits the TUI's score bars
+    assert option_label("stay_hosted") == "Stay on the hosted API"
+    assert short_label("some_new_thing") == "Some new thing"
+
+
+def test_the_cli_summary_uses_the_shared_wording(rs: RuleSet) -> None:
+    from advisor.cli.formats.decision import TextReporter
+
+    decision = decide(rs, "saas-high-volume.yaml")
+    text = TextReporter().render(decision)
+    assert f"Recommendation: {option_label(decision.recommendation)} " in text
+    assert (
+        f"  {short_label('stay_hosted'):<12} {money(decision.costs['hosted']['monthly_usd'])}"
+        in (text)
+    )
+
+
+def test_numbers() -> None:
+    assert money(12345.6) == "12,346 USD" and money(12.5) == "12.50 USD"
+    assert money(None) == "n/a" and money(float("nan")) == "n/a" and money(True) == "n/a"
+    assert tokens(2.5e9) == "2.5B" and tokens(1500) == "1.5K"
+    assert percent(0.781) == "78 %"
+
+
+def test_effects_name_options_and_points_before_weight() -> None:
+    rule = FiredRule(
+        id="r",
+        category="cost",
+        weight=2.0,
+        because="b",
+        title="t",
+        source=(),
+        effects={"score": {"self_host": 3, "hybrid": 1.5}, "veto": ["stay_hosted"]},
+    )
+    assert effects_text(rule) == "self_host +3, hybrid +1.5; vetoes stay_hosted"
