@@ -57,7 +57,8 @@ class TextReporter:
                     f"{deployment['gpus_per_replica']} {deployment['gpu']} running "
                     f"{deployment['model']}{estimated}"
                 )
-            breakeven = (costs["breakeven"] or {}).get("monthly_tokens")
+            found = costs["breakeven"]
+            breakeven = found.get("monthly_tokens") if found is not None else None
             if breakeven is not None:
                 out.append(f"  self-hosting breaks even at {breakeven:,.0f} tokens a month")
         if d.pending:
