@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,35 @@ def run_cli(
     )
 
 
+@dataclass
+class Ran:
+    """What a CLI call gave: the exit code and everything printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., Ran]
+
+
 @pytest.fixture
-def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    return run_cli
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """``advisor ARGS`` in this process through ``advisor.cli.main`` (as fast as a function
+    call; ``run_cli`` is for the few tests that prove the entry point itself)."""
+    from advisor.cli import main
+
+    def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
+        monkeypatch.chdir(cwd or ROOT)
+        monkeypatch.setenv("NO_COLOR", "1")
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run

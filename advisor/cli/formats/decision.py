@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
+
+REPORTERS: Registry[Decision] = Registry("decision")
 
 LABELS = {
     "stay_hosted": "Stay on the hosted API",
@@ -17,6 +20,7 @@ def money(value: object) -> str:
     return f"{value:,.0f} USD" if isinstance(value, int | float) else "n/a"
 
 
+@REPORTERS.register("text", extension="txt", label="a plain-text summary")
 class TextReporter:
     def render(self, d: Decision) -> str:
         out = [
@@ -87,9 +91,7 @@ class TextReporter:
         return "\n".join(out) + "\n"
 
 
+@REPORTERS.register("json", extension="json", label="the JSON decision contract")
 class JsonReporter:
     def render(self, d: Decision) -> str:
         return json.dumps(d.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
-
-
-REPORTERS: dict[str, type] = {"text": TextReporter, "json": JsonReporter}
