@@ -86,23 +86,35 @@ class Ran:
 Cli = Callable[..., Ran]
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+def advisor_main(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Ran:
     """``advisor ARGS`` in this process through ``advisor.cli.main`` (as fast as a function
     call; ``run_cli`` is for the few tests that prove the entry point itself)."""
+    import contextlib
+    import io
+
     from advisor.cli import main
 
-    def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Ran:
-        monkeypatch.chdir(cwd or ROOT)
-        monkeypatch.setenv("NO_COLOR", "1")
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:  # argparse: --help, --version, usage errors
-            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
-        out, err = capsys.readouterr()
-        return Ran(code, out, err)
+    out, err = io.StringIO(), io.StringIO()
+    saved = {key: os.environ.get(key) for key in {"NO_COLOR", *(env or {})}}
+    os.environ.update({"NO_COLOR": "1", **(env or {})})
+    try:
+        with contextlib.chdir(cwd or ROOT), contextlib.redirect_stdout(out):
+            with contextlib.redirect_stderr(err):
+                try:
+                    code = main([str(a) for a in args])
+                except SystemExit as exc:  # argparse: --help, --version, usage errors
+                    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Ran(code, out.getvalue(), err.getvalue())
 
-    return run
+
+@pytest.fixture
+def cli() -> Cli:
+    return advisor_main
