@@ -100,12 +100,15 @@ def advisor_main(
     saved = {key: os.environ.get(key) for key in {"NO_COLOR", *(env or {})}}
     os.environ.update({"NO_COLOR": "1", **(env or {})})
     try:
-        with contextlib.chdir(cwd or ROOT), contextlib.redirect_stdout(out):
-            with contextlib.redirect_stderr(err):
-                try:
-                    code = main([str(a) for a in args])
-                except SystemExit as exc:  # argparse: --help, --version, usage errors
-                    code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+        with (
+            contextlib.chdir(cwd or ROOT),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     finally:
         for key, value in saved.items():
             if value is None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import Ran, advisor_main
 
 from advisor.engine.ruleset import load_ruleset
