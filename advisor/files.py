@@ -10,8 +10,9 @@ must not:
 * a FIFO, a character device (``/dev/null``, a terminal), anything under ``/dev`` or ``/proc``,
   or ``-`` (standard output): written as a stream, in place;
 * a folder, a read-only file (its owner write bit unset: even root is refused), a path whose
-  folder does not exist, another kind of node (socket, block device) or one of the command's
-  own input files: refused with :class:`OutputRefused` before anything is written.
+  folder does not exist (unless the caller asks for it to be made), another kind of node
+  (socket, block device) or one of the command's own input files: refused with
+  :class:`OutputRefused` before anything is written.
 
 Temporary files are named ``.NAME.advisor-XXXX.tmp`` and removed on every exit path that Python
 sees; one left by a killed process (SIGKILL, power loss) is removed by the next write into the
@@ -50,10 +51,18 @@ class OutputRefused(OSError):
         return f"{self.path}: {self.reason}; {self.fix}"
 
 
-def write_text(path: Path | str, text: str, *, inputs: Iterable[Path | str] = ()) -> None:
+def write_text(
+    path: Path | str,
+    text: str,
+    *,
+    inputs: Iterable[Path | str] = (),
+    make_folder: bool = False,
+) -> None:
     """Write ``text`` (UTF-8) to ``path`` as the module docstring describes.
 
-    ``inputs`` are the files the command read; writing over one of them is refused. Raises
+    ``inputs`` are the files the command read; writing over one of them is refused.
+    ``make_folder`` creates a missing folder instead of refusing it (the questionnaire promises
+    that ``advisor run new/assessment.yaml`` creates ``new/``; ``-o`` does not). Raises
     :class:`OutputRefused` for a path that must not be written, and other OSErrors (no space,
     no permission on the folder) as they come.
     """
@@ -83,6 +92,8 @@ def write_text(path: Path | str, text: str, *, inputs: Iterable[Path | str] = ()
         )
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     folder = target.parent if str(target.parent) else Path(".")
+    if make_folder and not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
     if not folder.is_dir():
         raise OutputRefused(
             path, f"the folder {folder} does not exist", "create it first or choose another path"

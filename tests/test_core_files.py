@@ -152,6 +152,8 @@ def test_a_folder_and_a_missing_folder_are_refused(tmp_path: Path) -> None:
     with pytest.raises(OutputRefused, match="does not exist"):
         write_text(tmp_path / "nowhere" / "out.txt", "x")
     assert not (tmp_path / "nowhere").exists()
+    write_atomic(tmp_path / "new" / "answers.yaml", "answers: {}\n")  # a new assessment's folder
+    assert (tmp_path / "new" / "answers.yaml").read_text() == "answers: {}\n"
 
 
 def test_an_input_file_is_refused(tmp_path: Path) -> None:

@@ -54,10 +54,11 @@ def dump_answers(answers: dict[str, Any], meta: Meta | None, order: list[str]) -
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, whole.
 
-    The one safe writer (:func:`advisor.files.write_text`) does the work: a read-only file, a
-    folder or a missing folder is refused with :class:`advisor.files.OutputRefused`, an OSError.
+    The one safe writer (:func:`advisor.files.write_text`) does the work: a read-only file or a
+    folder is refused with :class:`advisor.files.OutputRefused`, an OSError; a missing folder is
+    created, as a new assessment's path may name one.
     """
-    write_text(path, text)
+    write_text(path, text, make_folder=True)
 
 
 def save_answers(
