@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 TEMP_MARK = ".advisor-"
 STALE_SECONDS = 60.0
@@ -82,6 +83,11 @@ def write_text(
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise OutputRefused(path, "it is a folder", "give a file name inside it instead")
     _refuse_inputs(path, info, inputs)
+    own = _own_stream(info)
+    if own is not None:  # /dev/stdout and friends: the stream this process already writes
+        own.write(text)
+        own.flush()
+        return
     if info is not None and _is_stream(path, info):
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -105,6 +111,21 @@ def write_text(
             path, "the file is read-only", "make it writable (chmod u+w) or choose another path"
         )
     _replace(target, folder, text, None if info is None else stat.S_IMODE(info.st_mode))
+
+
+def _own_stream(info: os.stat_result | None) -> TextIO | None:
+    """sys.stdout or sys.stderr when ``info`` is the file or pipe behind it: a second
+    descriptor opened on it would write at its own offset, over what the first one writes."""
+    if info is None:
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            mine = os.fstat(stream.fileno())
+        except (OSError, ValueError, AttributeError):  # captured, closed or not a real file
+            continue
+        if (mine.st_dev, mine.st_ino) == (info.st_dev, info.st_ino):
+            return stream
+    return None
 
 
 def _is_stream(path: Path, info: os.stat_result) -> bool:

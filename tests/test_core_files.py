@@ -237,3 +237,24 @@ def test_evaluate_refuses_to_overwrite_its_answers(cli: Cli, tmp_path: Path) -> 
         done.stderr
     )
     assert answers.read_bytes() == ANSWERS.read_bytes()
+
+
+def test_dev_stdout_redirected_to_a_file_keeps_everything_printed(tmp_path: Path) -> None:
+    """``-o /dev/stdout > FILE``: the report and the summary line printed after it both land in
+    FILE (a new process: the entry point with a real descriptor 1, which capture replaces)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.txt"
+    with out.open("w") as handle:
+        done = subprocess.run(
+            [sys.executable, "-m", "advisor", "test", "--format", "json", "-o", "/dev/stdout"],
+            cwd=ROOT,
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    report, summary = out.read_text().rsplit("}\n", 1)
+    assert report.startswith("{") and summary.endswith(" passed, 0 failed\n")
