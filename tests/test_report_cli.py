@@ -1,4 +1,5 @@
-"""``advisor report`` through a subprocess, as a user runs it: outputs, errors, exit codes."""
+"""``advisor report`` as a user runs it (in process through ``main(argv)``; one test in new
+processes with different hash seeds): outputs, errors, exit codes."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-Cli = Callable[..., subprocess.CompletedProcess[str]]
+Cli = Callable[..., Any]  # conftest's in-process ``cli``: returncode, stdout, stderr
 
 ANSWERS = """\
 meta:
@@ -48,7 +50,7 @@ def test_default_format_is_markdown_on_stdout(cli: Cli, answers: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "adr"])
 def test_each_format_to_a_file(cli: Cli, answers: Path, tmp_path: Path, fmt: str) -> None:
-    out = tmp_path / "out" / f"report.{fmt}"
+    out = tmp_path / f"report.{fmt}"
     done = cli("report", str(answers), "--format", fmt, "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert out.is_file() and out.stat().st_size > 1000
@@ -144,16 +146,25 @@ def test_unwritable_output_is_a_usage_error(cli: Cli, answers: Path, tmp_path: P
     blocker.write_text("x", encoding="utf-8")
     done = cli("report", str(answers), "-o", str(blocker / "report.md"))
     assert done.returncode == 2
-    assert "The report cannot be written" in done.stderr
+    assert f"{blocker / 'report.md'}: ADV120: The output cannot be written" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_cli_formats_match_the_package() -> None:
-    from advisor import report
-    from advisor.cli import report as report_cli
+def test_report_refuses_to_overwrite_its_own_answers(cli: Cli, answers: Path) -> None:
+    before = answers.read_bytes()
+    done = cli("report", str(answers), "-o", str(answers))
+    assert done.returncode == 2
+    assert f"{answers}: ADV120:" in done.stderr and "input" in done.stderr
+    assert answers.read_bytes() == before
 
-    assert report_cli.FORMATS == report.FORMATS
-    assert report_cli.COMMANDS["report"] is report_cli.cmd_report
+
+def test_cli_formats_come_from_the_report_registry(cli: Cli) -> None:
+    from advisor import report
+
+    done = cli("report", "--help")
+    for fmt in report.REGISTRY.values():
+        assert f"{fmt.name} ({fmt.label})" in " ".join(done.stdout.split())
+    assert tuple(report.REGISTRY) == report.FORMATS
 
 
 def test_help_lists_report(cli: Cli) -> None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from advisor.cli.formats.check import CheckResult
-from advisor.problems import AdvisorError, Problem
+from advisor.check.result import CheckResult
+from advisor.problems import AdvisorError, Exit, Problem
 
-UNREADABLE = {"ADV100", "ADV110"}
 STALE_DAYS = 180
 
 
@@ -30,7 +29,7 @@ def check_rules(
         bundle = load_bundle(dirs)
     except AdvisorError as exc:
         result.problems = exc.problems
-        result.unreadable = bool(exc.problems) and all(p.code in UNREADABLE for p in exc.errors)
+        result.unreadable = exc.exit_code == Exit.UNREADABLE
         return result
     result.files = list(bundle.files)
     layered = _layer_findings(dirs, bundle)

@@ -1,57 +1,32 @@
 """``advisor report ANSWERS [--rules DIR ...] --format md|html|json|adr [-o FILE]``.
 
-Plugged into the command line by :mod:`advisor.cli.main` (``add_parser`` and ``COMMANDS``). Only
-argparse is imported at start-up: the rule engine, the renderers, Jinja2 and matplotlib are
-imported inside :func:`cmd_report`, so ``advisor check`` pays nothing for reports.
+Only argparse and the format registry (:data:`advisor.report.REGISTRY`, which imports nothing
+heavy) are imported at start-up: the rule engine, the renderers, Jinja2 and matplotlib are
+imported inside :func:`run`, so ``advisor check`` pays nothing for reports.
 
-Exit codes follow the CLI: 0 written; 1 problems in the rules or the answers (each printed as
-``FILE:LINE:COL: CODE: message``); 2 unreadable input, a missing optional package, or an
-output file that cannot be written.
+Exit codes are the CLI's (:class:`advisor.problems.Exit`): 0 written; 1 problems in the rules or
+the answers; 2 unreadable input, a missing optional package, or an output that cannot be
+written (ADV120).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-# Kept in step with advisor.report.FORMATS (a test checks); not imported so that building
-# the parser stays cheap.
-FORMATS = ("md", "html", "json", "adr")
+from advisor.cli.options import Command, add_format, add_output, add_rules, to_file, write_output
 
 
-def add_parser(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "report",
-        help="write the recommendation report (Markdown, HTML, JSON or an ADR)",
-        description="Evaluate ANSWERS and write a report people can sign off: the "
-        "recommendation and why, scores and vetoes, reasons with sources, costs with a chart, "
-        "the models, risks, next steps and the answers. Set SOURCE_DATE_EPOCH for a "
-        "reproducible generated-at time.",
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from advisor.report import REGISTRY
+
     p.add_argument("answers", type=Path, metavar="ANSWERS", help="an answers file (YAML)")
-    p.add_argument(
-        "--rules",
-        action="append",
-        type=Path,
-        metavar="DIR",
-        help="a rules directory; repeat to layer (later ones override earlier ones by id). "
-        "Default: the packaged rule set.",
-    )
-    p.add_argument(
-        "--format",
-        "-f",
-        choices=FORMATS,
-        default="md",
-        help="md (Markdown), html (one self-contained page with charts), json (the decision "
-        "contract plus the report's fields) or adr (an Architecture Decision Record, MADR). "
-        "Default: md.",
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    add_rules(p)
+    listing = ", ".join(f"{f.name} ({f.label})" for f in REGISTRY.values())
+    add_format(p, REGISTRY, "md", short=True, describe=listing)
+    add_output(p)
     p.add_argument(
         "--title",
         metavar="TEXT",
@@ -59,19 +34,14 @@ def add_parser(subparsers: Any) -> None:
     )
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from advisor.cli.main import _exit_for, _print_problems
+def run(args: argparse.Namespace) -> int:
     from advisor.engine.ruleset import load_ruleset
-    from advisor.load.answers import load_answers, write_atomic
-    from advisor.problems import AdvisorError
+    from advisor.load.answers import load_answers
+    from advisor.problems import Exit
     from advisor.report import ReportDependencyError, render_report
 
-    try:
-        ruleset = load_ruleset(args.rules or None)
-        answers = load_answers(args.answers, ruleset)
-    except AdvisorError as exc:
-        _print_problems(exc)
-        return _exit_for(exc)
+    ruleset = load_ruleset(args.rules or None)
+    answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
     meta: dict[str, Any] = answers.meta.model_dump(exclude_none=True)
     if args.title:
@@ -80,27 +50,24 @@ def cmd_report(args: argparse.Namespace) -> int:
         text = render_report(decision, ruleset, args.format, meta)
     except ReportDependencyError as exc:
         print(f"advisor report: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.output and args.output != "-":
-        target = Path(args.output)
-        try:
-            write_atomic(target, text)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            print(
-                f"{target}: ADV120: The report cannot be written ({reason}); choose another "
-                "path with -o or fix the folder's permissions.",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        print(f"wrote {target} ({args.format}, {_size(len(text.encode('utf-8')))})")
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
+        return Exit.UNREADABLE
+    write_output(text, args.output, [args.answers])
+    if to_file(args.output):
+        print(f"wrote {args.output} ({args.format}, {_size(len(text.encode('utf-8')))})")
+    return Exit.OK
 
 
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KiB" if n >= 1024 else f"{n} bytes"
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"report": cmd_report}
+COMMAND = Command(
+    "report",
+    "write the recommendation report (Markdown, HTML, JSON or an ADR)",
+    add_arguments,
+    run,
+    description="Evaluate ANSWERS and write a report people can sign off: the "
+    "recommendation and why, scores and vetoes, reasons with sources, costs with a chart, "
+    "the models, risks, next steps and the answers. Set SOURCE_DATE_EPOCH for a "
+    "reproducible generated-at time.",
+)

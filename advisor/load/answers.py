@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.files import write_text
 from advisor.load.bundle import load_answers_file
 from advisor.model.files import Meta
 from advisor.problems import AdvisorError, Location
@@ -54,29 +52,13 @@ def dump_answers(answers: dict[str, Any], meta: Meta | None, order: list[str]) -
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, whole."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        # mkstemp creates the file 0600; keep an existing file's mode, else honour the umask.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, whole.
+
+    The one safe writer (:func:`advisor.files.write_text`) does the work: a read-only file or a
+    folder is refused with :class:`advisor.files.OutputRefused`, an OSError; a missing folder is
+    created, as a new assessment's path may name one.
+    """
+    write_text(path, text, make_folder=True)
 
 
 def save_answers(

@@ -2,7 +2,7 @@
 
 ``render_report(decision, ruleset, fmt, meta=None, generated_at=None)`` is the whole public
 API. Each format is one module in this package exposing ``render(ctx: ReportContext) -> str``,
-named in :data:`_RENDERERS`; adding a format is adding a module and a line here. Renderer
+registered in :data:`REGISTRY`; adding a format is adding a module and a line there. Renderer
 modules (and Jinja2, matplotlib) are imported only when a report of that format is rendered,
 so importing :mod:`advisor.report` costs nothing.
 
@@ -14,6 +14,7 @@ fixes.
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,24 +24,42 @@ if TYPE_CHECKING:
     from advisor.model.decision import Decision
     from advisor.model.files import Meta
 
-FORMATS: tuple[str, ...] = ("md", "html", "json", "adr")
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One report format, registered once in :data:`REGISTRY`; the CLI and the TUI read it."""
+
+    name: str
+    module: str  # the module of this package holding its ``render(ctx)``
+    extension: str  # of the file it is written to, without the dot
+    label: str
+    extra: str | None  # the optional extra it needs (None: the core is enough)
+    needs: tuple[str, ...] = ()  # the packages of that extra it imports
+
+
+REGISTRY: dict[str, ReportFormat] = {
+    f.name: f
+    for f in (
+        ReportFormat("md", "markdown", "md", "Markdown", "reports", ("jinja2",)),
+        ReportFormat(
+            "html",
+            "html",
+            "html",
+            "one self-contained page with charts",
+            "reports",
+            ("jinja2", "matplotlib"),
+        ),
+        ReportFormat(
+            "json", "jsonfmt", "json", "the decision contract plus the report's fields", None
+        ),
+        ReportFormat(
+            "adr", "adr", "adr.md", "an Architecture Decision Record, MADR", "reports", ("jinja2",)
+        ),
+    )
+}
+
+FORMATS: tuple[str, ...] = tuple(REGISTRY)
 """The formats ``render_report`` knows, in the order the CLI lists them."""
-
-# format name -> module of this package holding its ``render(ctx)``
-_RENDERERS: dict[str, str] = {
-    "md": "markdown",
-    "html": "html",
-    "json": "jsonfmt",
-    "adr": "adr",
-}
-
-# What a user must install for each format; JSON needs nothing beyond the core.
-EXTRA_NEEDED: dict[str, tuple[str, ...]] = {
-    "md": ("jinja2",),
-    "html": ("jinja2", "matplotlib"),
-    "json": (),
-    "adr": ("jinja2",),
-}
 
 
 class ReportDependencyError(RuntimeError):
@@ -63,12 +82,12 @@ def render_report(
     Raises ValueError for an unknown format and :class:`ReportDependencyError` when the
     format's optional packages (``pip install 'advisor[reports]'``) are missing.
     """
-    if fmt not in _RENDERERS:
+    if fmt not in REGISTRY:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     _require(fmt)
     from advisor.report.context import build_context
 
-    module = importlib.import_module(f".{_RENDERERS[fmt]}", __name__)
+    module = importlib.import_module(f".{REGISTRY[fmt].module}", __name__)
     ctx = build_context(decision, ruleset, meta, generated_at)
     text: str = module.render(ctx)
     return text
@@ -77,7 +96,7 @@ def render_report(
 def _require(fmt: str) -> None:
     import importlib.util
 
-    missing = [name for name in EXTRA_NEEDED[fmt] if importlib.util.find_spec(name) is None]
+    missing = [name for name in REGISTRY[fmt].needs if importlib.util.find_spec(name) is None]
     if missing:
         raise ReportDependencyError(
             f"The {fmt} report needs {' and '.join(missing)}, which is not installed; "
@@ -85,4 +104,4 @@ def _require(fmt: str) -> None:
         )
 
 
-__all__ = ["FORMATS", "ReportDependencyError", "render_report"]
+__all__ = ["FORMATS", "REGISTRY", "ReportDependencyError", "ReportFormat", "render_report"]

@@ -1,34 +1,16 @@
-"""The result of ``advisor check`` and its reporters (text, json, github, sarif)."""
+"""The reporters of ``advisor check``'s result (text, json, github, sarif)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
-from advisor.problems import Problem
+from advisor.check.result import CheckResult
+from advisor.cli.formats import Registry
 
-
-@dataclass
-class CheckResult:
-    problems: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    strict: bool = False
-    unreadable: bool = False  # a file or folder could not be read at all (exit 2)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error" or self.strict]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+REPORTERS: Registry[CheckResult] = Registry("check")
 
 
+@REPORTERS.register("text", extension="txt", label="plain text, one problem a line")
 class TextReporter:
     def render(self, result: CheckResult) -> str:
         lines = [str(p) for p in sorted(result.problems, key=lambda p: p.location)]
@@ -47,6 +29,7 @@ class TextReporter:
         return "\n".join(lines) + "\n"
 
 
+@REPORTERS.register("json", extension="json", label="JSON")
 class JsonReporter:
     def render(self, result: CheckResult) -> str:
         body = {
@@ -68,6 +51,7 @@ def github_escape(text: str, *, prop: bool = False) -> str:
     return text
 
 
+@REPORTERS.register("github", extension="txt", label="GitHub Actions annotations")
 class GithubReporter:
     """GitHub Actions workflow commands: each problem becomes an annotation on its line."""
 
@@ -104,6 +88,7 @@ def sarif_uri(file: str) -> str:
     return quote(file.replace("\\", "/"))
 
 
+@REPORTERS.register("sarif", extension="sarif", label="SARIF 2.1.0 for code scanning")
 class SarifReporter:
     """SARIF 2.1.0 (code scanning): one run, a ``rules[]`` entry per problem code found.
 
@@ -113,7 +98,7 @@ class SarifReporter:
 
     def render(self, result: CheckResult) -> str:
         from advisor import __version__
-        from advisor.problems_codes import describe
+        from advisor.problems import describe
 
         codes = sorted({p.code for p in result.problems})
         index = {code: i for i, code in enumerate(codes)}
@@ -171,11 +156,3 @@ class SarifReporter:
             ],
         }
         return json.dumps(log, indent=2) + "\n"
-
-
-REPORTERS: dict[str, type] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "github": GithubReporter,
-    "sarif": SarifReporter,
-}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 
+from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
 from advisor.present.curve import cost_entry
 from advisor.present.labels import OPTIONS, option_label, short_label
 from advisor.present.numbers import money
 
+REPORTERS: Registry[Decision] = Registry("decision")
 
+
+@REPORTERS.register("text", extension="txt", label="a plain-text summary")
 class TextReporter:
     def render(self, d: Decision) -> str:
         out = [
@@ -75,9 +79,7 @@ class TextReporter:
         return "\n".join(out) + "\n"
 
 
+@REPORTERS.register("json", extension="json", label="the JSON decision contract")
 class JsonReporter:
     def render(self, d: Decision) -> str:
         return json.dumps(d.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
-
-
-REPORTERS: dict[str, type] = {"text": TextReporter, "json": JsonReporter}

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from advisor.cli.formats import Registry
+
 if TYPE_CHECKING:  # the CLI reads REPORTERS at start-up; the engine loads only when diffing
     from advisor.scenarios.diff import DefinitionChanges, DiffResult, ScenarioDiff
+
+REPORTERS: Registry[DiffResult] = Registry("diff")
 
 MAX_ROWS = 50  # a pull-request comment stays readable (and under GitHub's 65,536 characters)
 
@@ -77,6 +81,7 @@ def summary_line(result: DiffResult) -> str:
     return f"{len(result.scenarios)} scenarios, {len(result.changed)} changed"
 
 
+@REPORTERS.register("text", extension="txt", label="plain text")
 class TextReporter:
     def render(self, result: DiffResult) -> str:
         lines = [str(p) for p in result.problems]
@@ -117,6 +122,7 @@ def _items(s: ScenarioDiff, code: str, arrow: str = "->") -> list[str]:
     return out
 
 
+@REPORTERS.register("json", extension="json", label="JSON")
 class JsonReporter:
     def render(self, result: DiffResult) -> str:
         body: dict[str, Any] = {
@@ -148,6 +154,7 @@ def _code(text: str, cell: bool = False) -> str:
     return "`" + (inner.replace("|", "\\|") if cell else inner) + "`"
 
 
+@REPORTERS.register("markdown", extension="md", label="Markdown for a pull-request comment")
 class MarkdownReporter:
     """A pull-request comment: a headline, the rule-set changes, a table of the decisions whose
     outcome changes (recommendation, vetoes, rules fired, validity) with their details folded
@@ -233,10 +240,3 @@ class MarkdownReporter:
         parts += [f"vetoed +{_code(o)}" for o in s.vetoed_added]
         parts += [f"vetoed −{_code(o)}" for o in s.vetoed_removed]
         return " ".join(parts)
-
-
-REPORTERS: dict[str, type] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "markdown": MarkdownReporter,
-}

@@ -11,11 +11,14 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from advisor.cli.formats import Registry
 from advisor.cli.formats.check import github_escape
 
 if TYPE_CHECKING:  # importing the engine here would slow every command's start-up
     from advisor.problems import Location, Problem
     from advisor.scenarios.runner import CaseResult, TestRun
+
+REPORTERS: Registry[TestRun] = Registry("tests")
 
 
 def summary_line(run: TestRun) -> str:
@@ -54,6 +57,7 @@ def case_details(r: CaseResult) -> list[str]:
     ]
 
 
+@REPORTERS.register("text", extension="txt", label="plain text")
 class TextReporter:
     def __init__(self, coverage: bool = False) -> None:
         self.coverage = coverage
@@ -81,6 +85,7 @@ class TextReporter:
         return "\n".join(lines) + "\n"
 
 
+@REPORTERS.register("json", extension="json", label="JSON")
 class JsonReporter:
     def __init__(self, coverage: bool = False) -> None:
         self.coverage = coverage
@@ -131,6 +136,7 @@ def _seconds(value: float) -> str:
     return f"{max(0.0, value):.6f}"
 
 
+@REPORTERS.register("junit", extension="xml", label="JUnit XML for Jenkins and GitLab")
 class JunitReporter:
     """JUnit XML as Jenkins (junit plugin) and GitLab (artifacts:reports:junit) read it.
 
@@ -271,6 +277,7 @@ def _annotation(level: str, where: Location | None, title: str, message: str) ->
     return f"::{level} {','.join(props)}::{github_escape(message)}"
 
 
+@REPORTERS.register("github", extension="txt", label="GitHub Actions annotations")
 class GithubReporter:
     """GitHub Actions workflow commands: each failing scenario is an annotation on its line.
 
@@ -315,11 +322,3 @@ class GithubReporter:
             lines.append(f"rule coverage: {run.coverage_percent():.1f}%")
         lines.append(summary_line(run))
         return "\n".join(lines) + "\n"
-
-
-REPORTERS: dict[str, type] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "junit": JunitReporter,
-    "github": GithubReporter,
-}

@@ -1,0 +1,28 @@
+"""The result of ``advisor check``: owned by the check stage, rendered by ``cli.formats.check``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from advisor.problems import Problem
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    strict: bool = False
+    unreadable: bool = False  # a file or folder could not be read at all (exit 2)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error" or self.strict]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

@@ -1,0 +1,33 @@
+"""``advisor evaluate ANSWERS``: the decision for an answers file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from advisor.cli.options import Command, add_format, add_output, add_rules, write_output
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from advisor.cli.formats.decision import REPORTERS
+
+    p.add_argument("answers", type=Path, metavar="ANSWERS")
+    add_rules(p)
+    add_format(p, REPORTERS, "text")
+    add_output(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.cli.formats.decision import REPORTERS
+    from advisor.engine.ruleset import load_ruleset
+    from advisor.load.answers import load_answers
+    from advisor.problems import Exit
+
+    ruleset = load_ruleset(args.rules or None)
+    answers = load_answers(args.answers, ruleset)
+    decision = ruleset.evaluate(answers.values)
+    write_output(REPORTERS[args.format]().render(decision), args.output, [args.answers])
+    return Exit.OK
+
+
+COMMAND = Command("evaluate", "evaluate an answers file to a decision", add_arguments, run)

@@ -1,0 +1,120 @@
+"""What the commands share: the ``--rules`` option (one definition, ``--base`` too),
+``--format`` from a reporter registry, ``-o/--output``, writing the output, printing problems.
+
+Only argparse is imported here: building the parser must stay cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from advisor.problems import Problem
+
+
+@dataclass(frozen=True)
+class Command:
+    """One sub-command: its module builds one of these and ``cli.main`` assembles them."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    description: str | None = None
+
+
+def add_rules(
+    p: argparse.ArgumentParser,
+    flag: str = "--rules",
+    *,
+    role: str = "",
+    required: bool = False,
+) -> None:
+    """A stack of rules directories, layered in the order given. ``role`` says which rule set
+    (``diff`` has two); without the option, the packaged rule set."""
+    example = f"{flag} @default {flag} company/"
+    default = "" if required else " Default: the packaged rule set."
+    p.add_argument(
+        flag,
+        action="append",
+        type=Path,
+        required=required,
+        metavar="DIR",
+        help=f"a rules directory{role}; repeat to layer (later ones override earlier ones by "
+        f"id); @default names the packaged rule set, e.g. {example}.{default}",
+    )
+
+
+def add_format(
+    p: argparse.ArgumentParser,
+    formats: Mapping[str, Any],
+    default: str,
+    *,
+    short: bool = False,
+    describe: str | None = None,
+) -> None:
+    """``--format`` with the registry's names as choices; ``describe`` is the help's list of
+    formats (default: the registry's own labels)."""
+    listing = describe if describe is not None else _labels(formats)
+    flags = ("--format", "-f") if short else ("--format",)
+    p.add_argument(
+        *flags,
+        choices=list(formats),
+        default=default,
+        help=f"{listing}. Default: {default}.",
+    )
+
+
+def _labels(formats: Mapping[str, Any]) -> str:
+    help_of = getattr(formats, "help", None)
+    return str(help_of()) if callable(help_of) else ", ".join(formats)
+
+
+def add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of stdout (- is stdout); a read-only file, a folder or "
+        "the command's own input is refused",
+    )
+
+
+def to_file(output: str | None) -> bool:
+    """Whether ``-o`` names a file rather than stdout."""
+    return bool(output) and output != "-"
+
+
+def write_output(text: str, output: str | None, inputs: Iterable[Path | str] = ()) -> None:
+    """Write a command's output to stdout or ``-o FILE`` through the one safe writer; a path
+    that cannot be written becomes ADV120 (exit 2), never a traceback."""
+    if not to_file(output):
+        sys.stdout.write(text)
+        return
+    assert output is not None
+    from advisor.files import OutputRefused, write_text
+    from advisor.problems import AdvisorError, Location, Problem
+
+    try:
+        write_text(output, text, inputs=inputs)
+    except OutputRefused as exc:
+        fix = exc.fix[:1].upper() + exc.fix[1:]
+        message = f"The output cannot be written: {exc.reason}. {fix} (-o FILE)."
+        raise AdvisorError([Problem(Location(output), "ADV120", message)]) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = (
+            f"The output cannot be written ({reason}); choose another path with -o or fix "
+            "the folder's permissions."
+        )
+        raise AdvisorError([Problem(Location(output), "ADV120", message)]) from None
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
