@@ -191,7 +191,7 @@ def test_kill_9_at_random_moments_loses_no_confirmed_answer(tmp_path: Path) -> N
             if path.exists()
             else {}
         )
-        assert on_disk == confirmed or on_disk == in_flight, (rounds, on_disk, confirmed)
+        assert on_disk in (confirmed, in_flight), (rounds, on_disk, confirmed)
         confirmed = on_disk  # the next process starts from what the file holds
     assert edits >= 200
     remove_stale_temporaries(path)

@@ -12,7 +12,7 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -24,7 +24,7 @@ QUESTIONS = [f"q.n{i}" for i in range(8)]
 class _Order:
     """What ``save_answers`` needs of a rule set: the question order."""
 
-    questions = {q: None for q in QUESTIONS}
+    questions: ClassVar[dict[str, None]] = dict.fromkeys(QUESTIONS)
 
 
 def main() -> None:
