@@ -85,6 +85,21 @@ CODES: dict[str, Code] = {
             "problem",
         ),
         _code(
+            "ADV112",
+            "BadScalar",
+            "A value looks like a date or number but is not a valid one.",
+            "error",
+            "problem",
+        ),
+        _code(
+            "ADV113",
+            "NumberOutOfRange",
+            "A number is not finite or beyond the range advisor uses.",
+            "error",
+            "problem",
+        ),
+        _code("ADV114", "NoCatalog", "A base rule set has no catalog.", "error", "problem"),
+        _code(
             "ADV120", "OutputUnwritable", "An output file cannot be written.", "error", "unreadable"
         ),
         _code("ADV201", "UnknownKey", "A key is not allowed at this place.", "error", "problem"),
@@ -235,6 +250,13 @@ CODES: dict[str, Code] = {
             "ADV416",
             "NewIncompleteCatalogEntry",
             "A catalog override names an entry no layer has.",
+            "error",
+            "problem",
+        ),
+        _code(
+            "ADV417",
+            "QuestionTypeChanged",
+            "A layer changes the type of an earlier question.",
             "error",
             "problem",
         ),

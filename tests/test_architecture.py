@@ -10,7 +10,7 @@ Read from the source with :mod:`ast`, so a violation is reported with its file a
       scenarios, check
       engine
       expr, load, catalog
-      model, problems (and problems_codes)
+      model, problems, files
 
   Within a layer, packages may import each other as long as no cycle forms.
 * the core (everything outside tui/ and cli/) imports neither textual nor jinja2 nor

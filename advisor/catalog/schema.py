@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Positive = Annotated[float, Field(gt=0)]
-NonNegative = Annotated[float, Field(ge=0)]
+FIGURE_MAX = 1e15
+"""No catalog figure (a price, a size, a rate) comes near this; beyond it is a typo."""
+Positive = Annotated[float, Field(gt=0, le=FIGURE_MAX, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, le=FIGURE_MAX, allow_inf_nan=False)]
 
 Tier = Literal["simple", "general", "reasoning", "frontier"]
 Region = Literal["us", "cn", "eu", "uk", "other"]
@@ -172,11 +174,72 @@ class Throughput(Entry):
     concurrency: Annotated[int, Field(gt=0)] | None = None
 
 
+_SMALLEST = 1e-9  # "more than zero" for a figure the cost model divides by or takes the log of
+_FRACTION = (0.0, 1.0, "a fraction")
+_SHARE = (_SMALLEST, 1.0, "a fraction above zero: the cost model divides by it")
+_COUNT = (1.0, 1e6, "at least one")
+_AMOUNT = (0.0, FIGURE_MAX, "zero or more")
+_DIVISOR = (_SMALLEST, FIGURE_MAX, "above zero: the cost model divides by it")
+_EXPONENT = (-10.0, 10.0, "an exponent")
+ASSUMPTION_RANGES: dict[str, tuple[float, float, str]] = {
+    "memory_overhead_fraction": (0.0, 10.0, "a fraction of weight memory"),
+    "kv_cache_tokens_per_replica": _DIVISOR,
+    "max_gpus_per_replica": (1.0, 1024.0, "at least one GPU"),
+    "request_output_tokens": _DIVISOR,
+    "measured_shape_tolerance": (1.0, 1e6, "a factor of at least 1 (1: exact shapes only)"),
+    "roofline_kv_exponent": _EXPONENT,
+    "roofline_moe_compute_exponent": _EXPONENT,
+    "roofline_compute_efficiency": _SHARE,
+    "derating_default": _SHARE,
+    "derating_strict": _SHARE,
+    "derating_relaxed": _SHARE,
+    "latency_strict_ms": _AMOUNT,
+    "latency_relaxed_ms": _AMOUNT,
+    "target_utilisation": _SHARE,
+    "min_replicas": _COUNT,
+    "min_replicas_24x7": _COUNT,
+    "cloud_overhead_fraction": _AMOUNT,
+    # At least one month: capital is spread over amortisation_years x 12 months.
+    "amortisation_years": (1.0 / 12.0, 100.0, "at least one month (1/12 year)"),
+    "on_prem_capex_overhead_fraction": _AMOUNT,
+    "on_prem_facility_fraction_per_year": _AMOUNT,
+    "power_usd_per_kwh": _AMOUNT,
+    "pue": (1.0, 10.0, "a power usage effectiveness of 1 or more"),
+    "power_draw_fraction": _FRACTION,
+    "hybrid_remainder_max_level": (1.0, 4.0, "a quality tier level from 1 to 4"),
+}
+"""Allowed values of the assumptions the cost model reads; an id not listed here takes any
+finite figure of at most 1e15, or above zero when its name says it divides (see below)."""
+
+
+def assumption_range(aid: str) -> tuple[float, float, str]:
+    """(low, high, why) for an assumption id."""
+    if aid in ASSUMPTION_RANGES:
+        return ASSUMPTION_RANGES[aid]
+    if aid.startswith("roofline_k_"):
+        return _DIVISOR
+    if aid.startswith("pattern_") and aid.endswith("_active_hours"):
+        return (1.0, 744.0, "hours in a month, 1 to 744")
+    if aid.startswith("pattern_") and aid.endswith("_peak_factor"):
+        return (1.0, 1e6, "a peak over average of at least 1")
+    if aid.startswith(("ops_fte_", "migration_", "hybrid_routing_")):
+        return _AMOUNT
+    return (-FIGURE_MAX, FIGURE_MAX, "a finite figure")
+
+
 class Assumption(Entry):
     """A modelling constant (not a fact): a value with its unit and the reasoning behind it."""
 
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False, ge=-FIGURE_MAX, le=FIGURE_MAX)]
     unit: Text
+
+    @field_validator("value")
+    @classmethod
+    def _in_range(cls, value: float, info: ValidationInfo) -> float:
+        low, high, why = assumption_range(str(info.data.get("id", "")))
+        if not low <= value <= high:
+            raise ValueError(f"{info.data.get('id')} must be from {low:g} to {high:g} ({why})")
+        return value
 
 
 class CatalogFile(BaseModel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -370,12 +371,12 @@ def _check_categories(rs: RuleSet, problems: list[Problem]) -> None:
     for cid, category in rs.bundle.categories.items():
         origin = rs.bundle.category_origin[cid]
         if isinstance(category.weight, int | float):
-            if category.weight < 0 or not math.isfinite(category.weight):
+            if not 0 <= category.weight <= MAX_WEIGHT:
                 problems.append(
                     Problem(
                         origin.loc("weight"),
                         "ADV406",
-                        f"The weight of {cid!r} must be a finite number of 0 or more.",
+                        f"The weight of {cid!r} must be a number from 0 to {MAX_WEIGHT:g}.",
                     )
                 )
             rs.weights[cid] = float(category.weight)
@@ -537,6 +538,34 @@ def _reads_computed(rs: RuleSet, name: str) -> bool:
     return False
 
 
+MAX_SPEC_WIDTH = 50
+"""The largest width and precision a placeholder may ask for: a text is read by people, and
+``{x:.999999999f}`` would otherwise build a gigabyte string for every report."""
+MAX_RENDERED = 10_000
+"""The longest a rendered 'because' text may get (a long text answer interpolated into it);
+beyond, it is cut and says so."""
+_SPEC = re.compile(
+    r"^(?:[^{}]?[<>=^])?[-+ ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?"
+    r"(?P<type>[sdfFeEgG%])?$"
+)
+
+
+def _spec_problem(spec: str) -> str:
+    """Why a placeholder's format spec is refused, or ``""``: only the documented spec
+    types (s d f F e E g G %), widths and precisions up to 50."""
+    match = _SPEC.match(spec)
+    if match is None:
+        return (
+            "the format is not allowed; use a plain spec such as ',.0f', '.1%' or '>10', "
+            "with the types s d f F e E g G %."
+        )
+    for part in ("width", "precision"):
+        digits = match.group(part)
+        if digits and (len(digits) > 3 or int(digits) > MAX_SPEC_WIDTH):
+            return f"the {part} {digits} is over the limit of {MAX_SPEC_WIDTH}; use a smaller one."
+    return ""
+
+
 def _because_fields(
     rs: RuleSet, rule: Rule, origin: Origin, problems: list[Problem]
 ) -> tuple[tuple[str, str, str | None, str], ...] | None:
@@ -573,6 +602,10 @@ def _because_fields(
                     f"The placeholder {{{name}}} names no fact.{hint}",
                 )
             )
+            return None
+        limit = _spec_problem(spec or "")
+        if limit:
+            problems.append(Problem(origin.loc("because"), "ADV412", f"{{{name}:{spec}}}: {limit}"))
             return None
         try:
             format(_SAMPLE.get(info.type, "x"), spec or "")
@@ -617,7 +650,11 @@ def _generate(rs: RuleSet) -> None:
     for i, cid in enumerate(categories):
         weight = rs.weights.get(cid, 1.0)
         wname[cid] = f"w{i}"
-        expr = repr(weight) if isinstance(weight, float) else to_python(weight.tree, local)
+        expr = (
+            repr(weight)
+            if isinstance(weight, float)
+            else f"_weight({to_python(weight.tree, local)})"
+        )
         lines.append(f"    w{i} = {expr}")
     lines.append("    s0 = s1 = s2 = 0.0")
     lines.append("    vm = 0")
@@ -650,7 +687,7 @@ def _generate(rs: RuleSet) -> None:
         ]
     )
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME}
+    namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_weight": _bounded_weight}
     code = compile(source, f"<advisor rules {rs.digest[:15]}>", "exec")
     exec(code, namespace)
     rs._fast = namespace["_decide"]
@@ -802,8 +839,23 @@ def _weights(rs: RuleSet, facts: Mapping[str, Any]) -> dict[str, float]:
     for cid in sorted(rs.weights):
         weight = rs.weights[cid]
         value = weight if isinstance(weight, float) else _value(rs, weight, facts)
-        out[cid] = 1.0 if value is UNKNOWN else float(value)
+        out[cid] = 1.0 if value is UNKNOWN else _bounded_weight(value)
     return out
+
+
+MAX_WEIGHT = 1e6
+"""A category weight is kept within 0..1e6 (a literal outside is refused at load; a computed
+one is clamped, NaN counting as 0), so that scores stay finite and comparable."""
+
+
+def _bounded_weight(value: Any) -> float:
+    try:
+        number = float(value)
+    except (OverflowError, TypeError, ValueError):
+        return MAX_WEIGHT if isinstance(value, int) and value > 0 else 0.0
+    if math.isnan(number) or number < 0:
+        return 0.0
+    return min(number, MAX_WEIGHT)
 
 
 def _interpret(
@@ -850,9 +902,12 @@ def _render(cr: CompiledRule, facts: Mapping[str, Any]) -> str:
             value = ", ".join(str(v) for v in value)
         try:
             out.append(format(value, spec or ""))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             out.append(str(value))
-    return "".join(out)
+    text = "".join(out)
+    if len(text) > MAX_RENDERED:
+        return text[:MAX_RENDERED] + f" [cut: the text is over {MAX_RENDERED:,} characters]"
+    return text
 
 
 def _confidence(

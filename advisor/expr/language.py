@@ -65,15 +65,28 @@ UNKNOWN: Any = _Unknown()
 def _div(a: float, b: float) -> float:
     if b == 0:
         return math.inf if a > 0 else (-math.inf if a < 0 else 0.0)
-    return a / b
+    try:
+        return a / b
+    except OverflowError:  # an integer beyond float range (a product of whole numbers)
+        return math.inf if (a > 0) == (b > 0) else -math.inf
 
 
 def _fdiv(a: float, b: float) -> float:
-    return _div(a, b) if b == 0 else a // b
+    if b == 0:
+        return _div(a, b)
+    try:
+        return a // b
+    except OverflowError:
+        return _div(a, b)
 
 
 def _mod(a: float, b: float) -> float:
-    return 0.0 if b == 0 else a % b
+    if b == 0:
+        return 0.0
+    try:
+        return a % b
+    except OverflowError:  # pragma: no cover - float % raises only for huge integers
+        return math.nan
 
 
 def _pow(a: float, b: float) -> float:
@@ -99,7 +112,15 @@ def _clamp(x: float, lo: float, hi: float) -> float:
 
 
 def _round(x: float, n: float = 0) -> float:
-    return round(x, int(n))
+    # Total on every number: digits that are not finite leave x as it is, and digits beyond
+    # what a float holds (about 330 either way) are capped, where round() changes nothing more.
+    if not math.isfinite(n):
+        return x
+    digits = int(max(-400.0, min(400.0, n)))
+    try:
+        return round(x, digits)
+    except OverflowError:  # pragma: no cover - an integer beyond float range
+        return x
 
 
 # name -> (python callable, min args, max args, argument type, result type)
@@ -239,6 +260,14 @@ def _shape(root: ast.expr, lead: int) -> None:
         problem = _forbidden(node)
         if problem:
             raise ExprError(off, *problem)
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        ):
+            limit = _literal_limit(node.value)
+            if limit:
+                raise ExprError(off, "ADV316", limit)
         if isinstance(node, ast.Attribute):
             name = dotted_name(node)
             if name is None:
@@ -310,6 +339,29 @@ def _shape(root: ast.expr, lead: int) -> None:
             stack.append((child, depth + 1))
 
 
+MAX_LITERAL = 1e300
+"""The largest number an expression may write: beyond, arithmetic on it leaves float range
+(``1e400`` is already infinity), and no figure advisor weighs comes near it."""
+MAX_WHOLE_LITERAL = 10**18
+
+
+def _literal_limit(value: int | float) -> str:
+    """Why a number literal is refused, or ``""``."""
+    if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > MAX_LITERAL:
+            return (
+                "This number is beyond the range expressions compute with (at most 1e300 "
+                "either way; 1e400 would be infinity); write a smaller number."
+            )
+        return ""
+    if abs(value) > MAX_WHOLE_LITERAL:
+        return (
+            "This whole number has more than 18 digits; write it as a decimal such as 1e21 "
+            "(at most 1e300)."
+        )
+    return ""
+
+
 def _literal_number(node: ast.expr) -> float | None:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         inner = _literal_number(node.operand)
@@ -317,6 +369,8 @@ def _literal_number(node: ast.expr) -> float | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         if isinstance(node.value, bool):
             return None
+        if isinstance(node.value, int) and abs(node.value) > MAX_WHOLE_LITERAL:
+            return math.inf  # refused where the literal itself is checked; never converted
         return float(node.value)
     return None
 
@@ -619,13 +673,14 @@ def to_python(tree: ast.expr, local: Mapping[str, str]) -> str:
         op = type(tree.op)
         if op in _BIN_SYMBOL:
             return f"({a} {_BIN_SYMBOL[op]} {b})"
-        divisor = _literal_number(tree.right)
+        # Always through the helpers: a literal divisor is safe from zero but not from a
+        # dividend beyond float range (an integer product), which the helpers make total.
         if op is ast.Div:
-            return f"({a} / {b})" if divisor else f"_div({a}, {b})"
+            return f"_div({a}, {b})"
         if op is ast.FloorDiv:
-            return f"({a} // {b})" if divisor else f"_fdiv({a}, {b})"
+            return f"_fdiv({a}, {b})"
         if op is ast.Mod:
-            return f"({a} % {b})" if divisor else f"_mod({a}, {b})"
+            return f"_mod({a}, {b})"
         return f"_pow({a}, {b})"
     if isinstance(tree, ast.Compare):
         parts = [to_python(tree.left, local)]

@@ -276,6 +276,17 @@ def load_bundle(dirs: Iterable[Path] | None = None) -> Bundle:
             except AdvisorError as exc:
                 errors.extend(exc.problems)
         bundle.test_files.extend(_yaml_files(folder / TESTS_DIR))
+    if not errors and not bundle.catalog_data:
+        base = stack[0]
+        errors.append(
+            Problem(
+                Location(display_path(base / QUESTIONNAIRE), 1, 1),
+                "ADV114",
+                f"This rules directory has its own {QUESTIONNAIRE}, so it stands alone as a "
+                f"base rule set, but no layer has a {CATALOG_DIR}/ folder; add one, or put the "
+                f"defaults first (--rules {DEFAULT_ALIAS} --rules {display_path(base)}).",
+            )
+        )
     if errors:
         raise AdvisorError(errors + [p for p in bundle.problems])
     bundle.digest = "sha256:" + hasher.hexdigest()
@@ -295,10 +306,26 @@ def _add_questionnaire(bundle: Bundle, doc: Document, layer: int) -> None:
     problems: list[Problem] = []
     index = {s.id: i for i, s in enumerate(bundle.sections)}
     seen_here: dict[str, Location] = {}
+    earlier = bundle.questions
     for si, section in enumerate(parsed.sections):
         origin = Origin(doc, ("sections", si), layer)
         for qi, question in enumerate(section.questions):
             q_origin = Origin(doc, ("sections", si, "questions", qi), layer)
+            before = earlier.get(question.id)
+            if before is not None and before.type != question.type:
+                # Rules, facts and the cost model were written against the earlier type: a
+                # number read as a bool would weigh `true` as one token.
+                first = bundle.question_origin[question.id].loc("type")
+                problems.append(
+                    Problem(
+                        q_origin.loc("type"),
+                        "ADV417",
+                        f"The question {question.id!r} is a {before.type} question (at "
+                        f"{first}); a later layer cannot make it a {question.type} one. Keep "
+                        f"'type: {before.type}', or add a new question with its own id.",
+                    )
+                )
+                continue
             if question.id in seen_here:
                 problems.append(
                     Problem(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any
 
 from advisor.model.files import Question
@@ -17,6 +18,21 @@ _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 _QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([kmbgt]?)$", re.I)
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
+
+
+SHOWN_LIMIT = 60
+
+
+def shown(value: Any) -> str:
+    """``repr`` of a value for a message, cut to a readable length: a pasted 900 KB value is
+    named by its start, not echoed whole."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**50:
+        # repr() of a very long integer raises ValueError (Python's digit limit).
+        return f"an integer of about {value.bit_length() * 0.30103:.0f} digits"
+    text = repr(value)
+    if len(text) > SHOWN_LIMIT:
+        return f"{text[: SHOWN_LIMIT - 3]}... ({len(text):,} characters)"
+    return text
 
 
 class AnswerError(ValueError):
@@ -36,10 +52,12 @@ def parse_quantity(text: str) -> float:
     cleaned = text.strip().replace(",", "").replace("_", "").replace(" ", "")
     match = _QUANTITY.match(cleaned)
     if not match:
-        raise ValueError(f"{text!r} is not a number; write e.g. 2500000, 2.5M, 300M, 2.5B or 1e9.")
+        raise ValueError(
+            f"{shown(text)} is not a number; write e.g. 2500000, 2.5M, 300M, 2.5B or 1e9."
+        )
     value = float(match.group(1)) * _SUFFIX.get(match.group(2).lower(), 1.0)
     if not math.isfinite(value):
-        raise ValueError(f"{text!r} is too large; write a finite number.")
+        raise ValueError(f"{shown(text)} is too large; write a finite number.")
     return value
 
 
@@ -61,10 +79,13 @@ def coerce_answer(question: Question, raw: Any) -> Any:
             return raw
         if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE
-        raise AnswerError("ADV502", f"{qid} takes true or false, not {raw!r}.")
+        raise AnswerError("ADV502", f"{qid} takes true or false, not {shown(raw)}.")
     if kind in ("number", "integer"):
         if isinstance(raw, bool):
-            raise AnswerError("ADV502", f"{qid} takes a number, not {raw!r}.")
+            raise AnswerError("ADV502", f"{qid} takes a number, not {shown(raw)}.")
+        if isinstance(raw, int) and abs(raw) > sys.float_info.max:
+            # float() of such an integer raises; it is beyond any question's range anyway.
+            raise AnswerError("ADV504", f"{qid} takes a number of at most 1e308, not {shown(raw)}.")
         if isinstance(raw, int | float):
             value = float(raw)
         elif isinstance(raw, str):
@@ -73,25 +94,27 @@ def coerce_answer(question: Question, raw: Any) -> Any:
             except ValueError as exc:
                 raise AnswerError("ADV502", f"{qid}: {exc}") from None
         else:
-            raise AnswerError("ADV502", f"{qid} takes a number, not {raw!r}.")
+            raise AnswerError("ADV502", f"{qid} takes a number, not {shown(raw)}.")
         if not math.isfinite(value):
-            raise AnswerError("ADV502", f"{qid} takes a finite number, not {raw!r}.")
+            raise AnswerError("ADV502", f"{qid} takes a finite number, not {shown(raw)}.")
         if kind == "integer" and value != int(value):
-            raise AnswerError("ADV502", f"{qid} takes a whole number, not {raw!r}.")
+            raise AnswerError("ADV502", f"{qid} takes a whole number, not {shown(raw)}.")
         unit = f" {question.unit}" if question.unit else ""
         if question.min is not None and value < question.min:
             raise AnswerError(
-                "ADV504", f"{qid} must be at least {question.min:g}{unit}; {raw!r} is below it."
+                "ADV504",
+                f"{qid} must be at least {question.min:g}{unit}; {shown(raw)} is below it.",
             )
         if question.max is not None and value > question.max:
             raise AnswerError(
-                "ADV504", f"{qid} must be at most {question.max:g}{unit}; {raw!r} is above it."
+                "ADV504", f"{qid} must be at most {question.max:g}{unit}; {shown(raw)} is above it."
             )
         return int(value) if kind == "integer" else value
     if kind == "choice":
         if not isinstance(raw, str):
             raise AnswerError(
-                "ADV502", f"{qid} takes one of {', '.join(question.option_values)}, not {raw!r}."
+                "ADV502",
+                f"{qid} takes one of {', '.join(question.option_values)}, not {shown(raw)}.",
             )
         _check_option(question, raw)
         return raw
@@ -109,7 +132,9 @@ def coerce_answer(question: Question, raw: Any) -> Any:
         return [v for v in question.option_values if v in chosen]
     if not isinstance(raw, str):
         if isinstance(raw, bool) or not isinstance(raw, int | float):
-            raise AnswerError("ADV502", f"{qid} takes text, not {raw!r}.")
+            raise AnswerError("ADV502", f"{qid} takes text, not {shown(raw)}.")
+        if isinstance(raw, int) and abs(raw) > 10**50:
+            raise AnswerError("ADV502", f"{qid} takes text, not {shown(raw)}; quote it.")
         raw = str(raw)
     if len(raw) > 10_000:
         raise AnswerError("ADV502", f"{qid} is limited to 10,000 characters.")
@@ -122,6 +147,6 @@ def _check_option(question: Question, value: str) -> None:
     hint = did_you_mean(value, question.option_values)
     raise AnswerError(
         "ADV503",
-        f"{value!r} is not an option of {question.id}; choose one of "
+        f"{shown(value)} is not an option of {question.id}; choose one of "
         f"{', '.join(question.option_values)}.{hint}",
     )

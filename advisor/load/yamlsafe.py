@@ -7,6 +7,8 @@ and every value and key gets its line and column. libyaml's C parser is used whe
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,7 +98,41 @@ def _scalar_value(event: Any, file: str) -> Any:
     if tag == "tag:yaml.org,2002:str":
         return event.value
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-    return _constructor.construct_object(node, deep=True)
+    try:
+        value = _constructor.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError, yaml.YAMLError):
+        # The resolver matched the shape of a date, timestamp or number whose value does not
+        # exist (2024-02-30, '0x_', a 5,000-digit integer): say so here, with the fix.
+        line, col = _mark(event)
+        raise fail(
+            Location(file, line, col),
+            "ADV112",
+            f"{_cut(event.value)} looks like a {tag.rsplit(':', 1)[-1]} but is not a "
+            "valid one; correct it, or quote it to keep it as text.",
+        ) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        line, col = _mark(event)
+        raise fail(
+            Location(file, line, col),
+            "ADV113",
+            f"{_cut(event.value)} is not a finite number; write a number, or quote it "
+            "to keep it as text.",
+        )
+    if isinstance(value, int) and abs(value) > sys.float_info.max:
+        line, col = _mark(event)
+        raise fail(
+            Location(file, line, col),
+            "ADV113",
+            f"The integer of {len(event.value):,} characters is beyond the range of "
+            "numbers advisor computes with (1e308); write a smaller number, or quote "
+            "it to keep it as text.",
+        )
+    return value
+
+
+def _cut(text: str) -> str:
+    """A scalar's text for a message, cut short: a 900 KB value is not echoed whole."""
+    return repr(text) if len(text) <= 60 else f"{text[:57]!r}... ({len(text):,} characters)"
 
 
 def _key_text(key: Any) -> str:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,12 @@ class Decision:
         return [r for r in ranked if pull(r) > 0][:n]
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain data that is always valid JSON: a figure that is infinite or not a number
+        (a cost divided by zero) becomes null, as JSON has no such values."""
+        out: dict[str, Any] = json_safe(self._fields())
+        return out
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "recommendation": self.recommendation,
@@ -116,3 +123,16 @@ class Decision:
             "answers": dict(self.answers),
             "audit": dict(self.audit),
         }
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by None, in nested dicts and lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(json_safe(v) for v in value)
+    return value

@@ -28,6 +28,15 @@ Expression = Annotated[str, Field(min_length=1, max_length=1000)]
 Scalar = bool | int | float | str
 
 
+MAX_SCORE = 1e6
+"""Points a rule may give or take per option: finite and bounded, so weighted sums stay finite."""
+MAX_TEXT = 5_000
+"""The longest text a rule may carry in 'because', 'risk', 'action' or 'title'."""
+Points = Annotated[float, Field(ge=-MAX_SCORE, le=MAX_SCORE, allow_inf_nan=False)]
+RuleText = Annotated[str, Field(max_length=MAX_TEXT)]
+Bound = Annotated[float, Field(allow_inf_nan=False, ge=-1e300, le=1e300)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -48,8 +57,8 @@ class Question(Strict):
     help: str | None = None
     options: tuple[ChoiceOption, ...] = ()
     unit: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     default: Scalar | list[str] | None = None
     ask_if: Expression | None = None
     optional: bool = False
@@ -92,7 +101,7 @@ class QuestionnaireFile(Strict):
 class Category(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: str | None = None
-    weight: Expression | float = 1.0
+    weight: Expression | Annotated[float, Field(allow_inf_nan=False)] = 1.0
     description: str | None = None
 
 
@@ -107,15 +116,15 @@ class Rule(Strict):
     id: RuleId
     category: str | None = None
     when: Expression | bool = True
-    score: dict[OptionName, float] = Field(default_factory=dict)
+    score: dict[OptionName, Points] = Field(default_factory=dict)
     veto: tuple[OptionName, ...] = ()
     exclude_models: tuple[Slug, ...] = ()
-    risk: str | None = None
-    action: str | None = None
-    because: str | None = None
+    risk: RuleText | None = None
+    action: RuleText | None = None
+    because: RuleText | None = None
     source: str | tuple[str, ...] | None = None
     disabled: bool = False
-    title: str | None = None
+    title: RuleText | None = None
 
     @field_validator("veto", mode="before")
     @classmethod

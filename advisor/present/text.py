@@ -70,7 +70,10 @@ def md_code(value: Any) -> str:
     text = " ".join(str(value).split())
     if "`" not in text:
         return f"`{text}`"
-    fence = "``" if "``" not in text else "```"
+    # The fence must be longer than every run of backticks inside, or a run of the same
+    # length closes the span early and the rest (say '<img onerror=...>') is live Markdown.
+    longest = max(len(run) for run in re.findall(r"`+", text))
+    fence = "`" * (longest + 1)
     return f"{fence} {text} {fence}"
 
 

@@ -13,6 +13,9 @@ saved by it.
 
 from __future__ import annotations
 
+import glob
+import os
+import stat
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +42,62 @@ def default_answers_path(folder: Path | None = None, now: datetime | None = None
         path = folder / f"assessment-{stamp}-{n}.yaml"
         n += 1
     return path
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why ``path`` must not be replaced (it is a file without write permission), or None.
+
+    The permission bits are read rather than ``os.access``, which says yes to root."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # not there yet: it will be created
+    if stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return (
+            f"{path.name} is read-only, so it was not replaced; make it writable "
+            f"(chmod u+w {path}) or save under another name."
+        )
+    if stat.S_ISREG(mode) and not os.access(path, os.W_OK):
+        return f"{path.name} is not writable by you, so it was not replaced."
+    return None
+
+
+def sync_folder(path: Path) -> None:
+    """fsync the folder holding ``path``: the rename that put the new file in place is only
+    durable once the directory entry is on disk, so an answer is marked saved after this."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # pragma: no cover - a platform without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on a directory
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove ``.NAME.*.tmp`` files a killed save left beside ``path``; returns them.
+
+    They are the temporary files of the atomic write (see ``write_atomic``): one that is still
+    there at start belongs to a save that never finished, and the answers file itself holds
+    the last state that was confirmed."""
+    folder = path.parent if str(path.parent) else Path(".")
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob(f".{glob.escape(path.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for stale in candidates:
+        try:
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            continue
+    return removed
 
 
 @dataclass
@@ -75,6 +134,7 @@ class Session:
                 f"{path / 'assessment.yaml'}.",
             )
             return cls(ruleset, path, existed=True, load_error=AdvisorError([problem]))
+        remove_stale_temporaries(path)
         if not path.exists():
             return cls(ruleset, path)
         try:
@@ -147,8 +207,15 @@ class Session:
             # A copy taken at once (dict() does not let another thread in), so the UI may
             # change answers while the file is written.
             values, meta = dict(self.values), self.meta
+            refusal = read_only_reason(self.path)
+            if refusal:
+                # Renaming a new file over it would succeed in a writable folder and
+                # silently drop the protection the user put on it: report instead.
+                self.last_save_error = refusal
+                return False
             try:
                 save_answers(self.path, values, meta, self.ruleset)
+                sync_folder(self.path)
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 self.last_save_error = f"{self.path.name} could not be saved: {reason}."
@@ -160,4 +227,10 @@ class Session:
             return True
 
 
-__all__ = ["Session", "default_answers_path"]
+__all__ = [
+    "Session",
+    "default_answers_path",
+    "read_only_reason",
+    "remove_stale_temporaries",
+    "sync_folder",
+]

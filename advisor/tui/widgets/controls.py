@@ -122,6 +122,25 @@ class _Reports:
 class AnswerInput(_Reports, Input):
     on_input_changed = on_input_submitted = on_input_blurred = _Reports._forward
 
+    IN_ORDER_ACTIONS = frozenset({"clear_answer"})
+    """Screen actions that change this box and so must run in order with the typing.
+
+    A key the box does not take (ctrl+l, clear) bubbles through every container up to the
+    screen before its action runs: several queue hops, during which the keys typed after it
+    are already inserted here. The action then cleared them too: keys typed or pasted within a
+    few ms of clearing were dropped, and Enter saved what was left (or deleted the answer).
+    Run on arrival, the clear happens before the next key is read."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        for binding in screen._bindings.key_to_bindings.get(event.key, ()):
+            if binding.action in self.IN_ORDER_ACTIONS and not binding.priority:
+                event.stop()
+                event.prevent_default()
+                await screen.run_action(binding.action)
+                return
+        await super()._on_key(event)
+
     # Input records its text's width as its virtual size on every keystroke, and Widget
     # declares that a layout change: the whole screen was laid out again per key typed (a
     # 17 ms frame on a questionnaire page). The box's own size never depends on it here

@@ -1,0 +1,348 @@
+"""The hostile-input corpus: every case in tests/hostile/*.yaml must end in its expected clean
+outcome, run in process through the real entry points with a time limit per case.
+
+Each data file lists cases (``case``, ``target``, ``input``, ``expect``, optional ``code``).
+The runner classifies what happened:
+
+* ``refused``: a non-zero exit (or a load error) with a located problem (``file:line...:
+  ADVnnn``), no traceback;
+* ``accepted``: exit 0, and every output valid (JSON strict: no NaN/Infinity; the Markdown and
+  HTML reports without a live tag or event handler);
+* ``traceback``, ``hang`` (over the time limit), ``silent-acceptance`` (exit 0 where a refusal
+  was expected), ``data-loss`` (an input file changed or vanished where it must not),
+  ``injection`` (hostile text live in a report).
+
+Anything but the expected outcome fails, with the case's name. ``HOSTILE_CASE=name`` runs one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import signal
+import stat
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor.cli import main
+
+HERE = Path(__file__).resolve().parent / "hostile"
+ROOT = HERE.parent.parent
+EXAMPLE = ROOT / "examples" / "eu-bank.yaml"
+TIME_LIMIT = 20  # seconds per case: generous for a loaded CI box; a hang never ends at all
+LOCATED = re.compile(r"\S+:\d+(?::\d+)?: ADV\d{3}")
+TARGETS = (
+    "answers",
+    "run",
+    "autosave",
+    "rules",
+    "sandbox",
+    "questionnaire",
+    "catalog",
+    "tests",
+    "injection",
+)
+
+
+@dataclass
+class Case:
+    name: str
+    target: str
+    input: str
+    expect: str
+    code: str | None = None
+    answers: str | None = None
+    mode: str | None = None
+    source: str = ""
+
+
+@dataclass
+class Outcome:
+    kind: str
+    detail: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+
+def load_cases() -> list[Case]:
+    cases: list[Case] = []
+    for path in sorted(HERE.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for raw in data["cases"]:
+            cases.append(
+                Case(
+                    name=raw["case"],
+                    target=raw.get("target", data.get("target", "")),
+                    input=raw["input"],
+                    expect=raw["expect"],
+                    code=raw.get("code"),
+                    answers=raw.get("answers"),
+                    mode=raw.get("mode"),
+                    source=path.name,
+                )
+            )
+    return cases
+
+
+CASES = load_cases()
+
+
+class _Timeout(BaseException):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    def fire(signum: int, frame: Any) -> None:
+        raise _Timeout()
+
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _cli(argv: list[str]) -> tuple[int, str]:
+    """Run the CLI in process; (exit code, stdout+stderr). Exceptions propagate."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse
+            code = int(exc.code or 0)
+    return code, out.getvalue() + err.getvalue()
+
+
+class _LiveTags(HTMLParser):
+    """Collects what would run in a browser: script tags, event-handler attributes,
+    javascript: URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.live: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed"):
+            self.live.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.live.append(f"<{tag} {name}=...>")
+            if name in ("href", "src") and (value or "").strip().lower().startswith("javascript:"):
+                self.live.append(f"<{tag} {name}=javascript:...>")
+
+
+def live_html(html: str) -> list[str]:
+    parser = _LiveTags()
+    parser.feed(html)
+    return parser.live
+
+
+def markdown_live(md: str) -> list[str]:
+    from markdown_it import MarkdownIt
+
+    return live_html(MarkdownIt("commonmark", {"html": True}).enable("table").render(md))
+
+
+def _strict_json(text: str) -> None:
+    def refuse(token: str) -> Any:
+        raise ValueError(f"{token} is not JSON")
+
+    json.loads(text, parse_constant=refuse)
+
+
+def _layer(tmp: Path, files: dict[str, str]) -> Path:
+    folder = tmp / "layer"
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def _refusal(code: int, text: str, case: Case) -> Outcome:
+    if "Traceback (most recent call last)" in text:
+        return Outcome("traceback", text[-2000:])
+    if code == 0:
+        return Outcome("accepted", text[-500:])
+    if not LOCATED.search(text):
+        return Outcome("unlocated", text[-1000:])
+    if case.code and case.code not in text:
+        return Outcome("wrong-code", text[-1000:])
+    return Outcome("refused", text[-300:])
+
+
+def _rules_dirs(layer: Path) -> list[str]:
+    return ["--rules", "@default", "--rules", str(layer)]
+
+
+def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
+    """evaluate (text, json) and report (md, html, json, adr): all must succeed and be inert."""
+    code, text = _cli(["evaluate", str(answers), *rules, "--format", "json"])
+    if code != 0:
+        return _refusal(code, text, Case("", "", "", ""))
+    _strict_json(text)
+    code, text = _cli(["evaluate", str(answers), *rules])
+    if code != 0:
+        return Outcome("failed", text[-1000:])
+    outputs = []
+    for fmt in ("md", "html", "json", "adr"):
+        out = tmp / f"report.{fmt}"
+        code, text = _cli(["report", str(answers), *rules, "--format", fmt, "-o", str(out)])
+        if code != 0:
+            return Outcome("failed", f"report {fmt}: {text[-1000:]}")
+        body = out.read_text(encoding="utf-8")
+        if len(body) > 5_000_000:
+            return Outcome("failed", f"report {fmt} is {len(body):,} characters")
+        outputs.append(body)
+        if fmt == "json":
+            _strict_json(body)
+        live = live_html(body) if fmt == "html" else markdown_live(body) if fmt != "json" else []
+        if live:
+            return Outcome("injection", f"{fmt}: {live[:3]}")
+    return Outcome("accepted", outputs=outputs)
+
+
+def _run_case(case: Case, tmp: Path) -> Outcome:
+    target = case.target
+    if target in ("answers", "run", "autosave"):
+        path = tmp / "answers.yaml"
+        if case.mode == "folder":
+            path.mkdir()
+        else:
+            path.write_text(case.input, encoding="utf-8")
+        if case.mode == "readonly":
+            path.chmod(stat.S_IRUSR)
+        before = path.read_bytes() if path.is_file() else None
+        if target == "answers":
+            code, text = _cli(["evaluate", str(path), "--format", "json"])
+            outcome = _refusal(code, text, case)
+            if outcome.kind == "accepted":
+                _strict_json(text)
+                outcome = _evaluate_all(tmp, [], path)
+        else:
+            outcome = _session_case(case, path, before)
+        if target == "answers" and path.is_file() and path.read_bytes() != before:
+            return Outcome("data-loss", "the answers file changed")
+        return outcome
+    files: dict[str, str]
+    if target == "rules":
+        files = {"policy.yaml": case.input}
+    elif target == "sandbox":
+        rule = {
+            "rules": [
+                {
+                    "id": "hostile",
+                    "category": "cost",
+                    "when": case.input,
+                    "score": {"self_host": 1},
+                    "because": "A hostile condition held.",
+                    "source": "article:A4",
+                }
+            ]
+        }
+        files = {"policy.yaml": yaml.safe_dump(rule)}
+    elif target == "questionnaire":
+        files = {"questionnaire.yaml": case.input}
+    elif target == "catalog":
+        files = {"catalog/extra.yaml": case.input}
+    elif target == "tests":
+        files = {"tests/hostile.yaml": case.input}
+    elif target == "injection":
+        files = {"policy.yaml": case.input}
+    else:
+        raise AssertionError(f"{case.name}: unknown target {target!r}")
+    layer = _layer(tmp, files)
+    rules = _rules_dirs(layer)
+    if target == "tests":
+        code, text = _cli(["test", *rules, str(layer / "tests" / "hostile.yaml")])
+        return _refusal(code, text, case)
+    code, text = _cli(["check", *rules])
+    outcome = _refusal(code, text, case)
+    if outcome.kind != "accepted":
+        return outcome
+    answers = EXAMPLE
+    if case.answers is not None:
+        answers = tmp / "answers.yaml"
+        answers.write_text(case.answers, encoding="utf-8")
+    return _evaluate_all(tmp, rules, answers)
+
+
+def _session_case(case: Case, path: Path, before: bytes | None) -> Outcome:
+    from advisor.engine.ruleset import load_ruleset
+    from advisor.problems import Location
+    from advisor.tui.session import Session
+
+    rs = load_ruleset()
+    session = Session.open(rs, path)
+    if session.load_error is not None:
+        problems = session.load_error.problems
+        if not problems or not all(isinstance(p.location, Location) for p in problems):
+            return Outcome("unlocated", str(session.load_error))
+        if case.target == "run" and not any(p.location.line > 0 for p in problems):
+            return Outcome("unlocated", str(session.load_error))
+        if case.code and not any(p.code == case.code for p in problems):
+            return Outcome("wrong-code", str(session.load_error))
+    session.set_answer("usage.monthly_input_tokens", 12345.0)
+    ok = session.save()
+    leftovers = [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    if leftovers:
+        return Outcome("data-loss", f"temporary files left: {leftovers}")
+    if session.load_error is not None or not ok:
+        if path.is_file() and path.read_bytes() != before:
+            return Outcome("data-loss", "a file that could not be used was replaced")
+        if not ok and session.load_error is None and not session.last_save_error:
+            return Outcome("silent-failure", "save failed without a reason")
+        return Outcome("refused", str(session.load_error or session.last_save_error))
+    reread = Session.open(rs, path)
+    if reread.load_error is not None or reread.values.get("usage.monthly_input_tokens") != 12345.0:
+        return Outcome("data-loss", "the saved answer did not come back")
+    return Outcome("accepted")
+
+
+def classify(case: Case, tmp: Path) -> Outcome:
+    try:
+        with _time_limit(TIME_LIMIT):
+            return _run_case(case, tmp)
+    except _Timeout:
+        return Outcome("hang", f"over {TIME_LIMIT} s")
+    except Exception:
+        return Outcome("traceback", traceback.format_exc()[-2000:])
+    finally:
+        for p in tmp.rglob("*"):  # a read-only file must not stop the clean-up
+            with contextlib.suppress(OSError):
+                p.chmod(0o700 if p.is_dir() else 0o600)
+
+
+def test_corpus_is_large_and_covers_every_target() -> None:
+    assert len(CASES) >= 150
+    names = [c.name for c in CASES]
+    assert len(names) == len(set(names)), "case names must be unique"
+    assert {c.target for c in CASES} == set(TARGETS)
+    assert {c.expect for c in CASES} <= {"refused", "accepted"}
+
+
+_ONLY = os.environ.get("HOSTILE_CASE")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if not _ONLY or c.name == _ONLY],
+    ids=lambda c: f"{c.target}-{c.name}",
+)
+def test_hostile_case(case: Case, tmp_path: Path) -> None:
+    outcome = classify(case, tmp_path)
+    assert outcome.kind == case.expect, (
+        f"{case.source}: {case.name}: expected {case.expect}, got {outcome.kind}\n{outcome.detail}"
+    )
