@@ -3,7 +3,7 @@
 ``render_report(decision, ruleset, fmt, meta=None, generated_at=None)`` is the whole public
 API. Each format is one module in this package exposing ``render(ctx: ReportContext) -> str``,
 named in :data:`_RENDERERS`; adding a format is adding a module and a line here. Renderer
-modules (and Jinja2, matplotlib) are imported only when a report of that format is rendered,
+modules (and Jinja2) are imported only when a report of that format is rendered,
 so importing :mod:`advisor.report` costs nothing.
 
 Output is deterministic: the same decision, rule set and meta give byte-identical text except
@@ -34,17 +34,21 @@ _RENDERERS: dict[str, str] = {
     "adr": "adr",
 }
 
-# What a user must install for each format; JSON needs nothing beyond the core.
+# What each format imports beyond the standard library. All of it is a core dependency of the
+# llm-hosting-advisor distribution; the check stays for installs that were trimmed by hand.
 EXTRA_NEEDED: dict[str, tuple[str, ...]] = {
     "md": ("jinja2",),
-    "html": ("jinja2", "matplotlib"),
+    "html": ("jinja2",),
     "json": (),
     "adr": ("jinja2",),
 }
 
+DISTRIBUTION = "llm-hosting-advisor"
+"""The name this project is published under on PyPI (``advisor`` there is another project)."""
+
 
 class ReportDependencyError(RuntimeError):
-    """A format needs an optional package that is not installed (the ``reports`` extra)."""
+    """A format needs a package that is missing from this installation."""
 
 
 def render_report(
@@ -61,7 +65,7 @@ def render_report(
     when set, else the current UTC time.
 
     Raises ValueError for an unknown format and :class:`ReportDependencyError` when the
-    format's optional packages (``pip install 'advisor[reports]'``) are missing.
+    format's packages are missing (a trimmed install; they are core dependencies).
     """
     if fmt not in _RENDERERS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -81,7 +85,7 @@ def _require(fmt: str) -> None:
     if missing:
         raise ReportDependencyError(
             f"The {fmt} report needs {' and '.join(missing)}, which is not installed; "
-            "install the reports extra: pip install 'advisor[reports]'."
+            f"reinstall the project with its dependencies: pip install '{DISTRIBUTION}'."
         )
 
 
