@@ -140,14 +140,14 @@ def test_a_change_made_during_a_write_is_not_marked_saved(
     s = Session.open(small, path)
     s.set_answer("org.hq_region", "eu")
     writing, release = threading.Event(), threading.Event()
-    real_save = session_module.save_answers
+    real_save = session_module._write_answers
 
     def slow_save(*args: Any, **kwargs: Any) -> None:
         writing.set()
         assert release.wait(5)
         real_save(*args, **kwargs)
 
-    monkeypatch.setattr(session_module, "save_answers", slow_save)
+    monkeypatch.setattr(session_module, "_write_answers", slow_save)
     worker = threading.Thread(target=s.save)
     worker.start()
     assert writing.wait(5)
@@ -156,5 +156,5 @@ def test_a_change_made_during_a_write_is_not_marked_saved(
     worker.join(5)
     assert saved(path) == {"org.hq_region": "eu"}
     assert s.dirty, "the change made during the write must still count as unsaved"
-    monkeypatch.setattr(session_module, "save_answers", real_save)
+    monkeypatch.setattr(session_module, "_write_answers", real_save)
     assert s.save() and saved(path) == {"org.hq_region": "us"} and not s.dirty

@@ -104,7 +104,8 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
         pts = [
             (x, float(p[key]))
             for x, p in zip(xs, points, strict=True)
-            if isinstance(p.get(key), int | float) and not isinstance(p.get(key), bool)
+            if isinstance(p.get(key), int | float)
+            and not isinstance(p.get(key), bool)
             and p[key] > 0
         ]
         if len(pts) >= 2:
@@ -153,9 +154,7 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
     for t in yticks:
         out.append(f'<line x1="{left}" y1="{_f(py(t))}" x2="{left + pw}" y2="{_f(py(t))}"/>')
     out.append("</g>")
-    out.append(
-        f'<path d="M{left} {top}V{top + ph}H{left + pw}" fill="none" stroke="#555555"/>'
-    )
+    out.append(f'<path d="M{left} {top}V{top + ph}H{left + pw}" fill="none" stroke="#555555"/>')
     out.append('<g fill="#333333" font-size="10">')
     for t in xticks:
         out.append(_text(px(t), top + ph + 15, tokens(t), "middle"))
@@ -209,8 +208,7 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
         at = next((p for p in points if p.get("breakeven")), None)
         if at and isinstance(at.get("stay_hosted"), int | float) and at["stay_hosted"] > 0:
             out.append(
-                f'<circle cx="{_f(x)}" cy="{_f(py(float(at["stay_hosted"])))}" r="4" '
-                f'fill="{INK}"/>'
+                f'<circle cx="{_f(x)}" cy="{_f(py(float(at["stay_hosted"])))}" r="4" fill="{INK}"/>'
             )
     # Legend, top left inside the plot.
     for i, key in enumerate(series):
@@ -279,9 +277,7 @@ def scores_chart(rows: list[dict[str, Any]], chart_id: str = "scores-chart") -> 
             note += "  recommended"
         out.append(_text(max(x1, zero) + 5, y + bar / 2 + 4, note, extra=' font-size="10"'))
     axis_y = top + len(rows) * (bar + gap)
-    out.append(
-        f'<line x1="{_f(zero)}" y1="{top}" x2="{_f(zero)}" y2="{axis_y}" stroke="#555555"/>'
-    )
+    out.append(f'<line x1="{_f(zero)}" y1="{top}" x2="{_f(zero)}" y2="{axis_y}" stroke="#555555"/>')
     out.append(_text(left + pw / 2, height - 10, "Weighted score", "middle"))
     out.append("</svg>")
     return Svg("\n".join(out) + "\n", title, desc)

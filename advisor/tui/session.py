@@ -3,7 +3,7 @@
 Free of Textual on purpose: the screens call it, the tests and the benchmark drive it directly.
 Every change goes through :meth:`Session.set_answer` or :meth:`Session.clear_answer`; the
 caller then saves (at once for a click, shortly after the last keystroke for typing), and
-:meth:`Session.save` writes the whole file atomically with the core's ``save_answers``.
+:meth:`Session.save` writes the file atomically, editing only what changed (``_write_answers``).
 
 :meth:`Session.save` may run in a worker thread while the UI goes on changing answers: writes
 are serialised by a lock, each one writes the answers as they are when it starts, and a change
@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.load.answers import load_answers, save_answers
+from advisor.load.answers import load_answers, write_atomic
 from advisor.model.files import Meta
 from advisor.problems import AdvisorError, Location, Problem
 
@@ -148,7 +148,7 @@ class Session:
             # change answers while the file is written.
             values, meta = dict(self.values), self.meta
             try:
-                save_answers(self.path, values, meta, self.ruleset)
+                _write_answers(self.path, values, meta, self.ruleset)
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 self.last_save_error = f"{self.path.name} could not be saved: {reason}."
@@ -158,6 +158,14 @@ class Session:
             self.saves += 1
             self.last_save_error = None
             return True
+
+
+def _write_answers(path: Path, values: dict[str, Any], meta: Meta, ruleset: RuleSet) -> None:
+    """Save format: the user's file edited in place (comments, ``$schema`` line, key order and
+    notation kept; see :mod:`advisor.tui.answers_text`), or a new file in questionnaire order."""
+    from advisor.tui.answers_text import answers_file_text
+
+    write_atomic(path, answers_file_text(path, values, meta, ruleset))
 
 
 __all__ = ["Session", "default_answers_path"]
