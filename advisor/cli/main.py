@@ -78,7 +78,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from advisor.check.run import check_rules
     from advisor.cli.formats.check import REPORTERS
 
-    result = check_rules(args.rules or None, strict=args.strict)
+    result = check_rules(
+        args.rules or None, strict=args.strict, strict_defaults=args.strict_defaults
+    )
     _write(REPORTERS[args.format]().render(result), args.output)
     if result.unreadable:
         return EXIT_USAGE
@@ -108,9 +110,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         for p in missing:
             print(f"{p}: ADV100: The file or folder does not exist.", file=sys.stderr)
         return EXIT_USAGE
-    run = run_tests(
-        ruleset, scenario_files(ruleset, args.paths, args.layer_tests), args.layer_tests
-    )
+    layers = "all" if args.with_default_tests else (args.layer_tests or "own")
+    run = run_tests(ruleset, scenario_files(ruleset, args.paths, layers), layers)
     reporter = REPORTERS[args.format](coverage=args.coverage or args.fail_under is not None)
     _write(reporter.render(run), args.output)
     if args.output and args.output != "-":
@@ -192,7 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate rule files, questionnaire and catalog")
     _add_rules(p)
     p.add_argument("--format", choices=_formats("check"), default="text")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings as errors, except stale figures in the packaged default catalog "
+        "(ADV604), which a user cannot edit",
+    )
+    p.add_argument(
+        "--strict-defaults",
+        action="store_true",
+        help="with --strict, fail on stale figures in the packaged default catalog too",
+    )
     p.add_argument("-o", "--output", metavar="FILE")
 
     p = sub.add_parser("evaluate", help="evaluate an answers file to a decision")
@@ -210,10 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-under", type=float, metavar="N", help="minimum rule coverage (%%)")
     p.add_argument(
         "--layer-tests",
-        choices=("all", "last"),
-        default="all",
-        help="run the tests/ of every rules directory (all, the default) or only of the last "
-        "one, whose rules then alone count for coverage (last)",
+        choices=("all", "last", "own"),
+        default=None,
+        help="whose tests/ run and whose rules count for coverage: every rules directory's "
+        "(all), the last one's (last), or all but the base rule set's (own, the default: "
+        "--rules company/ tests the company layer, not the packaged defaults)",
+    )
+    p.add_argument(
+        "--with-default-tests",
+        action="store_true",
+        help="also run the base rule set's (the packaged defaults') tests, and count its rules "
+        "for coverage (the same as --layer-tests all)",
     )
 
     p = sub.add_parser("schema", help="print the JSON Schema of a file format")
