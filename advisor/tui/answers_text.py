@@ -66,12 +66,6 @@ def scalar_text(value: Any, short: bool = False) -> str:
     return text
 
 
-def _short(ruleset: RuleSet, qid: str) -> bool:
-    """Whether the question is a token volume or similar large quantity (written as 2.5B)."""
-    question = ruleset.questions.get(qid)
-    return bool(question is not None and question.unit and "token" in question.unit)
-
-
 def _line_start(text: str, index: int) -> int:
     return text.rfind("\n", 0, index) + 1
 
@@ -165,7 +159,9 @@ def edit_answers_text(
         raw_answers,
         values,
         lambda k, old, new: _typed(ruleset, k, old) == new,
-        lambda k: _short(ruleset, k),
+        # A changed number is written in full (any YAML reader gets a number); the user's
+        # own notation stays on every answer not changed.
+        lambda _k: False,
     )
 
     wanted_meta = meta.model_dump(exclude_none=True, mode="json") if meta else {}

@@ -1,13 +1,17 @@
 """The results: recommendation, reasons with sources, costs with a chart, models, export.
 
-Imported only when the results are first shown; the chart widget (textual-plotext) is imported
-only when the Costs tab is built, so neither slows the questionnaire's start.
+Imported only when the results are first shown, so it does not slow the questionnaire's start.
+The cost chart is text (a dot plot of each option's monthly cost at volumes around today's, one
+row per volume) drawn with Rich: it needs nothing beyond the default install, and its colours
+are the HTML report's (``advisor.report.charts.OPTION_COLOURS``).
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +36,7 @@ from advisor.load.answers import write_atomic
 from advisor.load.values import format_quantity
 from advisor.present.costs_view import Curve, breakdown_text, breakeven_text, cost_curve, cost_rows
 from advisor.present.words import money, option_label, percent
+from advisor.report.charts import OPTION_COLOURS
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -140,7 +145,46 @@ def reasons_text(d: Decision, rs: RuleSet) -> Text:
     return out
 
 
-def costs_text(d: Decision) -> Table | Text:
+def _catalog_name(rs: RuleSet | None, section: str, key: Any) -> str:
+    entries = getattr(getattr(rs, "catalog", None), section, None) or ()
+    entry = next((e for e in entries if getattr(e, "id", None) == key), None)
+    name = getattr(entry, "name", None)
+    if not name:
+        return str(key)
+    # "NVIDIA L40S" reads as "L40S": the vendor is the same for every GPU in the catalog.
+    return str(name).removeprefix("NVIDIA ")
+
+
+def deployment_words(dep: Any, rs: RuleSet | None = None) -> str:
+    """A self-hosted deployment as a sentence: "Llama 3.3 70B on 1 replica of 1 L40S GPU"."""
+    if not isinstance(dep, Mapping) or not dep.get("gpu"):
+        return ""
+    gpu = _catalog_name(rs, "gpus", dep.get("gpu"))
+    model = _catalog_name(rs, "open_models", dep.get("model")) if dep.get("model") else ""
+    replicas, per = dep.get("replicas"), dep.get("gpus_per_replica")
+    if isinstance(replicas, int) and isinstance(per, int) and replicas and per:
+        text = (
+            f"{replicas} replica{'s' if replicas != 1 else ''} of {per} {gpu} "
+            f"GPU{'s' if per != 1 else ''}" + (" each" if replicas != 1 and per != 1 else "")
+        )
+    else:
+        total = dep.get("gpus_total")
+        text = f"{total} {gpu} GPU{'s' if total != 1 else ''}" if total else f"{gpu} GPUs"
+    return f"{model} on {text}" if model else text
+
+
+def _row_detail(key: str, costs: Mapping[str, Any], fallback: str, rs: RuleSet | None) -> str:
+    entry = costs.get(key)
+    if key == "hosted" or not isinstance(entry, Mapping):
+        return fallback
+    words = deployment_words(entry.get("deployment"), rs)
+    if key == "hybrid" and entry.get("frontier_share_percent") is not None:
+        share = float(entry["frontier_share_percent"])
+        return f"{share:g} % hosted" + (f", the rest {words}" if words else "")
+    return words or fallback
+
+
+def costs_text(d: Decision, rs: RuleSet | None = None) -> Table | Text:
     costs = d.costs or {}
     rows = cost_rows(costs)
     if all(r.monthly is None for r in rows):
@@ -158,7 +202,7 @@ def costs_text(d: Decision) -> Table | Text:
             Text(r.label, style="green" if best else ""),
             money(r.monthly),
             money(r.horizon),
-            Text(r.detail, style="dim"),
+            Text(_row_detail(r.key, costs, r.detail, rs), style="dim"),
         )
     return table
 
@@ -184,32 +228,76 @@ def model_reasons(model: dict[str, Any]) -> str:
     return text.strip() or "No restriction applies."
 
 
-def draw_curve(plt: Any, curve: Curve) -> None:
-    """Monthly cost against token volume, one line per option; volumes are evenly spaced
-    multiples of today's (0.1x to 10x), labelled as a person would write them."""
-    xs = list(range(len(curve.tokens)))
-    labels = {"hosted": "Hosted", "hybrid": "Hybrid", "self_host": "Self-hosted"}
-    colors = {"hosted": "blue", "hybrid": "orange", "self_host": "green"}
-    top = 0.0
-    for key, values in curve.series.items():
-        points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
-        if points:
-            top = max(top, *(v for _, v in points))
-            plt.plot(
-                [p[0] for p in points],
-                [p[1] for p in points],
-                label=labels.get(key, key),
-                color=colors.get(key, "white"),
-                marker="hd",
-            )
-    plt.xticks(xs, [format_quantity(t) for t in curve.tokens])
-    if top > 0:
-        ticks = [top * i / 4 for i in range(5)]
-        plt.yticks(ticks, [money(t) for t in ticks])
-    today = curve.tokens.index(curve.today) if curve.today in curve.tokens else None
-    if today is not None:
-        plt.vline(today, "gray")
-    plt.title("Monthly cost by token volume (grey line: today)")
+CURVE_KEYS = (
+    ("hosted", "stay_hosted", "H"),
+    ("hybrid", "hybrid", "Y"),
+    ("self_host", "self_host", "S"),
+)
+"""The curve's series: its key in the cost model, the option it stands for, its mark."""
+
+
+def cost_chart_text(curve: Curve, breakeven: float | None = None, width: int = 44) -> Text:
+    """Monthly cost at each volume as a text dot plot: a row per volume, each option's cost a
+    coloured letter on a logarithmic money axis; today's row and the break-even are marked.
+
+    Text, so it needs no chart package and reads in any terminal, a screen reader included
+    (each row ends with the cheapest option and its cost in words)."""
+    values = [
+        v
+        for key, _o, _m in CURVE_KEYS
+        for v in curve.series.get(key, [])
+        if v is not None and v > 0
+    ]
+    out = Text()
+    if not values:
+        return Text("No cost can be drawn yet.", style="dim")
+    low, high = math.log10(min(values)), math.log10(max(values))
+    span = (high - low) or 1.0
+    out.append("Monthly cost at volumes around today's (log scale)\n", style="bold")
+    for key, option, mark in CURVE_KEYS:
+        if any(v is not None for v in curve.series.get(key, [])):
+            out.append(f" {mark} ", style=f"bold {OPTION_COLOURS[option]}")
+            out.append(f"{option_label(option)}  ")
+    out.append("\n")
+    label_width = max(len(format_quantity(t)) for t in curve.tokens) + 1
+    crossed = False
+    for i, volume in enumerate(curve.tokens):
+        row = [" "] * width
+        styles: list[str | None] = [None] * width
+        costs: dict[str, float] = {}
+        for key, option, mark in CURVE_KEYS:
+            series = curve.series.get(key, [])
+            value = series[i] if i < len(series) else None
+            if value is None or value <= 0:
+                continue
+            costs[option] = value
+            x = round((math.log10(value) - low) / span * (width - 1))
+            # Two options at the same cost share a cell: the later one is drawn beside it.
+            while 0 <= x < width and row[x] != " ":
+                x += 1
+            if x < width:
+                row[x], styles[x] = mark, f"bold {OPTION_COLOURS[option]}"
+        is_today = volume == curve.today
+        out.append(f"{format_quantity(volume):>{label_width}} ", style="bold" if is_today else "")
+        out.append("│", style="dim")
+        for ch, st in zip(row, styles, strict=True):
+            out.append(ch if ch != " " else "·", style=st or "dim")
+        out.append("│", style="dim")
+        if costs:
+            best = min(costs, key=lambda k: costs[k])
+            out.append(f" {option_label(best)} {money(costs[best])}")
+        if is_today:
+            out.append("  ◀ today", style="bold")
+        if breakeven is not None and not crossed and volume >= breakeven:
+            crossed = True
+            out.append(f"  ◀ break-even {format_quantity(breakeven)}", style="yellow")
+        out.append("\n")
+    pad = " " * (label_width + 2)
+    left, right = money(10**low), money(10**high)
+    out.append(
+        pad + left + " " * max(1, width - len(left) - len(right)) + right + "\n", style="dim"
+    )
+    return out
 
 
 def report_api() -> tuple[tuple[str, ...], Any] | None:
@@ -235,9 +323,16 @@ def export_path(answers_path: Path, fmt: str) -> Path:
 class ResultsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="advisor.back"),
-        Binding("ctrl+n", "next_tab", "Next", id="advisor.next_tab"),
-        Binding("ctrl+b", "previous_tab", "Prev", id="advisor.previous_tab"),
-        Binding("ctrl+e", "export", "Export", id="advisor.export"),
+        # Priority: the Models table and the Export buttons would otherwise swallow them.
+        Binding("ctrl+n", "next_tab", "Next", id="advisor.next_tab", priority=True),
+        Binding("ctrl+b", "previous_tab", "Prev", id="advisor.previous_tab", priority=True),
+        Binding("ctrl+e", "export", "Export", id="advisor.export", priority=True),
+        # Scroll the tab on show whatever has focus; priority, so the footer shows these keys
+        # (a focused scroll container's own, hidden page bindings would shadow them).
+        Binding(
+            "pagedown", "scroll_tab(1)", "Scroll down", id="advisor.page_down", priority=True
+        ),
+        Binding("pageup", "scroll_tab(-1)", "Scroll up", id="advisor.page_up", priority=True),
     ]
 
     def __init__(self, session: Session, decision: Decision) -> None:
@@ -260,10 +355,9 @@ class ResultsScreen(Screen[None]):
                 yield Static(summary_text(d, self.rs), id="summary-text")
             with TabPane("Reasons", id="reasons"), VerticalScroll():
                 yield Static(reasons_text(d, self.rs), id="reasons-text")
-            with TabPane("Costs", id="costs"):
-                with VerticalScroll(id="costs-top"):
-                    yield Static(costs_text(d), id="costs-table")
-                    yield Static(costs_notes(d), id="costs-notes")
+            with TabPane("Costs", id="costs"), VerticalScroll(id="costs-scroll"):
+                yield Static(costs_text(d, self.rs), id="costs-table")
+                yield Static(costs_notes(d), id="costs-notes")
                 yield from self._chart()
             with TabPane("Models", id="models"):
                 yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
@@ -278,17 +372,13 @@ class ResultsScreen(Screen[None]):
         if curve is None:
             yield Static("The chart appears once token volumes are answered.", id="no-chart")
             return
-        try:
-            from textual_plotext import PlotextPlot
-        except ImportError:
-            yield Static(
-                "Install the charts extra (pip install 'advisor[charts]') for the cost chart.",
-                id="no-chart",
-            )
-            return
-        plot = PlotextPlot(id="cost-chart")
-        draw_curve(plot.plt, curve)
-        yield plot
+        entry = (self.decision.costs or {}).get("breakeven")
+        breakeven = None
+        if isinstance(entry, Mapping) and entry.get("reachable"):
+            value = entry.get("monthly_tokens")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                breakeven = float(value)
+        yield Static(cost_chart_text(curve, breakeven), id="cost-chart")
 
     def _export_pane(self) -> ComposeResult:
         if self.report is None:
@@ -315,6 +405,7 @@ class ResultsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
+        self.call_after_refresh(self._focus_active_pane)
         table = self.query_one("#models-table", DataTable)
         table.add_columns("Model", "Licence", "Eligible", "Need", "$ a month")
         for m in self.decision.models:
@@ -393,6 +484,41 @@ class ResultsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    @on(TabbedContent.TabActivated, "#result-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_active_pane()
+
+    def _active_scroller(self) -> Any:
+        tabs = self.query_one(TabbedContent)
+        pane = tabs.get_pane(tabs.active) if tabs.active else None
+        if pane is None:
+            return None
+        if tabs.active == "models":
+            return pane.query_one("#models-table", DataTable)
+        found = pane.query(VerticalScroll)
+        return found.first() if found else None
+
+    def _focus_active_pane(self) -> None:
+        """Arrow keys and page keys scroll the tab just shown, without a Tab press first."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "export":
+            buttons = self.query("#export-buttons Button")
+            if buttons:
+                buttons.first().focus()
+                return
+        target = self._active_scroller()
+        if target is not None:
+            target.focus()
+
+    def action_scroll_tab(self, pages: int) -> None:
+        target = self._active_scroller()
+        if target is None:
+            return
+        if pages > 0:
+            target.scroll_page_down()
+        else:
+            target.scroll_page_up()
 
     def _switch_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
