@@ -113,7 +113,7 @@ async def test_costs_tab_scrolls_with_the_footer_keys_at_once(
     async with app.run_test(size=(90, 16)) as pilot:
         screen = await results(pilot)
         footer_keys = {b.binding.key for b in screen.active_bindings.values() if b.binding.show}
-        assert "pagedown" in footer_keys
+        assert {"pagedown", "pageup"} <= footer_keys
         await pilot.press("ctrl+n", "ctrl+n")  # Summary -> Reasons -> Costs
         await pilot.pause()
         assert screen.query_one(TabbedContent).active == "costs"

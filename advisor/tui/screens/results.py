@@ -329,11 +329,9 @@ class ResultsScreen(Screen[None]):
         Binding("ctrl+e", "export", "Export", id="advisor.export", priority=True),
         # Scroll the tab on show whatever has focus; priority, so the footer shows these keys
         # (a focused scroll container's own, hidden page bindings would shadow them).
-        # One footer entry is enough to say the tab scrolls; pgup works as well.
-        Binding("pagedown", "scroll_tab(1)", "Scroll", id="advisor.page_down", priority=True),
-        Binding(
-            "pageup", "scroll_tab(-1)", "Scroll up", id="advisor.page_up", priority=True, show=False
-        ),
+        # Short labels: both keys fit in an 80-column footer beside the others.
+        Binding("pagedown", "scroll_tab(1)", "Scroll ↓", id="advisor.page_down", priority=True),
+        Binding("pageup", "scroll_tab(-1)", "↑", id="advisor.page_up", priority=True),
     ]
 
     def __init__(self, session: Session, decision: Decision) -> None:
