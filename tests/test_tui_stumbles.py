@@ -182,3 +182,22 @@ def test_input_hints_fit_the_question(small: Any) -> None:
     for qid, question in small.questions.items():
         if question.type in ("number", "integer") and "token" not in (question.unit or ""):
             assert "write 2.5B" not in hint(qid), qid
+
+
+@sync
+async def test_every_export_button_writes_its_report(default_rs: Any, tmp_path: Path) -> None:
+    """On the default install (no extra): Markdown, HTML, JSON and the ADR all export."""
+    app = AdvisorApp(default_rs, bank(tmp_path), blink_cursor=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        for fmt in ("md", "html", "json", "adr"):
+            await pilot.click(f"#export-{fmt}")
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if fmt in screen.exported:
+                    break
+            assert fmt in screen.exported, str(screen.query_one("#export-status", Static).render())
+        html = (tmp_path / "bank.html").read_text()
+        assert html.count("<svg") == 2 and "Recommendation:" in html
