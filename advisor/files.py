@@ -22,6 +22,7 @@ same folder once it is over a minute old, so a write still under way elsewhere i
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import stat
 import sys
@@ -203,4 +204,22 @@ def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> list[
     return removed
 
 
-__all__ = ["OutputRefused", "remove_stale_temporaries", "write_text"]
+def remove_temporaries_of(target: Path | str) -> list[Path]:
+    """Remove the temporary files a killed write of ``target`` left beside it, whatever their
+    age; returns those removed.
+
+    For a file being opened to edit (the TUI's answers): its own last complete write is the
+    file itself, so a temporary still there belongs to a save that never finished."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for candidate in folder.glob(f".{glob.escape(target.name)}{TEMP_MARK}*.tmp"):
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(candidate.lstat().st_mode):
+                    candidate.unlink()
+                    removed.append(candidate)
+    return removed
+
+
+__all__ = ["OutputRefused", "remove_stale_temporaries", "remove_temporaries_of", "write_text"]

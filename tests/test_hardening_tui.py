@@ -27,8 +27,9 @@ pytest.importorskip("textual")
 
 from textual import events
 
+from advisor.files import remove_temporaries_of
 from advisor.tui.app import AdvisorApp
-from advisor.tui.session import Session, remove_stale_temporaries
+from advisor.tui.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 32)
@@ -126,10 +127,10 @@ def test_a_read_only_answers_file_is_reported_and_left_alone(small: Any, tmp_pat
 def test_stale_temporary_files_are_removed_at_start(small: Any, tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_text("answers: {}\n")
-    stale = [tmp_path / ".a.yaml.x1y2.tmp", tmp_path / ".a.yaml.abcd.tmp"]
+    stale = [tmp_path / ".a.yaml.advisor-x1y2.tmp", tmp_path / ".a.yaml.advisor-abcd.tmp"]
     for p in stale:
         p.write_text("half a sav")
-    other = tmp_path / ".b.yaml.abcd.tmp"  # another file's: not ours to remove
+    other = tmp_path / ".b.yaml.advisor-abcd.tmp"  # another file's: not ours to remove
     other.write_text("x")
     Session.open(small, path)
     assert not any(p.exists() for p in stale)
@@ -197,5 +198,5 @@ def test_kill_9_at_random_moments_loses_no_confirmed_answer(tmp_path: Path) -> N
         assert on_disk in (confirmed, in_flight), (rounds, on_disk, confirmed, in_flight)
         confirmed = on_disk  # the next process starts from what the file holds
     assert edits >= 200
-    remove_stale_temporaries(path)
+    remove_temporaries_of(path)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

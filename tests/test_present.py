@@ -7,19 +7,19 @@ must plot the same volumes and costs, so a reader comparing the two sees the sam
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from advisor.engine.ruleset import RuleSet, load_ruleset
 from advisor.load.answers import load_answers
+from advisor.load.values import format_quantity
 from advisor.model.decision import Decision, FiredRule
 from advisor.present.curve import cost_curve
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, SHORT_WIDTH, option_colour, option_label, short_label
 from advisor.present.numbers import money, percent, tokens
 from advisor.report.context import build_context
-from advisor.tui.screens.results import draw_curve
+from advisor.tui.screens.results import cost_chart_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -33,37 +33,24 @@ def decide(rs: RuleSet, name: str) -> Decision:
     return rs.evaluate(load_answers(EXAMPLES / name, rs).values)
 
 
-class RecordingPlot:
-    """Stands in for plotext's ``plt``: keeps what the TUI asks it to draw."""
-
-    def __init__(self) -> None:
-        self.lines: dict[str, list[tuple[float, float]]] = {}
-        self.colours: dict[str, Any] = {}
-
-    def plot(self, xs: list[float], ys: list[float], **kw: Any) -> None:
-        # the TUI plots log10(tokens) so the axis is logarithmic like the report's
-        self.lines[kw["label"]] = [(10**x, y) for x, y in zip(xs, ys, strict=True)]
-        self.colours[kw["label"]] = kw["color"]
-
-    def __getattr__(self, name: str) -> Any:
-        return lambda *a, **k: None  # ticks, title, today's line
-
-
 @pytest.mark.parametrize("example", ["saas-high-volume.yaml", "frontier-research.yaml"])
 def test_the_tui_and_the_report_draw_the_same_cost_points(rs: RuleSet, example: str) -> None:
+    """The TUI's text chart has one row per point of the report's curve, at the same volume,
+    and each row names the cheapest option at that volume with the report's figure."""
     decision = decide(rs, example)
     report = build_context(decision, rs, None, "2026-12-01T00:00:00Z").curve
     curve = cost_curve(decision, rs)
     assert report is not None and curve is not None
-    plt = RecordingPlot()
-    draw_curve(plt, curve)
-    assert plt.lines, "the TUI drew no line"
-    for option in OPTIONS:
-        expected = [(p["tokens"], p[option]) for p in report["points"] if p[option] is not None]
-        drawn = plt.lines.get(short_label(option), [])
-        assert len(drawn) == len(expected), option
-        for (tx, ty), (rx, ry) in zip(drawn, expected, strict=True):
-            assert tx == pytest.approx(rx, rel=1e-9) and ty == pytest.approx(ry), option
+    lines = cost_chart_text(curve).plain.splitlines()
+    rows = [line for line in lines if line.count("│") == 2]
+    assert len(rows) == len(report["points"]), "one row per point of the report's curve"
+    for row, point in zip(rows, report["points"], strict=True):
+        assert row.split("│")[0].strip() == format_quantity(point["tokens"])
+        costs = {o: point[o] for o in OPTIONS if point.get(o) is not None and point[o] > 0}
+        best = min(costs, key=lambda o: costs[o])
+        assert row.endswith(f"{option_label(best)} {money(costs[best])}") or (
+            f"{option_label(best)} {money(costs[best])}  ◀" in row
+        ), row
 
 
 def test_the_curve_passes_through_todays_decision(rs: RuleSet) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -397,9 +398,40 @@ def test_html_is_accessible(rs: RuleSet, migrate: Decision) -> None:
 
 def test_html_charts_are_svg_text_not_glyph_paths(rs: RuleSet, migrate: Decision) -> None:
     text = render_report(migrate, rs, "html", None, FIXED)
-    assert "<text" in text  # svg.fonttype none
+    svgs = re.findall(r"<svg.*?</svg>", text, re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        ET.fromstring(svg)  # well-formed XML, so any SVG viewer opens it
+        # Labels are text a reader can select and a screen reader can read, not outlines.
+        assert "<text" in svg and "<use" not in svg and "glyph" not in svg
     assert "<?xml" not in text and "<!DOCTYPE svg" not in text
-    assert "Date" not in re.sub(r"<desc.*?</desc>", "", text.split("<svg", 1)[1])[:2000]
+    cost = next(s for s in svgs if 'id="cost-chart"' in s)
+    for label in ("Hosted API", "Hybrid", "Self-hosted", "today:", "break-even:"):
+        assert label in cost, label
+    scores = next(s for s in svgs if 'id="scores-chart"' in s)
+    assert "recommended" in scores
+
+
+def test_charts_are_byte_identical_between_renders(rs: RuleSet, migrate: Decision) -> None:
+    from advisor.report.charts import cost_chart, scores_chart
+    from advisor.report.context import build_context
+
+    one, two = build_context(migrate, rs, None, FIXED), build_context(migrate, rs, None, FIXED)
+    assert one.curve is not None
+    a, b = cost_chart(one.curve), cost_chart(two.curve)
+    assert a is not None and b is not None and a.markup == b.markup
+    assert scores_chart(one.scores) == scores_chart(two.scores)
+
+
+def test_chart_colours_come_from_one_palette(rs: RuleSet, migrate: Decision) -> None:
+    from advisor.present.labels import OPTIONS as LABELS
+
+    text = render_report(migrate, rs, "html", None, FIXED)
+    cost = re.search(r'<svg[^>]*id="cost-chart".*?</svg>', text, re.S)
+    assert cost is not None
+    for option in ("stay_hosted", "hybrid", "self_host"):
+        assert f'stroke="{LABELS[option].colour}"' in cost.group(0), option
+    assert len({row.colour for row in LABELS.values()}) == len(LABELS)
 
 
 # --- JSON ------------------------------------------------------------------------------------

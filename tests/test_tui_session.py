@@ -80,7 +80,9 @@ def test_a_failed_write_keeps_the_answers_and_says_why(small: Any, tmp_path: Pat
     s.set_answer("org.hq_region", "eu")
     assert not s.save()
     assert s.dirty and s.values == {"org.hq_region": "eu"}
-    assert s.last_save_error and s.last_save_error.startswith("a.yaml could not be saved: ")
+    assert s.last_save_error == (
+        "a.yaml was not saved: it is a folder; give a file name inside it instead."
+    )
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -143,14 +145,14 @@ def test_a_change_made_during_a_write_is_not_marked_saved(
     s = Session.open(small, path)
     s.set_answer("org.hq_region", "eu")
     writing, release = threading.Event(), threading.Event()
-    real_save = session_module.save_answers
+    real_save = session_module._write_answers
 
     def slow_save(*args: Any, **kwargs: Any) -> None:
         writing.set()
         assert release.wait(5)
         real_save(*args, **kwargs)
 
-    monkeypatch.setattr(session_module, "save_answers", slow_save)
+    monkeypatch.setattr(session_module, "_write_answers", slow_save)
     worker = threading.Thread(target=s.save)
     worker.start()
     assert writing.wait(5)
@@ -159,7 +161,7 @@ def test_a_change_made_during_a_write_is_not_marked_saved(
     worker.join(5)
     assert saved(path) == {"org.hq_region": "eu"}
     assert s.dirty, "the change made during the write must still count as unsaved"
-    monkeypatch.setattr(session_module, "save_answers", real_save)
+    monkeypatch.setattr(session_module, "_write_answers", real_save)
     assert s.save() and saved(path) == {"org.hq_region": "us"} and not s.dirty
 
 

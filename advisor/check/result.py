@@ -14,10 +14,16 @@ class CheckResult:
     counts: dict[str, int] = field(default_factory=dict)
     strict: bool = False
     unreadable: bool = False  # a file or folder could not be read at all (exit 2)
+    # Warnings --strict leaves as warnings: staleness of the packaged default catalog, which a
+    # user cannot edit (--strict-defaults empties it).
+    exempt_from_strict: frozenset[Problem] = frozenset()
+
+    def is_error(self, p: Problem) -> bool:
+        return p.severity == "error" or (self.strict and p not in self.exempt_from_strict)
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error" or self.strict]
+        return [p for p in self.problems if self.is_error(p)]
 
     @property
     def warnings(self) -> list[Problem]:

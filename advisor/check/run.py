@@ -5,6 +5,11 @@ Besides the errors of loading and compiling, ``check`` reports warnings (errors 
 rules that can never fire and questions never asked given the questions' value domains
 (:mod:`advisor.check.satisfiable`), overrides that change nothing (:mod:`advisor.check.layers`), and
 catalog figures older than ``STALE_DAYS``.
+
+Staleness of the *packaged* default catalog is reported but exempt from ``--strict``: a
+company cannot edit the figures inside site-packages, so a CI gate on them would fail on day
+one and stay red until the next advisor release. ``strict_defaults`` (``--strict-defaults``)
+makes them count again, for the advisor repository's own CI and for teams that pin a release.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ STALE_DAYS = 180
 
 
 def check_rules(
-    dirs: list[Path] | None, *, strict: bool = False, today: date | None = None
+    dirs: list[Path] | None,
+    *,
+    strict: bool = False,
+    strict_defaults: bool = False,
+    today: date | None = None,
 ) -> CheckResult:
     from advisor.engine.ruleset import compile_bundle
     from advisor.load.bundle import load_bundle
@@ -41,12 +50,12 @@ def check_rules(
         return result
     from advisor.check.satisfiable import never_firing
 
+    stale, stale_defaults = _stale(ruleset, today or date.today())
     result.problems = _unique(
-        list(ruleset.warnings)
-        + never_firing(ruleset)
-        + layered
-        + _stale(ruleset, today or date.today())
+        list(ruleset.warnings) + never_firing(ruleset) + layered + stale + stale_defaults
     )
+    if not strict_defaults:
+        result.exempt_from_strict = frozenset(stale_defaults)
     result.counts = {
         "questions": len(ruleset.questions),
         "rules": len(ruleset.rules),
@@ -84,19 +93,28 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _stale(ruleset: object, today: date) -> list[Problem]:
+def _stale(ruleset: object, today: date) -> tuple[list[Problem], list[Problem]]:
+    """ADV604 findings: (in the user's own layers, in the packaged default catalog)."""
     from advisor.catalog import stale_entries
     from advisor.engine.ruleset import RuleSet
-    from advisor.load.bundle import catalog_location
+    from advisor.load.bundle import catalog_location, default_rules_dir
 
     assert isinstance(ruleset, RuleSet)
+    packaged = default_rules_dir().resolve()
+    packaged_layers = {
+        i for i, d in enumerate(ruleset.bundle.dirs) if Path(d).resolve() == packaged
+    }
     out: list[Problem] = []
+    defaults: list[Problem] = []
     for section, entry_id, as_of in stale_entries(ruleset.catalog, today, STALE_DAYS):
         entries = ruleset.bundle.catalog_data.get(section, [])
         index = next((i for i, e in enumerate(entries) if e.get("id") == entry_id), 0)
         where = catalog_location(ruleset.bundle, section, index, "as_of")
         age = (today - as_of).days
-        out.append(
+        origins = ruleset.bundle.catalog_origin.get((section, entry_id), {})
+        origin = origins.get("as_of") or origins.get("")
+        in_defaults = origin is not None and origin.layer in packaged_layers
+        (defaults if in_defaults else out).append(
             Problem(
                 where,
                 "ADV604",
@@ -106,4 +124,4 @@ def _stale(ruleset: object, today: date) -> list[Problem]:
                 "warning",
             )
         )
-    return out
+    return out, defaults

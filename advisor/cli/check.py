@@ -12,7 +12,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
     add_rules(p)
     add_format(p, REPORTERS, "text")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat warnings as errors, except stale figures in the packaged default catalog "
+        "(ADV604), which a user cannot edit",
+    )
+    p.add_argument(
+        "--strict-defaults",
+        action="store_true",
+        help="with --strict, fail on stale figures in the packaged default catalog too",
+    )
     add_output(p)
 
 
@@ -21,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     from advisor.cli.formats.check import REPORTERS
     from advisor.problems import Exit
 
-    result = check_rules(args.rules or None, strict=args.strict)
+    result = check_rules(
+        args.rules or None, strict=args.strict, strict_defaults=args.strict_defaults
+    )
     write_output(REPORTERS[args.format]().render(result), args.output, result.files)
     if result.unreadable:
         return Exit.UNREADABLE

@@ -27,10 +27,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-under", type=float, metavar="N", help="minimum rule coverage (%%)")
     p.add_argument(
         "--layer-tests",
-        choices=("all", "last"),
-        default="all",
-        help="run the tests/ of every rules directory (all, the default) or only of the last "
-        "one, whose rules then alone count for coverage (last)",
+        choices=("all", "last", "own"),
+        default=None,
+        help="whose tests/ run and whose rules count for coverage: every rules directory's "
+        "(all), the last one's (last), or all but the base rule set's (own, the default: "
+        "--rules company/ tests the company layer, not the packaged defaults)",
+    )
+    p.add_argument(
+        "--with-default-tests",
+        action="store_true",
+        help="also run the base rule set's (the packaged defaults') tests, and count its rules "
+        "for coverage (the same as --layer-tests all)",
     )
 
 
@@ -49,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
                 for p in missing
             ]
         )
-    files = scenario_files(ruleset, args.paths, args.layer_tests)
-    test_run = run_tests(ruleset, files, args.layer_tests)
+    layers = "all" if args.with_default_tests else (args.layer_tests or "own")
+    files = scenario_files(ruleset, args.paths, layers)
+    test_run = run_tests(ruleset, files, layers)
     reporter = REPORTERS[args.format](coverage=args.coverage or args.fail_under is not None)
     write_output(reporter.render(test_run), args.output, files)
     if to_file(args.output):

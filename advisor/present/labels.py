@@ -20,14 +20,15 @@ class OptionLabel:
     long: str
     short: str
     colour: str
+    mark: str  # one letter, for text charts
 
 
 OPTIONS: dict[str, OptionLabel] = {
     row.option: row
     for row in (
-        OptionLabel("stay_hosted", "Stay on the hosted API", "Hosted API", "#0072B2"),
-        OptionLabel("hybrid", "Hybrid split", "Hybrid", "#009E73"),
-        OptionLabel("self_host", "Self-host open models", "Self-hosted", "#D55E00"),
+        OptionLabel("stay_hosted", "Stay on the hosted API", "Hosted API", "#0072B2", "H"),
+        OptionLabel("hybrid", "Hybrid split", "Hybrid", "#009E73", "Y"),
+        OptionLabel("self_host", "Self-host open models", "Self-hosted", "#D55E00", "S"),
     )
 }
 
@@ -54,6 +55,12 @@ def short_label(option: str) -> str:
     return row.short if row else _fallback(option)
 
 
+def option_mark(option: str) -> str:
+    """``'stay_hosted'`` -> ``'H'``: the letter a text chart draws for the option."""
+    row = OPTIONS.get(option)
+    return row.mark if row else option[:1].upper()
+
+
 def option_colour(option: str) -> str:
     row = OPTIONS.get(option)
     return row.colour if row else NEUTRAL_COLOUR
@@ -73,5 +80,6 @@ __all__ = [
     "hex_rgb",
     "option_colour",
     "option_label",
+    "option_mark",
     "short_label",
 ]

@@ -3,7 +3,7 @@
 ``render_report(decision, ruleset, fmt, meta=None, generated_at=None)`` is the whole public
 API. Each format is one module in this package exposing ``render(ctx: ReportContext) -> str``,
 registered in :data:`REGISTRY`; adding a format is adding a module and a line there. Renderer
-modules (and Jinja2, matplotlib) are imported only when a report of that format is rendered,
+modules (and Jinja2) are imported only when a report of that format is rendered,
 so importing :mod:`advisor.report` costs nothing.
 
 Output is deterministic: the same decision, rule set and meta give byte-identical text except
@@ -34,26 +34,21 @@ class ReportFormat:
     extension: str  # of the file it is written to, without the dot
     label: str
     extra: str | None  # the optional extra it needs (None: the core is enough)
-    needs: tuple[str, ...] = ()  # the packages of that extra it imports
+    needs: tuple[str, ...] = ()  # the packages it imports beyond the standard library
 
 
 REGISTRY: dict[str, ReportFormat] = {
     f.name: f
     for f in (
-        ReportFormat("md", "markdown", "md", "Markdown", "reports", ("jinja2",)),
+        ReportFormat("md", "markdown", "md", "Markdown", None, ("jinja2",)),
         ReportFormat(
-            "html",
-            "html",
-            "html",
-            "one self-contained page with charts",
-            "reports",
-            ("jinja2", "matplotlib"),
+            "html", "html", "html", "one self-contained page with charts", None, ("jinja2",)
         ),
         ReportFormat(
             "json", "jsonfmt", "json", "the decision contract plus the report's fields", None
         ),
         ReportFormat(
-            "adr", "adr", "adr.md", "an Architecture Decision Record, MADR", "reports", ("jinja2",)
+            "adr", "adr", "adr.md", "an Architecture Decision Record, MADR", None, ("jinja2",)
         ),
     )
 }
@@ -62,8 +57,12 @@ FORMATS: tuple[str, ...] = tuple(REGISTRY)
 """The formats ``render_report`` knows, in the order the CLI lists them."""
 
 
+DISTRIBUTION = "llm-hosting-advisor"
+"""The name this project is published under on PyPI (``advisor`` there is another project)."""
+
+
 class ReportDependencyError(RuntimeError):
-    """A format needs an optional package that is not installed (the ``reports`` extra)."""
+    """A format needs a package that is missing from this installation."""
 
 
 def render_report(
@@ -80,7 +79,7 @@ def render_report(
     when set, else the current UTC time.
 
     Raises ValueError for an unknown format and :class:`ReportDependencyError` when the
-    format's optional packages (``pip install 'advisor[reports]'``) are missing.
+    format's packages are missing (a trimmed install; they are core dependencies).
     """
     if fmt not in REGISTRY:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -100,8 +99,15 @@ def _require(fmt: str) -> None:
     if missing:
         raise ReportDependencyError(
             f"The {fmt} report needs {' and '.join(missing)}, which is not installed; "
-            "install the reports extra: pip install 'advisor[reports]'."
+            f"reinstall the project with its dependencies: pip install '{DISTRIBUTION}'."
         )
 
 
-__all__ = ["FORMATS", "REGISTRY", "ReportDependencyError", "ReportFormat", "render_report"]
+__all__ = [
+    "DISTRIBUTION",
+    "FORMATS",
+    "REGISTRY",
+    "ReportDependencyError",
+    "ReportFormat",
+    "render_report",
+]

@@ -57,6 +57,10 @@ class ReportContext:
     option_labels: dict[str, str] = field(
         default_factory=lambda: {o: row.long for o, row in OPTIONS.items()}
     )
+    # The one-screen summary: a few sentences of prose (at most BRIEF_WORDS words), the top
+    # reasons as bullets; the costs table beside them comes from ``costs``.
+    brief: str = ""
+    top_reasons: list[dict[str, str]] = field(default_factory=list)
 
     def report_fields(self) -> dict[str, Any]:
         """The ``report`` object of the JSON format (see docs/reports.md)."""
@@ -186,6 +190,11 @@ def build_context(
         answers=_answers(decision, ruleset),
         audit=audit,
         decision=decision,
+        brief=_brief(decision, scores),
+        top_reasons=[
+            {"rule": r.id, "text": sentence(r.because or r.title or r.id)}
+            for r in decision.top_reasons(3)
+        ],
     )
 
 
@@ -406,11 +415,52 @@ def _deployment_text(dep: Any) -> str:
     replicas = dep.get("replicas")
     if not gpu:
         return ""
-    text = f"{replicas} x {n} {gpu}" if replicas and n else str(gpu)
-    return text
+    from advisor.report.costs import replicas_in_words
+
+    return replicas_in_words(replicas, n, str(gpu)) if replicas and n else str(gpu)
 
 
 # --- narrative ------------------------------------------------------------------------------
+
+
+BRIEF_WORDS = 80
+"""The most words of prose the one-screen summary may hold (a CTO reads it whole)."""
+
+
+def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
+    """The summary's prose: the decision and how clear it is. The reasons and the costs follow
+    as bullets and a table, so they are not repeated here."""
+    if d.all_vetoed:
+        return (
+            "Every option is vetoed: the answers contradict each other. "
+            f"{option_label(d.recommendation)} is shown only because it scores highest; "
+            "revisit the answers behind the vetoes before deciding."
+        )
+    parts = [
+        f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "
+        f"confidence ({percent(d.confidence)})."
+    ]
+    open_rows = [r for r in scores if not r["vetoed"] and r["option"] != d.recommendation]
+    top = next((r for r in scores if r["option"] == d.recommendation), None)
+    if open_rows and top is not None:
+        gap = top["score"] - open_rows[0]["score"]
+        parts.append(
+            f"The runner-up, {open_rows[0]['label']}, scores {number(round(gap, 2))} "
+            f"point{'s' if gap != 1 else ''} less."
+        )
+    vetoed = [option_label(o) for o in OPTIONS if o in d.vetoed]
+    if vetoed:
+        parts.append("Ruled out: " + " and ".join(vetoed) + ".")
+    if d.pending:
+        parts.append(
+            f"{len(d.pending)} rule{'s' if len(d.pending) != 1 else ''} still wait for answers, "
+            "so the advice may change."
+        )
+    text = " ".join(parts)
+    words = text.split()
+    if len(words) > BRIEF_WORDS:  # never in practice; the bound is what the layout relies on
+        text = " ".join(words[:BRIEF_WORDS]).rstrip(".,;") + "…"
+    return text
 
 
 def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -> list[str]:

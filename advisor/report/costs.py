@@ -186,6 +186,13 @@ def _entry(catalog: Any, section: str, entry_id: Any) -> Any:
     return None
 
 
+def replicas_in_words(replicas: Any, per: Any, gpu: str) -> str:
+    """``2, 4, 'H100'`` -> "2 replicas of 4 H100 GPUs each" (never "2 x 4 h100")."""
+    text = f"{replicas} replica{'s' if replicas != 1 else ''} of {per} {gpu} GPU"
+    text += "s" if per != 1 else ""
+    return text + (" each" if replicas != 1 and per != 1 else "")
+
+
 def _deployment(dep: dict[str, Any], catalog: Any) -> dict[str, Any] | None:
     if not dep:
         return None
@@ -194,10 +201,7 @@ def _deployment(dep: dict[str, Any], catalog: Any) -> dict[str, Any] | None:
     out["gpu_name"] = _name(catalog, "gpus", dep.get("gpu"))
     replicas, per = dep.get("replicas"), dep.get("gpus_per_replica")
     if replicas and per:
-        out["text"] = (
-            f"{out['model_name']} on {replicas} replica{'s' if replicas != 1 else ''} of "
-            f"{per}x {out['gpu_name']}"
-        )
+        out["text"] = f"{out['model_name']} on {replicas_in_words(replicas, per, out['gpu_name'])}"
     else:
         out["text"] = f"{out['model_name']} on {out['gpu_name']}"
     return out
@@ -220,7 +224,8 @@ def _breakeven(entry: dict[str, Any], today: float | None, catalog: Any) -> dict
     if multiple is not None and today:
         text += f", {number(round(multiple, 2))}x today's {tokens(today)}"
     if model:
-        text += f" (with {model} on {entry.get('gpus_per_replica')}x {gpu} per replica"
+        per = entry.get("gpus_per_replica")
+        text += f" (with {model} on {per} {gpu} GPU{'s' if per != 1 else ''} a replica"
         text += ", throughput estimated)" if entry.get("estimated") else ")"
     return {
         "reachable": True,

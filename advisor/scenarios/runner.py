@@ -70,16 +70,36 @@ class TestRun:
         return 100.0 * both / len(cov)
 
 
-def scenario_files(ruleset: RuleSet, paths: Iterable[Path], layers: str = "all") -> list[Path]:
-    """The tests of the rules directories plus the given files or folders, in order, unique.
+LAYER_CHOICES = ("all", "last", "own")
+"""Which rules directories' tests run and whose rules count for coverage:
 
-    ``layers="last"`` keeps only the last rules directory's own tests: a company layer is
-    meant to change decisions, so the defaults' expectations need not hold under it.
-    """
-    tests = list(ruleset.bundle.test_files)
+- ``all``: every directory's;
+- ``last``: only the last directory's;
+- ``own``: every directory's but the base's (the complete rule set at the bottom of the stack,
+  usually the packaged defaults), so ``--rules company/`` tests the company's layer; with a
+  single directory it is the same as ``all``.
+
+A company layer is meant to change decisions, so the defaults' expectations need not hold
+under it: ``own`` is what ``advisor test`` runs by default."""
+
+
+def _layers(ruleset: RuleSet, layers: str) -> set[int]:
+    count = len(ruleset.bundle.dirs)
     if layers == "last":
-        last = ruleset.bundle.dirs[-1].resolve()
-        tests = [p for p in tests if p.resolve().parent.parent == last]
+        return {count - 1}
+    if layers == "own" and count > 1:
+        return set(range(1, count))
+    return set(range(count))
+
+
+def scenario_files(ruleset: RuleSet, paths: Iterable[Path], layers: str = "all") -> list[Path]:
+    """The tests of the rules directories chosen by ``layers`` (see :data:`LAYER_CHOICES`) plus
+    the given files or folders, in order, unique."""
+    tests = list(ruleset.bundle.test_files)
+    chosen = _layers(ruleset, layers)
+    if len(chosen) < len(ruleset.bundle.dirs):
+        folders = {d.resolve() for i, d in enumerate(ruleset.bundle.dirs) if i in chosen}
+        tests = [p for p in tests if p.resolve().parent.parent in folders]
     out: list[Path] = tests
     for path in paths:
         if path.is_dir():
@@ -97,10 +117,10 @@ def scenario_files(ruleset: RuleSet, paths: Iterable[Path], layers: str = "all")
 
 
 def run_tests(ruleset: RuleSet, files: Iterable[Path], layers: str = "all") -> TestRun:
-    """Run the scenarios in ``files``; coverage counts every active rule, or with
-    ``layers="last"`` only the rules the last rules directory defines."""
-    last = len(ruleset.bundle.dirs) - 1
-    rules = [cr for cr in ruleset.rules if layers == "all" or cr.origin.layer == last]
+    """Run the scenarios in ``files``; coverage counts the active rules that the directories
+    chosen by ``layers`` define (see :data:`LAYER_CHOICES`)."""
+    chosen = _layers(ruleset, layers)
+    rules = [cr for cr in ruleset.rules if cr.origin.layer in chosen]
     run = TestRun(
         rule_ids=tuple(cr.rule.id for cr in rules),
         rule_locations={cr.rule.id: cr.origin.loc("id") for cr in rules},
@@ -205,4 +225,4 @@ def _scores(d: Decision) -> str:
     return ", ".join(f"{k} {v:g}" for k, v in d.scores.items())
 
 
-__all__ = ["CaseResult", "TestRun", "display_path", "run_tests", "scenario_files"]
+__all__ = ["LAYER_CHOICES", "CaseResult", "TestRun", "display_path", "run_tests", "scenario_files"]

@@ -2,7 +2,8 @@
 
 Each browser tab runs its own ``advisor run`` process (textual-serve starts one per
 connection), so every visitor gets a new assessment file in the server's working directory,
-or all edit ANSWERS when one is given. Needs the ``web`` extra: ``pip install 'advisor[web]'``.
+or all edit ANSWERS when one is given. Needs the ``web`` extra:
+``pip install 'llm-hosting-advisor[web]'``.
 ``textual serve "advisor"`` (from textual-dev) does the same.
 """
 
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         print(
             "advisor: serving in a browser needs textual-serve; install it with "
-            "pip install 'advisor[web]'.",
+            "pip install 'llm-hosting-advisor[web]'.",
             file=sys.stderr,
         )
         return 2

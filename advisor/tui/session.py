@@ -3,7 +3,7 @@
 Free of Textual on purpose: the screens call it, the tests and the benchmark drive it directly.
 Every change goes through :meth:`Session.set_answer` or :meth:`Session.clear_answer`; the
 caller then saves (at once for a click, shortly after the last keystroke for typing), and
-:meth:`Session.save` writes the whole file atomically with the core's ``save_answers``.
+:meth:`Session.save` writes the file atomically, editing only what changed (``_write_answers``).
 
 :meth:`Session.save` may run in a worker thread while the UI goes on changing answers: writes
 are serialised by a lock, each one writes the answers as they are when it starts, and a change
@@ -13,16 +13,14 @@ saved by it.
 
 from __future__ import annotations
 
-import glob
-import os
-import stat
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.load.answers import load_answers, save_answers
+from advisor.files import OutputRefused, remove_temporaries_of
+from advisor.load.answers import load_answers, write_atomic
 from advisor.model.files import Meta
 from advisor.problems import AdvisorError, Location, Problem
 
@@ -42,62 +40,6 @@ def default_answers_path(folder: Path | None = None, now: datetime | None = None
         path = folder / f"assessment-{stamp}-{n}.yaml"
         n += 1
     return path
-
-
-def read_only_reason(path: Path) -> str | None:
-    """Why ``path`` must not be replaced (it is a file without write permission), or None.
-
-    The permission bits are read rather than ``os.access``, which says yes to root."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return None  # not there yet: it will be created
-    if stat.S_ISREG(mode) and not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        return (
-            f"{path.name} is read-only, so it was not replaced; make it writable "
-            f"(chmod u+w {path}) or save under another name."
-        )
-    if stat.S_ISREG(mode) and not os.access(path, os.W_OK):
-        return f"{path.name} is not writable by you, so it was not replaced."
-    return None
-
-
-def sync_folder(path: Path) -> None:
-    """fsync the folder holding ``path``: the rename that put the new file in place is only
-    durable once the directory entry is on disk, so an answer is marked saved after this."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # pragma: no cover - a platform without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some file systems refuse fsync on a directory
-        pass
-    finally:
-        os.close(fd)
-
-
-def remove_stale_temporaries(path: Path) -> list[Path]:
-    """Remove ``.NAME.*.tmp`` files a killed save left beside ``path``; returns them.
-
-    They are the temporary files of the atomic write (see ``write_atomic``): one that is still
-    there at start belongs to a save that never finished, and the answers file itself holds
-    the last state that was confirmed."""
-    folder = path.parent if str(path.parent) else Path(".")
-    removed: list[Path] = []
-    try:
-        candidates = list(folder.glob(f".{glob.escape(path.name)}.*.tmp"))
-    except OSError:
-        return removed
-    for stale in candidates:
-        try:
-            if stale.is_file() and not stale.is_symlink():
-                stale.unlink()
-                removed.append(stale)
-        except OSError:
-            continue
-    return removed
 
 
 @dataclass
@@ -134,7 +76,7 @@ class Session:
                 f"{path / 'assessment.yaml'}.",
             )
             return cls(ruleset, path, existed=True, load_error=AdvisorError([problem]))
-        remove_stale_temporaries(path)
+        remove_temporaries_of(path)
         if not path.exists():
             return cls(ruleset, path)
         try:
@@ -207,15 +149,13 @@ class Session:
             # A copy taken at once (dict() does not let another thread in), so the UI may
             # change answers while the file is written.
             values, meta = dict(self.values), self.meta
-            refusal = read_only_reason(self.path)
-            if refusal:
-                # Renaming a new file over it would succeed in a writable folder and
-                # silently drop the protection the user put on it: report instead.
-                self.last_save_error = refusal
-                return False
             try:
-                save_answers(self.path, values, meta, self.ruleset)
-                sync_folder(self.path)
+                _write_answers(self.path, values, meta, self.ruleset)
+            except OutputRefused as exc:
+                # A read-only file, a folder in the way: the safe writer refuses rather than
+                # replace what the user protected.
+                self.last_save_error = f"{self.path.name} was not saved: {exc.reason}; {exc.fix}."
+                return False
             except OSError as exc:
                 reason = exc.strerror or str(exc)
                 self.last_save_error = f"{self.path.name} could not be saved: {reason}."
@@ -227,10 +167,12 @@ class Session:
             return True
 
 
-__all__ = [
-    "Session",
-    "default_answers_path",
-    "read_only_reason",
-    "remove_stale_temporaries",
-    "sync_folder",
-]
+def _write_answers(path: Path, values: dict[str, Any], meta: Meta, ruleset: RuleSet) -> None:
+    """Save format: the user's file edited in place (comments, ``$schema`` line, key order and
+    notation kept; see :mod:`advisor.tui.answers_text`), or a new file in questionnaire order."""
+    from advisor.tui.answers_text import answers_file_text
+
+    write_atomic(path, answers_file_text(path, values, meta, ruleset))
+
+
+__all__ = ["Session", "default_answers_path"]

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 
 import yaml
 
-from advisor.tui.session import Session, remove_stale_temporaries
+from advisor.files import remove_temporaries_of
+from advisor.tui.session import Session
 
 QUESTIONS = [f"q.n{i}" for i in range(8)]
 
@@ -30,7 +31,7 @@ class _Order:
 def main() -> None:
     path = Path(sys.argv[1])
     rng = random.Random(int(sys.argv[2]))
-    remove_stale_temporaries(path)
+    remove_temporaries_of(path)
     values: dict[str, Any] = {}
     if path.exists():
         values = dict((yaml.safe_load(path.read_text()) or {}).get("answers") or {})

@@ -33,7 +33,7 @@ class Format(Generic[R]):
     name: str
     extension: str  # without the dot
     label: str
-    extra: str | None  # the optional extra (pip install 'advisor[EXTRA]') it needs
+    extra: str | None  # the optional extra it needs (pip install 'llm-hosting-advisor[EXTRA]')
     factory: Callable[..., Reporter[R]]
 
 

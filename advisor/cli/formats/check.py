@@ -14,10 +14,8 @@ REPORTERS: Registry[CheckResult] = Registry("check")
 class TextReporter:
     def render(self, result: CheckResult) -> str:
         lines = [str(p) for p in sorted(result.problems, key=lambda p: p.location)]
-        n_err, n_warn = (
-            len(result.errors),
-            len(result.warnings) - (len(result.warnings) if result.strict else 0),
-        )
+        n_err = len(result.errors)
+        n_warn = len([p for p in result.problems if not result.is_error(p)])
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         if result.ok:
             summary = f"ok: {len(result.files)} files checked ({counts})"
@@ -58,7 +56,7 @@ class GithubReporter:
     def render(self, result: CheckResult) -> str:
         lines = []
         for p in result.problems:
-            level = "error" if (p.severity == "error" or result.strict) else "warning"
+            level = "error" if result.is_error(p) else "warning"
             loc = p.location
             props = [f"file={github_escape(loc.file, prop=True)}"]
             if loc.line:
@@ -92,7 +90,8 @@ def sarif_uri(file: str) -> str:
 class SarifReporter:
     """SARIF 2.1.0 (code scanning): one run, a ``rules[]`` entry per problem code found.
 
-    ``--strict`` reports every finding at level ``error``. Columns count characters
+    ``--strict`` reports every finding at level ``error`` (but the packaged catalog's staleness,
+    unless ``--strict-defaults``). Columns count characters
     (``columnKind: unicodeCodePoints``), which is what the YAML reader measures.
     """
 
@@ -105,8 +104,11 @@ class SarifReporter:
         rules = []
         for code in codes:
             name, text = describe(code)
-            severities = {p.severity for p in result.problems if p.code == code}
-            default = "error" if "error" in severities or result.strict else "warning"
+            default = (
+                "error"
+                if any(result.is_error(p) for p in result.problems if p.code == code)
+                else "warning"
+            )
             rules.append(
                 {
                     "id": code,
@@ -117,7 +119,7 @@ class SarifReporter:
             )
         results = []
         for p in sorted(result.problems, key=lambda p: (p.location, p.code)):
-            level = "error" if (p.severity == "error" or result.strict) else "warning"
+            level = "error" if result.is_error(p) else "warning"
             physical: dict[str, object] = {
                 "artifactLocation": {"uri": sarif_uri(p.location.file)},
             }

@@ -1,7 +1,9 @@
 """The results: recommendation, reasons with sources, costs with a chart, models, export.
 
-Imported only when the results are first shown; the chart widget (textual-plotext) is imported
-only when the Costs tab is built, so neither slows the questionnaire's start.
+Imported only when the results are first shown, so it does not slow the questionnaire's start.
+The cost chart is text (a dot plot of each option's monthly cost at volumes around today's, one
+row per volume) drawn with Rich: it needs nothing beyond the default install, and its colours
+are the HTML report's (``advisor.present.labels``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,11 +33,12 @@ from textual.widgets import (
 )
 
 from advisor.load.answers import write_atomic
-from advisor.present.costs_view import breakdown_text, breakeven_text, cost_rows, curve_series
+from advisor.load.values import format_quantity
+from advisor.present.costs_view import breakdown_text, breakeven_text, cost_rows
 from advisor.present.curve import CostCurve, cost_curve
 from advisor.present.effects import effects_text
-from advisor.present.labels import hex_rgb, option_colour, option_label, short_label
-from advisor.present.numbers import compact_money, money, percent, tokens
+from advisor.present.labels import OPTIONS, option_colour, option_label, option_mark, short_label
+from advisor.present.numbers import money, percent
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -132,7 +136,46 @@ def reasons_text(d: Decision, rs: RuleSet) -> Text:
     return out
 
 
-def costs_text(d: Decision) -> Table | Text:
+def _catalog_name(rs: RuleSet | None, section: str, key: Any) -> str:
+    entries = getattr(getattr(rs, "catalog", None), section, None) or ()
+    entry = next((e for e in entries if getattr(e, "id", None) == key), None)
+    name = getattr(entry, "name", None)
+    if not name:
+        return str(key)
+    # "NVIDIA L40S" reads as "L40S": the vendor is the same for every GPU in the catalog.
+    return str(name).removeprefix("NVIDIA ")
+
+
+def deployment_words(dep: Any, rs: RuleSet | None = None) -> str:
+    """A self-hosted deployment as a sentence: "Llama 3.3 70B on 1 replica of 1 L40S GPU"."""
+    if not isinstance(dep, Mapping) or not dep.get("gpu"):
+        return ""
+    gpu = _catalog_name(rs, "gpus", dep.get("gpu"))
+    model = _catalog_name(rs, "open_models", dep.get("model")) if dep.get("model") else ""
+    replicas, per = dep.get("replicas"), dep.get("gpus_per_replica")
+    if isinstance(replicas, int) and isinstance(per, int) and replicas and per:
+        text = (
+            f"{replicas} replica{'s' if replicas != 1 else ''} of {per} {gpu} "
+            f"GPU{'s' if per != 1 else ''}" + (" each" if replicas != 1 and per != 1 else "")
+        )
+    else:
+        total = dep.get("gpus_total")
+        text = f"{total} {gpu} GPU{'s' if total != 1 else ''}" if total else f"{gpu} GPUs"
+    return f"{model} on {text}" if model else text
+
+
+def _row_detail(key: str, costs: Mapping[str, Any], fallback: str, rs: RuleSet | None) -> str:
+    entry = costs.get(key)
+    if key == "hosted" or not isinstance(entry, Mapping):
+        return fallback
+    words = deployment_words(entry.get("deployment"), rs)
+    if key == "hybrid" and entry.get("frontier_share_percent") is not None:
+        share = float(entry["frontier_share_percent"])
+        return f"{share:g} % hosted" + (f", the rest {words}" if words else "")
+    return words or fallback
+
+
+def costs_text(d: Decision, rs: RuleSet | None = None) -> Table | Text:
     costs = d.costs or {}
     rows = cost_rows(costs)
     if all(r.monthly is None for r in rows):
@@ -150,7 +193,7 @@ def costs_text(d: Decision) -> Table | Text:
             Text(r.label, style="green" if best else ""),
             money(r.monthly),
             money(r.horizon),
-            Text(r.detail, style="dim"),
+            Text(_row_detail(r.key, costs, r.detail, rs), style="dim"),
         )
     return table
 
@@ -176,27 +219,63 @@ def model_reasons(model: dict[str, Any]) -> str:
     return text.strip() or "No restriction applies."
 
 
-def draw_curve(plt: Any, curve: CostCurve) -> None:
-    """Monthly cost against token volume, one line per option, the points of the shared curve
-    (:func:`advisor.present.curve.cost_curve`, the report draws the same ones). The volume axis
-    is logarithmic, as in the report; ticks are labelled as a person would write the volume."""
-    top = 0.0
-    for option, line in curve_series(curve).items():
-        top = max(top, *(usd for _, usd in line))
-        plt.plot(
-            [math.log10(t) for t, _ in line],
-            [usd for _, usd in line],
-            label=short_label(option),
-            color=hex_rgb(option_colour(option)),
-            marker="hd",
-        )
-    ticks = [p.tokens for p in curve.points[:: max(1, len(curve.points) // 6)]]
-    plt.xticks([math.log10(t) for t in ticks], [tokens(t) for t in ticks])
-    if top > 0:
-        levels = [top * i / 4 for i in range(5)]
-        plt.yticks(levels, [compact_money(v) for v in levels])
-    plt.vline(math.log10(curve.today_tokens), "gray")
-    plt.title("Monthly cost (USD) by token volume (grey line: today)")
+def cost_chart_text(curve: CostCurve, width: int = 44) -> Text:
+    """Monthly cost at each volume as a text dot plot: a row per volume of the shared curve
+    (:func:`advisor.present.curve.cost_curve`, the points the report draws), each option's cost
+    a coloured letter on a logarithmic money axis; today's row and the break-even are marked.
+
+    Text, so it needs no chart package and reads in any terminal, a screen reader included
+    (each row ends with the cheapest option and its cost in words)."""
+    options = [o for o in OPTIONS if any(p.monthly.get(o) for p in curve.points)]
+    values = [
+        v for p in curve.points for o in options if (v := p.monthly.get(o)) is not None and v > 0
+    ]
+    if not values:
+        return Text("No cost can be drawn yet.", style="dim")
+    low, high = math.log10(min(values)), math.log10(max(values))
+    span = (high - low) or 1.0
+    out = Text()
+    out.append("Monthly cost at volumes around today's (log scale)\n", style="bold")
+    for option in options:
+        out.append(f" {option_mark(option)} ", style=f"bold {option_colour(option)}")
+        out.append(f"{option_label(option)}  ")
+    out.append("\n")
+    label_width = max(len(format_quantity(p.tokens)) for p in curve.points) + 1
+    for point in curve.points:
+        row = [" "] * width
+        styles: list[str | None] = [None] * width
+        costs: dict[str, float] = {}
+        for option in options:
+            value = point.monthly.get(option)
+            if value is None or value <= 0:
+                continue
+            costs[option] = value
+            x = round((math.log10(value) - low) / span * (width - 1))
+            # Two options at the same cost share a cell: the later one is drawn beside it.
+            while 0 <= x < width and row[x] != " ":
+                x += 1
+            if x < width:
+                row[x], styles[x] = option_mark(option), f"bold {option_colour(option)}"
+        label = format_quantity(point.tokens)
+        out.append(f"{label:>{label_width}} ", style="bold" if point.today else "")
+        out.append("│", style="dim")
+        for ch, st in zip(row, styles, strict=True):
+            out.append(ch if ch != " " else "·", style=st or "dim")
+        out.append("│", style="dim")
+        if costs:
+            best = min(costs, key=lambda k: costs[k])
+            out.append(f" {option_label(best)} {money(costs[best])}")
+        if point.today:
+            out.append("  ◀ today", style="bold")
+        if point.breakeven:
+            out.append("  ◀ break-even", style="yellow")
+        out.append("\n")
+    pad = " " * (label_width + 2)
+    left, right = money(10**low), money(10**high)
+    out.append(
+        pad + left + " " * max(1, width - len(left) - len(right)) + right + "\n", style="dim"
+    )
+    return out
 
 
 def report_api() -> tuple[tuple[str, ...], Any] | None:
@@ -222,9 +301,15 @@ def export_path(answers_path: Path, fmt: str) -> Path:
 class ResultsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="advisor.back"),
-        Binding("ctrl+n", "next_tab", "Next", id="advisor.next_tab"),
-        Binding("ctrl+b", "previous_tab", "Prev", id="advisor.previous_tab"),
-        Binding("ctrl+e", "export", "Export", id="advisor.export"),
+        # Priority: the Models table and the Export buttons would otherwise swallow them.
+        Binding("ctrl+n", "next_tab", "Next", id="advisor.next_tab", priority=True),
+        Binding("ctrl+b", "previous_tab", "Prev", id="advisor.previous_tab", priority=True),
+        Binding("ctrl+e", "export", "Export", id="advisor.export", priority=True),
+        # Scroll the tab on show whatever has focus; priority, so the footer shows these keys
+        # (a focused scroll container's own, hidden page bindings would shadow them).
+        # Short labels: both keys fit in an 80-column footer beside the others.
+        Binding("pagedown", "scroll_tab(1)", "Scroll ↓", id="advisor.page_down", priority=True),
+        Binding("pageup", "scroll_tab(-1)", "↑", id="advisor.page_up", priority=True),
     ]
 
     def __init__(self, session: Session, decision: Decision) -> None:
@@ -247,10 +332,9 @@ class ResultsScreen(Screen[None]):
                 yield Static(summary_text(d, self.rs), id="summary-text")
             with TabPane("Reasons", id="reasons"), VerticalScroll():
                 yield Static(reasons_text(d, self.rs), id="reasons-text")
-            with TabPane("Costs", id="costs"):
-                with VerticalScroll(id="costs-top"):
-                    yield Static(costs_text(d), id="costs-table")
-                    yield Static(costs_notes(d), id="costs-notes")
+            with TabPane("Costs", id="costs"), VerticalScroll(id="costs-scroll"):
+                yield Static(costs_text(d, self.rs), id="costs-table")
+                yield Static(costs_notes(d), id="costs-notes")
                 yield from self._chart()
             with TabPane("Models", id="models"):
                 yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
@@ -265,17 +349,7 @@ class ResultsScreen(Screen[None]):
         if curve is None:
             yield Static("The chart appears once token volumes are answered.", id="no-chart")
             return
-        try:
-            from textual_plotext import PlotextPlot
-        except ImportError:
-            yield Static(
-                "Install the charts extra (pip install 'advisor[charts]') for the cost chart.",
-                id="no-chart",
-            )
-            return
-        plot = PlotextPlot(id="cost-chart")
-        draw_curve(plot.plt, curve)
-        yield plot
+        yield Static(cost_chart_text(curve), id="cost-chart")
 
     def _export_pane(self) -> ComposeResult:
         if self.report is None:
@@ -302,6 +376,7 @@ class ResultsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
+        self.call_after_refresh(self._focus_active_pane)
         table = self.query_one("#models-table", DataTable)
         table.add_columns("Model", "Licence", "Eligible", "Need", "USD a month")
         for m in self.decision.models:
@@ -380,6 +455,41 @@ class ResultsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    @on(TabbedContent.TabActivated, "#result-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_active_pane()
+
+    def _active_scroller(self) -> Any:
+        tabs = self.query_one(TabbedContent)
+        pane = tabs.get_pane(tabs.active) if tabs.active else None
+        if pane is None:
+            return None
+        if tabs.active == "models":
+            return pane.query_one("#models-table", DataTable)
+        found = pane.query(VerticalScroll)
+        return found.first() if found else None
+
+    def _focus_active_pane(self) -> None:
+        """Arrow keys and page keys scroll the tab just shown, without a Tab press first."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "export":
+            buttons = self.query("#export-buttons Button")
+            if buttons:
+                buttons.first().focus()
+                return
+        target = self._active_scroller()
+        if target is not None:
+            target.focus()
+
+    def action_scroll_tab(self, pages: int) -> None:
+        target = self._active_scroller()
+        if target is None:
+            return
+        if pages > 0:
+            target.scroll_page_down()
+        else:
+            target.scroll_page_up()
 
     def _switch_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)

@@ -78,12 +78,14 @@ class WelcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
-        self.query_one("#start", Button).focus()
+        # Typing before the first Tab must land in a field, and the first field is the title.
+        self.query_one(f"#meta-{META_FIELDS[0][0]}", Input).focus()
 
     @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter starts (the fields are optional; Tab moves between them)."""
         event.stop()
-        self.focus_next()
+        self.action_start()
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:

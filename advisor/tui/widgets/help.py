@@ -31,7 +31,10 @@ def help_text(question: Question, default: Any, decision: Decision | None) -> Te
             facts.append(f"at least {question.min:g}")
         if question.max is not None:
             facts.append(f"at most {question.max:g}")
-        facts.append("write 2.5B, 300M, 250k or 1e9")
+        if question.unit and "token" in question.unit:
+            # Only volumes are written with suffixes; on a percentage or a 1-5 scale the hint
+            # would suggest answers the question cannot take.
+            facts.append("write 2.5B, 300M, 250k or 1e9")
     if question.unit:
         facts.append(f"in {question.unit}")
     if question.type == "multi":
