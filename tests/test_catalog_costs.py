@@ -139,7 +139,7 @@ def test_catalog_has_the_issue_ids_and_dates_every_entry() -> None:
     assert {"llama-3.1", "llama-3.3", "llama-4", "mit", "apache-2.0", "gemma", "qwen"} <= {
         lic.id for lic in c.licenses
     }
-    assert {g.id for g in c.gpus} == {"a100-80gb", "l40s", "h100", "h200"}
+    assert {g.id for g in c.gpus} == {"a100-80gb", "l40s", "h100", "h200", "b200"}
     for section in ("hosted_models", "open_models", "licenses", "gpus", "throughput"):
         for entry in getattr(c, section):
             assert entry.source.strip() and entry.as_of.year >= 2025, (section, entry.id)
