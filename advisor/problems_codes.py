@@ -66,6 +66,10 @@ CODES: dict[str, tuple[str, str]] = {
     "ADV602": ("BadCatalogEntry", "A catalog entry has no text id."),
     "ADV603": ("InvalidCatalogEntry", "A catalog entry does not fit its schema."),
     "ADV604": ("StaleFigure", "A catalog figure is older than the staleness limit."),
+    "ADV605": (
+        "RetiringHostedModel",
+        "A hosted model's shutdown date has passed or falls within the default horizon.",
+    ),
 }
 
 FAMILIES: dict[str, tuple[str, str]] = {

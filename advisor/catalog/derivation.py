@@ -286,7 +286,13 @@ def derive(
         facts["cost.monthly_tokens"] = total_tokens
         if hosted_model is not None:
             hosted_plan = plan(
-                p.hosted, hosted_model, inp, out, horizon if horizon is not None else 1.0, start, terms
+                p.hosted,
+                hosted_model,
+                inp,
+                out,
+                horizon if horizon is not None else 1.0,
+                start,
+                terms,
             )
             hosted_cost = hosted_plan.first.total
             _hosted(p, hosted_plan, horizon, start, terms, values, facts, costs, notes)
@@ -507,7 +513,11 @@ def _hybrid(
     if share >= 1.0:
         monthly = hosted_cost
         entry.update(
-            {"hosted_part_usd": _money(hosted_part), "self_hosted_part_usd": 0.0, "open_part_usd": 0.0}
+            {
+                "hosted_part_usd": _money(hosted_part),
+                "self_hosted_part_usd": 0.0,
+                "open_part_usd": 0.0,
+            }
         )
         entry["note"] = "All traffic needs frontier quality, so the hybrid is the hosted option."
         model_id: str | None = None
@@ -712,9 +722,7 @@ def _hosted(
     costs["stay_hosted"] = costs["hosted"] = entry
 
 
-def _allowed_models(
-    p: Prepared, view: ModelView, level: int, mm: bool | None
-) -> dict[str, bool]:
+def _allowed_models(p: Prepared, view: ModelView, level: int, mm: bool | None) -> dict[str, bool]:
     return {
         p.model_ids[i]: bool(view.eligible[i])
         and p.levels[i] >= level
@@ -804,7 +812,7 @@ def _managed_remainder(
 
 def _exchange(p: Prepared, values: Mapping[str, Any], costs: Costs) -> None:
     """The report currency and, for EUR, the catalog's dated EUR/USD rate."""
-    code = str(values.get("strategy.report_currency") or "USD")
+    code = str(values.get("strategy.report_currency") or "usd").upper()
     costs["report_currency"] = code
     costs["exchange_rate"] = None
     if code == "USD":

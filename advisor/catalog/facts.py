@@ -19,6 +19,7 @@ LICENCE = (
     "licensing.redistributes_model",
     "licensing.attribution_acceptable",
     "licensing.excluded_origins",
+    "org.intended_use",
 )
 FIT = ("usage.capability_need", "usage.needs_multimodal")
 OPS = (
@@ -210,6 +211,11 @@ FACT_SPECS: dict[str, FactSpec] = {
         ("licensing.redistributes_model", "licensing.attribution_acceptable"),
         "Attribution or naming terms bar at least one model (redistribution without "
         "acceptable attribution).",
+    ),
+    "models.aup_blocked": FactSpec(
+        "bool",
+        ("org.intended_use",),
+        "An acceptable-use policy (Llama's) prohibits the intended use for at least one model.",
     ),
     "models.origin_blocked_count": _n(
         ("licensing.excluded_origins",), "Models barred by the excluded origins.", "models"

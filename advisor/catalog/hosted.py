@@ -92,7 +92,9 @@ def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
     running = list_usd
     if t.cache_share > 0:
         cached = h.cached_input_usd_per_1m
-        effect = 0.0 if cached is None else -inp * t.cache_share * (h.input_usd_per_1m - cached) / 1e6
+        effect = (
+            0.0 if cached is None else -inp * t.cache_share * (h.input_usd_per_1m - cached) / 1e6
+        )
         mods.append(
             _mod(
                 "prompt cache",
@@ -165,9 +167,7 @@ def _ym(d: _dt.date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def serving(
-    hosted: Mapping[str, HostedModel], h: HostedModel, month: int
-) -> HostedModel:
+def serving(hosted: Mapping[str, HostedModel], h: HostedModel, month: int) -> HostedModel:
     """The model serving the traffic in month number ``month`` (year*12 + month-1): ``h``
     unless it has shut down by then, else its successor (followed along the chain)."""
     seen = 0

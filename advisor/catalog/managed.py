@@ -57,7 +57,9 @@ def endpoint_bill(
     running = list_usd
     if t.cache_share > 0:
         cached = e.cached_input_usd_per_1m
-        effect = 0.0 if cached is None else -inp * t.cache_share * (e.input_usd_per_1m - cached) / 1e6
+        effect = (
+            0.0 if cached is None else -inp * t.cache_share * (e.input_usd_per_1m - cached) / 1e6
+        )
         mods.append(
             {
                 "name": "prompt cache",

@@ -321,7 +321,9 @@ class Catalog(CatalogFile):
             nxt = h.replaced_by
             while nxt is not None and nxt in hosted:
                 if nxt in seen_chain:
-                    problems.append(f"hosted model {h.id!r}: the replaced_by chain loops at {nxt!r}")
+                    problems.append(
+                        f"hosted model {h.id!r}: the replaced_by chain loops at {nxt!r}"
+                    )
                     break
                 seen_chain.add(nxt)
                 nxt = hosted[nxt].replaced_by

@@ -4,7 +4,8 @@ Besides the errors of loading and compiling, ``check`` reports warnings (errors 
 ``--strict``): rules without a source or effect and unused derived facts (from the compiler),
 rules that can never fire and questions never asked given the questions' value domains
 (:mod:`advisor.check.satisfiable`), overrides that change nothing (:mod:`advisor.check.layers`), and
-catalog figures older than ``STALE_DAYS``.
+catalog figures older than ``STALE_DAYS`` (per-token prices: ``PRICE_STALE_DAYS``, ADV604), and
+hosted models whose shutdown has passed or falls within ``RETIREMENT_HORIZON_MONTHS`` (ADV605).
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from advisor.problems import AdvisorError, Problem
 
 UNREADABLE = {"ADV100", "ADV110"}
 STALE_DAYS = 180
+PRICE_STALE_DAYS = 90
+RETIREMENT_HORIZON_MONTHS = 24
+"""The horizon ADV605 looks ahead: the questionnaire's default horizon is longer (36 months),
+but vendors announce shutdowns 3-6 months ahead, so two years is already a forecast."""
 
 
 def check_rules(
@@ -47,6 +52,7 @@ def check_rules(
         + never_firing(ruleset)
         + layered
         + _stale(ruleset, today or date.today())
+        + _retiring(ruleset, today or date.today())
     )
     result.counts = {
         "questions": len(ruleset.questions),
@@ -92,7 +98,9 @@ def _stale(ruleset: object, today: date) -> list[Problem]:
 
     assert isinstance(ruleset, RuleSet)
     out: list[Problem] = []
-    for section, entry_id, as_of in stale_entries(ruleset.catalog, today, STALE_DAYS):
+    for section, entry_id, as_of, limit in stale_entries(
+        ruleset.catalog, today, STALE_DAYS, PRICE_STALE_DAYS
+    ):
         entries = ruleset.bundle.catalog_data.get(section, [])
         index = next((i for i, e in enumerate(entries) if e.get("id") == entry_id), 0)
         where = catalog_location(ruleset.bundle, section, index, "as_of")
@@ -102,8 +110,37 @@ def _stale(ruleset: object, today: date) -> list[Problem]:
                 where,
                 "ADV604",
                 f"The {section} figure {entry_id!r} is dated {as_of.isoformat()}, {age} days "
-                f"ago (over {STALE_DAYS}); check it and update 'as_of' (for hosted prices: "
+                f"ago (over {limit}); check it and update 'as_of' (for hosted prices: "
                 "advisor catalog import-prices).",
+                "warning",
+            )
+        )
+    return out
+
+
+def _retiring(ruleset: object, today: date) -> list[Problem]:
+    """ADV605 for every hosted model shut down already or within the horizon."""
+    from advisor.catalog.hosted import affected
+    from advisor.engine.ruleset import RuleSet
+    from advisor.load.bundle import catalog_location
+
+    assert isinstance(ruleset, RuleSet)
+    entries = ruleset.bundle.catalog_data.get("hosted_models", [])
+    out: list[Problem] = []
+    for h, when in affected(ruleset.catalog.hosted_models, today, RETIREMENT_HORIZON_MONTHS):
+        index = next((i for i, e in enumerate(entries) if e.get("id") == h.id), 0)
+        where = catalog_location(ruleset.bundle, "hosted_models", index, "shutdown")
+        assert h.shutdown is not None
+        verb = "was shut down on" if when == "passed" else "shuts down on"
+        horizon = "" if when == "passed" else f" (within {RETIREMENT_HORIZON_MONTHS} months)"
+        out.append(
+            Problem(
+                where,
+                "ADV605",
+                f"The hosted model {h.id!r} {verb} {h.shutdown.isoformat()}{horizon}; answers "
+                f"that name it are priced at its successor {h.replaced_by!r} from that month. "
+                "Point usage.current_model at a current model, and check the vendor's "
+                "deprecations page for newer dates.",
                 "warning",
             )
         )
