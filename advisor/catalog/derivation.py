@@ -41,14 +41,13 @@ from advisor.catalog.costs import (
     Workload,
     breakdown,
     breakeven_output_tokens,
-    hosted_monthly,
     hosted_per_output_token,
     workload,
 )
 from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
 from advisor.catalog.hosted import BillTerms, Plan, cheapest_switch, plan, start_date
-from advisor.catalog.managed import Choice, choose, managed_json, residency_of
 from advisor.catalog.licensing import LEVEL_NAMES
+from advisor.catalog.managed import Choice, choose, managed_json, residency_of
 from advisor.catalog.models import ModelView, model_view
 from advisor.catalog.prepare import Prepared, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
@@ -56,8 +55,8 @@ from advisor.model.parts import (
     Basis,
     Breakeven,
     Costs,
-    ExchangeRate,
     Deployment,
+    ExchangeRate,
     HostedCost,
     HybridCost,
     ModelEntry,

@@ -125,7 +125,7 @@ def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
                 "regional processing",
                 h.regional_uplift_pct,
                 effect,
-                f"the data zone the residency answer asks for costs {h.regional_uplift_pct:g} % more",
+                f"the data zone asked for costs {h.regional_uplift_pct:g} % more",
             )
         )
         running += effect
