@@ -62,17 +62,13 @@ def test_defence_use_makes_every_llama_model_ineligible_citing_the_aup() -> None
 
 def test_built_with_llama_binds_without_redistribution() -> None:
     d = RULESET.evaluate(
-        _typed(
-            {"licensing.redistributes_model": False, "licensing.attribution_acceptable": True}
-        )
+        _typed({"licensing.redistributes_model": False, "licensing.attribution_acceptable": True})
     )
     llama = next(m for m in d.to_dict()["models"] if m["id"] == "llama-3.3-70b")
     assert llama["eligible"]
     assert any("Built with Llama" in o and "product or service" in o for o in llama["obligations"])
     refused = RULESET.evaluate(
-        _typed(
-            {"licensing.redistributes_model": False, "licensing.attribution_acceptable": False}
-        )
+        _typed({"licensing.redistributes_model": False, "licensing.attribution_acceptable": False})
     )
     llama = next(m for m in refused.to_dict()["models"] if m["id"] == "llama-3.3-70b")
     assert not llama["eligible"]
@@ -136,9 +132,7 @@ def test_no_rule_says_a_model_is_out_while_the_list_shows_it_eligible(
 def test_check_warns_about_every_shutdown_within_24_months() -> None:
     today = dt.date(2026, 12, 1)
     result = check_rules(None, today=today)
-    warned = {
-        p.message.split("'")[1] for p in result.problems if p.code == "ADV605"
-    }
+    warned = {p.message.split("'")[1] for p in result.problems if p.code == "ADV605"}
     expected = {
         h.id
         for h in CATALOG.hosted_models

@@ -23,7 +23,13 @@ OUTPUT_TOKENS = "usage.monthly_output_tokens"
 CURVE_MULTIPLES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 """Token volumes of the cost curve, as multiples of today's volume."""
 
-ROWS = (("stay_hosted", "Hosted API"), ("hybrid", "Hybrid"), ("self_host", "Self-hosted"))
+ROWS = (
+    ("stay_hosted", "Hosted API"),
+    ("switch_hosted", "Switch hosted model"),
+    ("managed_open", "Managed open"),
+    ("hybrid", "Hybrid"),
+    ("self_host", "Self-hosted"),
+)
 
 
 @dataclass(frozen=True)
@@ -44,14 +50,28 @@ def _num(mapping: Mapping[str, Any] | None, key: str) -> float | None:
     return float(value)
 
 
+def _entry(costs: Mapping[str, Any], key: str) -> Any:
+    """The cost entry of a row; the switch row lives inside costs.stay_hosted."""
+    if key == "switch_hosted":
+        hosted = costs.get("stay_hosted")
+        return hosted.get("switch_hosted") if isinstance(hosted, Mapping) else None
+    return costs.get(key)
+
+
 def cost_rows(costs: Mapping[str, Any]) -> list[CostRow]:
     out: list[CostRow] = []
     for key, label in ROWS:
-        entry = costs.get(key)
+        entry = _entry(costs, key)
         detail = ""
         if isinstance(entry, Mapping):
             if key == "stay_hosted":
-                detail = str(entry.get("model") or "")
+                detail = str(entry.get("current_model") or entry.get("model") or "")
+                if entry.get("successor") and entry.get("switch_month"):
+                    detail += f", {entry['successor']} from month {entry['switch_month']}"
+            elif key == "switch_hosted":
+                detail = f"{entry.get('model')} ({entry.get('tier')} tier)"
+            elif key == "managed_open":
+                detail = f"{entry.get('model')} via {entry.get('provider')}"
             else:
                 dep = entry.get("deployment")
                 if isinstance(dep, Mapping) and dep.get("model"):
@@ -59,6 +79,8 @@ def cost_rows(costs: Mapping[str, Any]) -> list[CostRow]:
                 if key == "hybrid" and entry.get("frontier_share_percent") is not None:
                     share = float(entry["frontier_share_percent"])
                     detail = f"{share:g} % hosted" + (f", {detail}" if detail else "")
+                    if entry.get("open_via") == "managed_open":
+                        detail += f", open share via {entry.get('managed_endpoint')}"
         out.append(
             CostRow(key, label, _num(entry, "monthly_usd"), _num(entry, "horizon_usd"), detail)
         )
@@ -116,7 +138,7 @@ def cost_curve(ruleset: RuleSet, decision: Decision) -> Curve | None:
         costs = decision.costs if k == 1.0 else ruleset.evaluate(scaled).costs
         tokens.append((inp + out) * k)
         for key, _ in ROWS:
-            entry = costs.get(key)
+            entry = _entry(costs, key)
             series[key].append(_num(entry if isinstance(entry, Mapping) else None, "monthly_usd"))
     if all(v is None for values in series.values() for v in values):
         return None

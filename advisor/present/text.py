@@ -14,12 +14,14 @@ from typing import Any
 
 OPTION_LABELS: dict[str, str] = {
     "stay_hosted": "Stay on the hosted API",
+    "managed_open": "Open weights on a managed API",
     "hybrid": "Hybrid split",
     "self_host": "Self-host open models",
 }
 
 SHORT_LABELS: dict[str, str] = {
     "stay_hosted": "Hosted API",
+    "managed_open": "Managed open",
     "hybrid": "Hybrid",
     "self_host": "Self-hosted",
 }

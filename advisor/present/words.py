@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 OPTION_LABELS: dict[str, str] = {
     "stay_hosted": "Stay hosted",
+    "managed_open": "Managed open",
     "hybrid": "Hybrid",
     "self_host": "Self-host",
 }

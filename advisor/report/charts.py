@@ -46,7 +46,12 @@ RC: dict[str, Any] = {
 }
 
 # Colour-blind safe (Okabe-Ito); lines also differ by style so print in grey still reads.
-COLOURS = {"stay_hosted": "#0072B2", "hybrid": "#009E73", "self_host": "#D55E00"}
+COLOURS = {
+    "stay_hosted": "#0072B2",
+    "managed_open": "#CC79A7",
+    "hybrid": "#009E73",
+    "self_host": "#D55E00",
+}
 NEUTRAL = "#777777"
 
 
@@ -75,6 +80,7 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
         drawn: list[str] = []
         for key, style, draw in (
             ("stay_hosted", "-", "default"),
+            ("managed_open", ":", "default"),
             ("hybrid", "--", "default"),
             ("self_host", "-", "steps-post"),
         ):

@@ -188,8 +188,18 @@ def draw_curve(plt: Any, curve: Curve) -> None:
     """Monthly cost against token volume, one line per option; volumes are evenly spaced
     multiples of today's (0.1x to 10x), labelled as a person would write them."""
     xs = list(range(len(curve.tokens)))
-    labels = {"stay_hosted": "Hosted", "hybrid": "Hybrid", "self_host": "Self-hosted"}
-    colors = {"stay_hosted": "blue", "hybrid": "orange", "self_host": "green"}
+    labels = {
+        "stay_hosted": "Hosted",
+        "managed_open": "Managed open",
+        "hybrid": "Hybrid",
+        "self_host": "Self-hosted",
+    }
+    colors = {
+        "stay_hosted": "blue",
+        "managed_open": "cyan",
+        "hybrid": "orange",
+        "self_host": "green",
+    }
     top = 0.0
     for key, values in curve.series.items():
         points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
