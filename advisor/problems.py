@@ -311,6 +311,13 @@ CODES: dict[str, Code] = {
             "error",
             "unreadable",
         ),
+        _code(
+            "ADV606",
+            "HostedModelRetiring",
+            "A hosted model is shut down, or shuts down within the default horizon.",
+            "warning",
+            "problem",
+        ),
     )
 }
 

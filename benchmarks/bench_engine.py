@@ -155,7 +155,7 @@ def rows() -> list[dict[str, object]]:
     body = [
         "def handwritten(f):",
         "    w = f['strategy.priority_cost'] / 3",
-        "    s0 = s1 = s2 = 0.0",
+        "    " + " = ".join(f"s{k}" for k in range(len(OPTIONS))) + " = 0.0",
         "    fired = []",
     ]
     for i, (expr, _cel, score) in enumerate(rules):
@@ -165,17 +165,19 @@ def rows() -> list[dict[str, object]]:
             if option in score:
                 body.append(f"        s{k} += {score[option]} * w")
     body.append("    best, bs = 0, s0")
-    body.append("    if s1 > bs:")
-    body.append("        best, bs = 1, s1")
-    body.append("    if s2 > bs:")
-    body.append("        best = 2")
-    body.append("    return best, s0, s1, s2, fired")
+    for k in range(1, len(OPTIONS) - 1):
+        body.append(f"    if s{k} > bs:")
+        body.append(f"        best, bs = {k}, s{k}")
+    body.append(f"    if s{len(OPTIONS) - 1} > bs:")
+    body.append(f"        best = {len(OPTIONS) - 1}")
+    scores = ", ".join(f"s{k}" for k in range(len(OPTIONS)))
+    body.append(f"    return best, {scores}, fired")
     namespace: dict[str, Any] = {}
     exec("\n".join(body), namespace)
     hand = namespace["handwritten"]
     hand_s = _per_call(lambda: hand(values))
-    fired_advisor = advisor_fn(values)[5]
-    fired_hand = hand(values)[4]
+    fired_advisor = advisor_fn(values)[3]
+    fired_hand = hand(values)[len(OPTIONS) + 1]
     assert fired_advisor == fired_hand, (fired_advisor, fired_hand)
 
     out: list[dict[str, object]] = [

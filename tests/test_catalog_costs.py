@@ -140,7 +140,7 @@ def test_catalog_has_the_issue_ids_and_dates_every_entry() -> None:
     assert {"llama-3.1", "llama-3.3", "llama-4", "mit", "apache-2.0", "gemma", "qwen"} <= {
         lic.id for lic in c.licenses
     }
-    assert {g.id for g in c.gpus} == {"a100-80gb", "l40s", "h100", "h200"}
+    assert {g.id for g in c.gpus} == {"a100-80gb", "l40s", "h100", "h200", "b200"}
     for section in ("hosted_models", "open_models", "licenses", "gpus", "throughput"):
         for entry in getattr(c, section):
             assert entry.source.strip() and entry.as_of.year >= 2025, (section, entry.id)
@@ -436,12 +436,19 @@ def test_hosted_cost_is_tokens_times_list_prices(hosted: Any) -> None:
         usage__monthly_output_tokens=98_765_432.0,
     )
     result = run(values)
+    # month 1 is billed on the model still served at the evaluation date (2026-12-01): the
+    # model itself, or its successor when it has already shut down (issue 12)
+    catalog = {h.id: h for h in default_catalog().hosted_models}
+    served = hosted
+    while served.shutdown is not None and served.shutdown <= date(2026, 12, 1):
+        served = catalog[served.replaced_by]
     expected = (
-        1_234_567_890.0 * hosted.input_usd_per_1m + 98_765_432.0 * hosted.output_usd_per_1m
+        1_234_567_890.0 * served.input_usd_per_1m + 98_765_432.0 * served.output_usd_per_1m
     ) / 1e6
     assert result.facts["cost.hosted_monthly_usd"] == expected
-    assert result.facts["cost.hosted_horizon_usd"] == expected * 36
-    assert result.costs["stay_hosted"]["as_of"] == hosted.as_of.isoformat()
+    if hosted.shutdown is None:
+        assert result.facts["cost.hosted_horizon_usd"] == pytest.approx(expected * 36)
+    assert result.costs["stay_hosted"]["as_of"] == served.as_of.isoformat()
 
 
 # --- replicas, GPU sources, traffic -----------------------------------------------------------

@@ -28,6 +28,7 @@ arithmetic over the deployment candidates and building the JSON.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,12 +41,13 @@ from advisor.catalog.costs import (
     Workload,
     breakdown,
     breakeven_output_tokens,
-    hosted_monthly,
     hosted_per_output_token,
     workload,
 )
 from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
+from advisor.catalog.hosted import BillTerms, Plan, cheapest_switch, plan, start_date
 from advisor.catalog.licensing import LEVEL_NAMES
+from advisor.catalog.managed import Choice, choose, managed_json, residency_of
 from advisor.catalog.models import ModelView, model_view
 from advisor.catalog.prepare import Prepared, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
@@ -54,11 +56,14 @@ from advisor.model.parts import (
     Breakeven,
     Costs,
     Deployment,
+    ExchangeRate,
     HostedCost,
     HybridCost,
     ModelEntry,
     SelfHostCost,
 )
+
+MANAGED_BLOCKING = ("data.air_gapped",)
 
 _SELF_INPUTS = frozenset(SELF)
 __all__ = ["FACT_SPECS", "Derived", "derive"]
@@ -272,25 +277,26 @@ def derive(
             "catalog; add its prices to compare against it."
         )
     hosted_cost: float | None = None
+    hosted_plan: Plan | None = None
+    start = _start(p)
+    terms = BillTerms.of(values, hosted_model.provider if hosted_model is not None else None)
     if have_tokens:
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
         if hosted_model is not None:
-            hosted_cost = hosted_monthly(hosted_model, inp, out)
-            facts["cost.hosted_monthly_usd"] = hosted_cost
-            _put(facts, "cost.hosted_usd_per_1m_tokens", _div(hosted_cost * 1e6, total_tokens))
-            if horizon is not None:
-                facts["cost.hosted_horizon_usd"] = hosted_cost * horizon
-            hosted_entry: HostedCost = {
-                "model": hosted_model.id,
-                "input_usd_per_1m": hosted_model.input_usd_per_1m,
-                "output_usd_per_1m": hosted_model.output_usd_per_1m,
-                "monthly_usd": _money(hosted_cost),
-                "horizon_usd": _money(hosted_cost * horizon) if horizon is not None else None,
-                "as_of": hosted_model.as_of.isoformat(),
-                "source": hosted_model.source,
-            }
-            costs["stay_hosted"] = costs["hosted"] = hosted_entry
+            hosted_plan = plan(
+                p.hosted,
+                hosted_model,
+                inp,
+                out,
+                horizon if horizon is not None else 1.0,
+                start,
+                terms,
+            )
+            hosted_cost = hosted_plan.first.total
+            _hosted(p, hosted_plan, horizon, start, terms, values, facts, costs, notes)
+        _managed(p, view, values, inp, out, horizon, terms, hosted_cost, facts, costs, notes)
+    _exchange(p, values, costs)
 
     per_model: list[Best] = [None] * n_models
     table: Table | None = None
@@ -371,8 +377,9 @@ def derive(
                 "cost.self_host_usd_per_1m_tokens",
                 _div(self_cost * 1e6, w.input_tokens + w.output_tokens),
             )
-            if hosted_model is not None and hosted_cost is not None:
-                _versus(p, table, pool, hosted_model, hosted_cost, self_cost, facts, costs)
+            if hosted_plan is not None and hosted_cost is not None:
+                effective = hosted_plan.first.model
+                _versus(p, table, pool, effective, hosted_cost, self_cost, facts, costs)
                 _hybrid(
                     p,
                     table,
@@ -380,6 +387,8 @@ def derive(
                     level,
                     bool(mm),
                     hosted_cost,
+                    hosted_plan.horizon_usd,
+                    terms,
                     values,
                     facts,
                     costs,
@@ -488,6 +497,8 @@ def _hybrid(
     level: int,
     mm: bool,
     hosted_cost: float,
+    hosted_horizon: float,
+    terms: BillTerms,
     values: Mapping[str, Any],
     facts: dict[str, Any],
     costs: Costs,
@@ -500,7 +511,13 @@ def _hybrid(
     entry: HybridCost = {"frontier_share_percent": share * 100.0}  # type: ignore[typeddict-item]
     if share >= 1.0:
         monthly = hosted_cost
-        entry.update({"hosted_part_usd": _money(hosted_part), "self_hosted_part_usd": 0.0})
+        entry.update(
+            {
+                "hosted_part_usd": _money(hosted_part),
+                "self_hosted_part_usd": 0.0,
+                "open_part_usd": 0.0,
+            }
+        )
         entry["note"] = "All traffic needs frontier quality, so the hybrid is the hosted option."
         model_id: str | None = None
     else:
@@ -513,29 +530,54 @@ def _hybrid(
         assert found is not None
         part, t = found[0], table.terms(p, found[1])
         part += w.routing_monthly
-        monthly = hosted_part + part
-        detail = breakdown(t, w, rest, w.routing_monthly)
-        model_id = p.model_ids[t.candidate.model]
-        entry.update(
-            {
-                "hosted_part_usd": _money(hosted_part),
-                "self_hosted_part_usd": _money(part),
-                "remainder_need": LEVEL_NAMES[rem_level],
-                "basis": basis,
-                "viable": basis == "viable",
-                "breakdown": detail.parts_json(),
-                "deployment": _deployment(p, w, t, detail),
-            }
-        )
-        if t.estimated:
-            notes.append(_note_for(p, w, t, "Hybrid"))
-            costs["estimated"] = True
+        managed = _managed_remainder(p, view, rem_level, mm, values, share, terms)
+        if managed is not None and managed.monthly_usd + w.routing_monthly < part:
+            # the open share through a managed endpoint costs less than a deployment of its own
+            part = managed.monthly_usd + w.routing_monthly
+            monthly = hosted_part + part
+            model_id = managed.endpoint.model
+            entry.update(
+                {
+                    "hosted_part_usd": _money(hosted_part),
+                    "self_hosted_part_usd": 0.0,
+                    "open_part_usd": _money(part),
+                    "open_via": "managed_open",
+                    "managed_endpoint": managed.endpoint.id,
+                    "remainder_need": LEVEL_NAMES[rem_level],
+                    "basis": "viable",
+                    "viable": True,
+                }
+            )
+            facts["cost.hybrid_open_via"] = "managed_open"
+        else:
+            monthly = hosted_part + part
+            detail = breakdown(t, w, rest, w.routing_monthly)
+            model_id = p.model_ids[t.candidate.model]
+            entry.update(
+                {
+                    "hosted_part_usd": _money(hosted_part),
+                    "self_hosted_part_usd": _money(part),
+                    "open_part_usd": _money(part),
+                    "open_via": "self_host",
+                    "remainder_need": LEVEL_NAMES[rem_level],
+                    "basis": basis,
+                    "viable": basis == "viable",
+                    "breakdown": detail.parts_json(),
+                    "deployment": _deployment(p, w, t, detail),
+                }
+            )
+            facts["cost.hybrid_open_via"] = "self_host"
+            if t.estimated:
+                notes.append(_note_for(p, w, t, "Hybrid"))
+                costs["estimated"] = True
         facts["cost.hybrid_self_host_model"] = model_id
     horizon = float(values["strategy.horizon_months"])
+    # the hosted share follows the hosted model's lifecycle; the open part costs the same monthly
+    hybrid_horizon = hosted_horizon * share + (monthly - hosted_part) * horizon
     entry["monthly_usd"] = _money(monthly)
-    entry["horizon_usd"] = _money(monthly * horizon)
+    entry["horizon_usd"] = _money(hybrid_horizon)
     facts["cost.hybrid_monthly_usd"] = monthly
-    facts["cost.hybrid_horizon_usd"] = monthly * horizon
+    facts["cost.hybrid_horizon_usd"] = hybrid_horizon
     if hosted_cost > 0:
         ratio = _div(monthly, hosted_cost)
         _put(facts, "cost.hybrid_to_hosted_ratio", ratio)
@@ -577,3 +619,211 @@ def _models_json(
         d["deployment"] = p.deployment_summary[entry[1]][estimated]
         out.append(cast(ModelEntry, d))
     return out
+
+
+def _start(p: Prepared) -> _dt.date:
+    hit = p.memo.get(("start",))
+    if hit is None:
+        hit = p.memo[("start",)] = start_date(p.catalog)
+    assert isinstance(hit, _dt.date)
+    return hit
+
+
+def _hosted(
+    p: Prepared,
+    pl: Plan,
+    horizon: float | None,
+    start: _dt.date,
+    terms: BillTerms,
+    values: Mapping[str, Any],
+    facts: dict[str, Any],
+    costs: Costs,
+    notes: list[str],
+) -> None:
+    """costs.stay_hosted and the cost.hosted_* facts: the current model over the horizon, with
+    its lifecycle, the bill's modifiers and the "switch hosted model" row."""
+    h = pl.current
+    first = pl.first
+    hosted_cost = first.total
+    inp = float(values["usage.monthly_input_tokens"])
+    out = float(values["usage.monthly_output_tokens"])
+    facts["cost.hosted_monthly_usd"] = hosted_cost
+    _put(facts, "cost.hosted_usd_per_1m_tokens", _div(hosted_cost * 1e6, inp + out))
+    facts["cost.hosted_shut_down"] = pl.shut_down
+    if h.replaced_by is not None:
+        facts["cost.hosted_successor"] = h.replaced_by
+    if h.shutdown is not None:
+        facts["cost.hosted_shutdown_date"] = h.shutdown.isoformat()
+    within = pl.switch_month is not None and not pl.shut_down
+    if horizon is not None:
+        facts["cost.hosted_horizon_usd"] = pl.horizon_usd
+        facts["cost.hosted_shutdown_within_horizon"] = within
+        if pl.switch_month is not None:
+            facts["cost.hosted_switch_month"] = pl.switch_month
+    if pl.shut_down:
+        notes.append(
+            f"{h.name} ({h.id}) was shut down on {h.shutdown.isoformat() if h.shutdown else '?'}; "
+            f"its traffic is priced at its successor {first.model.name} ({first.model.id}) "
+            "from month 1."
+        )
+    elif within and h.shutdown is not None:
+        notes.append(
+            f"{h.name} ({h.id}) shuts down on {h.shutdown.isoformat()}; from month "
+            f"{pl.switch_month} ({pl.months[(pl.switch_month or 1) - 1]['month']}) its traffic is "
+            f"priced at its successor {pl.months[(pl.switch_month or 1) - 1]['model']}."
+        )
+    entry: HostedCost = {
+        "model": first.model.id,
+        "input_usd_per_1m": first.model.input_usd_per_1m,
+        "output_usd_per_1m": first.model.output_usd_per_1m,
+        "monthly_usd": _money(hosted_cost),
+        "horizon_usd": _money(pl.horizon_usd) if horizon is not None else None,
+        "as_of": first.model.as_of.isoformat(),
+        "source": first.model.source,
+        "current_model": h.id,
+        "tier": h.tier,
+        "provider": h.provider,
+        "start_date": start.isoformat(),
+        "month1_model": first.model.id,
+        "successor": h.replaced_by,
+        "shutdown": h.shutdown.isoformat() if h.shutdown is not None else None,
+        "shut_down": pl.shut_down,
+        "switch_month": pl.switch_month,
+        "list_monthly_usd": _money(first.list_usd),
+        "modifiers": [{**m, "monthly_usd": _money(m["monthly_usd"])} for m in first.modifiers],
+        "months": list(pl.months) if horizon is not None else [],
+        "switch_hosted": None,
+    }
+    residency = values.get("data.residency")
+    found = cheapest_switch(
+        p.hosted,
+        h,
+        inp,
+        out,
+        horizon if horizon is not None else 1.0,
+        start,
+        terms,
+        residency in ("eu", "in_country"),
+    )
+    if found is not None:
+        best, row = found
+        entry["switch_hosted"] = row
+        facts["cost.switch_hosted_model"] = row["model"]
+        facts["cost.switch_hosted_monthly_usd"] = best.first.total
+        if horizon is not None:
+            facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
+            if pl.horizon_usd > 0:
+                _put(
+                    facts,
+                    "cost.switch_hosted_to_hosted_ratio",
+                    _div(best.horizon_usd, pl.horizon_usd),
+                )
+    costs["stay_hosted"] = costs["hosted"] = entry
+
+
+def _allowed_models(p: Prepared, view: ModelView, level: int, mm: bool | None) -> dict[str, bool]:
+    return {
+        p.model_ids[i]: bool(view.eligible[i])
+        and p.levels[i] >= level
+        and (not mm or bool(p.multimodal[i]))
+        for i in range(len(p.models))
+    }
+
+
+def _managed(
+    p: Prepared,
+    view: ModelView,
+    values: Mapping[str, Any],
+    inp: float,
+    out: float,
+    horizon: float | None,
+    terms: BillTerms,
+    hosted_cost: float | None,
+    facts: dict[str, Any],
+    costs: Costs,
+    notes: list[str],
+) -> None:
+    """costs.managed_open and the cost.managed_open_* facts (see advisor.catalog.managed)."""
+    if not p.catalog.managed_endpoints:
+        return
+    level = view.need if view.need is not None else TIER_LEVEL["simple"]
+    allowed = _allowed_models(p, view, level, view.multimodal)
+    residency = residency_of(values)
+    managed_terms = BillTerms(terms.batch_share, terms.cache_share)
+    c = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, managed_terms)
+    costs["managed_open"] = None
+    facts["cost.managed_open_available"] = c is not None
+    if c is None:
+        where = {"eu": "an EU region", "in_country": "the country", "on_prem": "the premises"}
+        place = where.get(str(residency), "any region")
+        notes.append(
+            "No managed endpoint in the catalog serves an eligible open model that meets the "
+            f"need in {place}, so managed_open cannot be costed."
+        )
+        return
+    costs["managed_open"] = managed_json(c, horizon)
+    facts["cost.managed_open_monthly_usd"] = c.monthly_usd
+    facts["cost.managed_open_model"] = c.endpoint.model
+    facts["cost.managed_open_endpoint"] = c.endpoint.id
+    if horizon is not None:
+        facts["cost.managed_open_horizon_usd"] = c.monthly_usd * horizon
+    if hosted_cost is not None and hosted_cost > 0:
+        ratio = _div(c.monthly_usd, hosted_cost)
+        _put(facts, "cost.managed_open_to_hosted_ratio", ratio)
+        ratios = costs["ratios"] if costs["ratios"] is not None else {}
+        ratios["managed_open_to_hosted"] = _maybe_round(ratio, 4)
+        costs["ratios"] = ratios
+    if c.endpoint.data_terms_source is None:
+        notes.append(
+            f"Managed open: the data terms of {c.endpoint.provider} ({c.endpoint.id}) were not "
+            "found; read them before sending data."
+        )
+
+
+def _managed_remainder(
+    p: Prepared,
+    view: ModelView,
+    level: int,
+    mm: bool | None,
+    values: Mapping[str, Any],
+    share: float,
+    terms: BillTerms,
+) -> Choice | None:
+    """The cheapest managed endpoint for the hybrid's open share, when the data may leave."""
+    if any(values.get(q) for q in MANAGED_BLOCKING):
+        return None
+    if values.get("data.sensitivity") in ("confidential", "regulated") and (
+        values.get("data.hosted_approval") == "refused"
+    ):
+        return None
+    inp = float(values["usage.monthly_input_tokens"]) * (1.0 - share)
+    out = float(values["usage.monthly_output_tokens"]) * (1.0 - share)
+    allowed = _allowed_models(p, view, level, mm)
+    return choose(
+        p.catalog.managed_endpoints,
+        allowed,
+        residency_of(values),
+        inp,
+        out,
+        BillTerms(terms.batch_share, terms.cache_share),
+    )
+
+
+def _exchange(p: Prepared, values: Mapping[str, Any], costs: Costs) -> None:
+    """The report currency and, for EUR, the catalog's dated EUR/USD rate."""
+    code = str(values.get("strategy.report_currency") or "usd").upper()
+    costs["report_currency"] = code
+    costs["exchange_rate"] = None
+    if code == "USD":
+        return
+    for r in p.catalog.exchange_rates:
+        if r.base == code and r.quote == "USD":
+            rate: ExchangeRate = {
+                "code": code,
+                "usd_per_unit": r.rate,
+                "fixing_date": r.fixing_date.isoformat(),
+                "as_of": r.as_of.isoformat(),
+                "source": r.source,
+            }
+            costs["exchange_rate"] = rate
+            return

@@ -20,6 +20,8 @@ LICENCE = (
     "licensing.attribution_acceptable",
     "licensing.excluded_origins",
 )
+# org.intended_use is not among LICENCE's needs: unanswered, the acceptable-use clause is pending
+# on the models concerned (they are provisional), which must not hold back every cost figure.
 FIT = ("usage.capability_need", "usage.needs_multimodal")
 OPS = (
     "usage.traffic_pattern",
@@ -32,6 +34,7 @@ SELF = (*TOKENS, *OPS, *LICENCE, *FIT)
 VERSUS = (*SELF, "usage.current_model")
 HYBRID = (*VERSUS, "usage.frontier_share")
 HORIZON = ("strategy.horizon_months",)
+MANAGED = (*TOKENS, *LICENCE, *FIT, "data.residency")
 
 BASES = ("viable", "not_eligible", "below_need")
 
@@ -44,11 +47,68 @@ FACT_SPECS: dict[str, FactSpec] = {
     # --- volumes and the hosted side ---
     "cost.monthly_tokens": _n(TOKENS, "Input plus output tokens a month.", "tokens"),
     "cost.hosted_monthly_usd": _n(
-        HOSTED, "The current hosted model's list prices times the monthly tokens.", "USD"
+        HOSTED,
+        "Month 1 of the hosted bill: the current model (its successor if it has shut down) "
+        "with the bill's modifiers (cache, batch, regional uplift, discount).",
+        "USD",
     ),
     "cost.hosted_horizon_usd": _n(
-        (*HOSTED, *HORIZON), "Hosted cost over strategy.horizon_months.", "USD"
+        (*HOSTED, *HORIZON),
+        "Hosted cost over strategy.horizon_months, month by month: the successor's prices "
+        "from the month the current model shuts down.",
+        "USD",
     ),
+    "cost.hosted_shut_down": FactSpec(
+        "bool", HOSTED, "The current model was shut down before the evaluation date."
+    ),
+    "cost.hosted_shutdown_within_horizon": FactSpec(
+        "bool",
+        (*HOSTED, *HORIZON),
+        "The current model shuts down within the horizon (after the evaluation date).",
+    ),
+    "cost.hosted_switch_month": _n(
+        (*HOSTED, *HORIZON), "The month (1 = first) from which the successor is billed.", "month"
+    ),
+    "cost.hosted_successor": FactSpec(
+        "str", HOSTED, "The successor the vendor names for the current model, if any."
+    ),
+    "cost.hosted_shutdown_date": FactSpec(
+        "str", HOSTED, "The current model's shutdown date (YYYY-MM-DD), if announced."
+    ),
+    "cost.switch_hosted_model": FactSpec(
+        "str",
+        HOSTED,
+        "The cheapest hosted model of the current model's tier or higher over the horizon.",
+    ),
+    "cost.switch_hosted_monthly_usd": _n(
+        HOSTED, "Month 1 of the bill on cost.switch_hosted_model.", "USD"
+    ),
+    "cost.switch_hosted_horizon_usd": _n(
+        (*HOSTED, *HORIZON), "The horizon's bill on cost.switch_hosted_model.", "USD"
+    ),
+    "cost.switch_hosted_to_hosted_ratio": _n(
+        (*HOSTED, *HORIZON),
+        "Horizon cost of switching hosted model / of staying on the current one.",
+        "ratio",
+    ),
+    # --- managed open weights (see advisor.catalog.managed) ---
+    "cost.managed_open_available": FactSpec(
+        "bool",
+        MANAGED,
+        "A managed endpoint serves an eligible open model that meets the need in an allowed "
+        "region.",
+    ),
+    "cost.managed_open_monthly_usd": _n(
+        MANAGED, "Monthly cost of the cheapest allowed managed open-weight endpoint.", "USD"
+    ),
+    "cost.managed_open_horizon_usd": _n(
+        (*MANAGED, *HORIZON), "The managed endpoint's cost over the horizon.", "USD"
+    ),
+    "cost.managed_open_to_hosted_ratio": _n(
+        (*MANAGED, "usage.current_model"), "Managed open cost / hosted cost (month 1).", "ratio"
+    ),
+    "cost.managed_open_model": FactSpec("str", MANAGED, "The open model of that endpoint."),
+    "cost.managed_open_endpoint": FactSpec("str", MANAGED, "The endpoint's catalog id."),
     "cost.hosted_usd_per_1m_tokens": _n(
         HOSTED, "Hosted cost per 1M tokens of this workload's input/output mix.", "USD"
     ),
@@ -116,6 +176,13 @@ FACT_SPECS: dict[str, FactSpec] = {
     "cost.hybrid_self_host_model": FactSpec(
         "str", HYBRID, "The open model serving the non-frontier share in the hybrid."
     ),
+    "cost.hybrid_open_via": FactSpec(
+        "str",
+        HYBRID,
+        "How the hybrid's open share runs: self_host or managed_open, whichever is cheaper "
+        "and allowed.",
+        options=("self_host", "managed_open"),
+    ),
     # --- models ---
     "models.eligible_count": _n(LICENCE, "Open models the licences and policies allow.", "models"),
     "models.capable_count": _n(FIT, "Open models that meet the capability need.", "models"),
@@ -146,6 +213,11 @@ FACT_SPECS: dict[str, FactSpec] = {
         "Attribution or naming terms bar at least one model (redistribution without "
         "acceptable attribution).",
     ),
+    "models.aup_blocked": FactSpec(
+        "bool",
+        ("org.intended_use",),
+        "An acceptable-use policy (Llama's) prohibits the intended use for at least one model.",
+    ),
     "models.origin_blocked_count": _n(
         ("licensing.excluded_origins",), "Models barred by the excluded origins.", "models"
     ),
@@ -155,6 +227,7 @@ because a layer may add models; :func:`fact_specs` fills them in for a given cat
 
 _MODEL_FACTS = (
     "cost.self_host_model",
+    "cost.managed_open_model",
     "cost.hybrid_self_host_model",
     "models.eligible",
     "models.capable",
@@ -169,6 +242,12 @@ def fact_specs(catalog: Catalog) -> dict[str, FactSpec]:
     out = dict(FACT_SPECS)
     for name in _MODEL_FACTS:
         out[name] = replace(out[name], options=models)
+    hosted = tuple(h.id for h in catalog.hosted_models)
+    for name in ("cost.hosted_successor", "cost.switch_hosted_model"):
+        out[name] = replace(out[name], options=hosted)
+    out["cost.managed_open_endpoint"] = replace(
+        out["cost.managed_open_endpoint"], options=tuple(e.id for e in catalog.managed_endpoints)
+    )
     out["cost.self_host_gpu"] = replace(
         out["cost.self_host_gpu"], options=tuple(g.id for g in catalog.gpus)
     )

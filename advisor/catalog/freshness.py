@@ -19,18 +19,30 @@ def catalog_oldest(catalog: Catalog) -> str:
     return min(dates).isoformat() if dates else ""
 
 
+PRICE_SECTIONS = ("hosted_models", "managed_endpoints")
+"""Per-token prices: vendors change them within weeks (GPT-5.6 was cut twice in a month), so
+they go stale sooner than hardware figures."""
+PRICE_MAX_AGE_DAYS = 90
+
+
 def stale_entries(
-    catalog: Catalog, today: _dt.date, max_age_days: int = 180
-) -> list[tuple[str, str, _dt.date]]:
-    """(section, id, date) of every entry with a figure older than ``max_age_days``.
+    catalog: Catalog,
+    today: _dt.date,
+    max_age_days: int = 180,
+    price_max_age_days: int = PRICE_MAX_AGE_DAYS,
+) -> list[tuple[str, str, _dt.date, int]]:
+    """(section, id, date, limit) of every entry with a figure older than its limit:
+    ``price_max_age_days`` for per-token prices (:data:`PRICE_SECTIONS`), ``max_age_days`` for
+    the rest.
 
     An entry with several dates (a GPU's specifications, rental and purchase prices) is
     reported once, with its oldest date.
     """
-    out: list[tuple[str, str, _dt.date]] = []
+    out: list[tuple[str, str, _dt.date, int]] = []
     for section in SECTIONS:
+        limit = price_max_age_days if section in PRICE_SECTIONS else max_age_days
         for entry in getattr(catalog, section):
             oldest = min(entry.dates())
-            if (today - oldest).days > max_age_days:
-                out.append((section, entry.id, oldest))
+            if (today - oldest).days > limit:
+                out.append((section, entry.id, oldest, limit))
     return out

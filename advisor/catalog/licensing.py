@@ -10,6 +10,13 @@ model. A term bars a model when:
 - ``attribution`` or ``derivative_naming_prefix`` is set, the organisation redistributes the
   model or derivatives (``licensing.redistributes_model``) and cannot accept attribution
   (``licensing.attribution_acceptable`` false);
+- ``attribution_scope`` is product_or_service (Llama's §1.b.i "Built with Llama": any product
+  or service that contains the model or makes it available, not only redistribution) and the
+  organisation cannot accept attribution; with an ``attribution_mau_threshold`` (Kimi K2's
+  display duty) only when ``org.monthly_active_users`` is above it (below, the duty is reported
+  as an obligation that binds above the revenue threshold);
+- ``aup_prohibited_uses`` names a field of use listed in ``org.intended_use`` (Llama's
+  acceptable-use policy: military, nuclear, espionage, ITAR, critical infrastructure, ...);
 - the model's origin is in ``licensing.excluded_origins`` (procurement policy, not licence);
 - a rule excluded it (``exclude_models``), with the rule's reason.
 
@@ -42,6 +49,7 @@ REDISTRIBUTES = "licensing.redistributes_model"
 ATTRIBUTION_OK = "licensing.attribution_acceptable"
 EXCLUDED_ORIGINS = "licensing.excluded_origins"
 NEED = "usage.capability_need"
+INTENDED_USE = "org.intended_use"
 MULTIMODAL = "usage.needs_multimodal"
 
 
@@ -71,6 +79,12 @@ class LicenceTerms:
     redistribution: str | None  # obligation when shipping weights
     always: tuple[str, ...]  # obligations whatever the answers
     origin_reason: str
+    any_product: bool = False  # the attribution binds any product or service (not only shipping)
+    attribution_mau: int | None = None  # the attribution binds only above this MAU
+    below_threshold_obligation: str | None = None
+    aup_uses: frozenset[str] = frozenset()
+    aup_reason: str = ""  # completed with the uses named
+    naming: str | None = None  # naming duty when shipping, if the attribution binds any product
 
 
 def terms_of(model: OpenModel, lic: License) -> LicenceTerms:
@@ -97,6 +111,20 @@ def terms_of(model: OpenModel, lic: License) -> LicenceTerms:
     if lic.licensor_may_restrict_use:
         always.append(f"{lic.name}, {lic.licensor_restriction_clause}.")
     where = ORIGIN_NAMES.get(model.origin, model.origin)
+    any_product = lic.attribution_scope == "product_or_service" and lic.attribution is not None
+    size = ""
+    if lic.attribution_mau_threshold is not None:
+        size = f" with more than {lic.attribution_mau_threshold:,} monthly active users"
+        if lic.attribution_monthly_revenue_usd_threshold is not None:
+            size += (
+                f" or more than {lic.attribution_monthly_revenue_usd_threshold:,.0f} USD "
+                "monthly revenue"
+            )
+    product_reason = (
+        f"{lic.name}, {lic.attribution_clause}: any product or service{size} that contains "
+        f'{model.name} or makes it available must display "{lic.attribution}"; the '
+        "organisation cannot accept that attribution."
+    )
     return LicenceTerms(
         origin=model.origin,
         cap=lic.mau_cap,
@@ -119,14 +147,19 @@ def terms_of(model: OpenModel, lic: License) -> LicenceTerms:
             if lic.eu_multimodal_restriction and model.multimodal
             else None
         ),
-        attribution_reason=(
+        attribution_reason=product_reason
+        if any_product
+        else (
             f"{lic.name}: a product that distributes {model.name} or a derivative must {demand}; "
             "the organisation redistributes the model and cannot accept that attribution."
             if demand
             else None
         ),
         attribution_obligation=(
-            f"{lic.name}: shipping the model obliges you to {demand}." if demand else None
+            f"{lic.name}, {lic.attribution_clause}: any product or service{size} that contains "
+            f'{model.name} or makes it available must display "{lic.attribution}".'
+            if any_product
+            else (f"{lic.name}: shipping the model obliges you to {demand}." if demand else None)
         ),
         redistribution=(
             f"{lic.name}, {lic.redistribution_clause}: when shipping the weights or a "
@@ -139,6 +172,26 @@ def terms_of(model: OpenModel, lic: License) -> LicenceTerms:
             f"Procurement policy ({EXCLUDED_ORIGINS}): models from {where} are excluded, and "
             f"{model.name} comes from {where}."
         ),
+        any_product=any_product,
+        attribution_mau=lic.attribution_mau_threshold,
+        below_threshold_obligation=(
+            f"{lic.name}, {lic.attribution_clause}: a product or service above the revenue "
+            f'threshold must display "{lic.attribution}" even below the user threshold.'
+            if lic.attribution_monthly_revenue_usd_threshold is not None
+            else None
+        ),
+        aup_uses=frozenset(lic.aup_prohibited_uses),
+        aup_reason=(
+            f"{lic.name}, {lic.aup_clause}; {model.name} may not be used for the intended use "
+            if lic.aup_prohibited_uses
+            else ""
+        ),
+        naming=(
+            f"{lic.name}: shipping a derivative model obliges you to name it with the prefix "
+            f'"{lic.derivative_naming_prefix}" ({lic.derivative_naming_clause}).'
+            if any_product and lic.derivative_naming_prefix
+            else None
+        ),
     )
 
 
@@ -150,16 +203,19 @@ class Answers(NamedTuple):
     redistributes: bool | None
     attribution_ok: bool | None
     excluded_origins: tuple[str, ...] | None
+    intended_use: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> Answers:
         origins = values.get(EXCLUDED_ORIGINS)
+        uses = values.get(INTENDED_USE)
         return cls(
             values.get(MAU),
             values.get(HQ),
             values.get(REDISTRIBUTES),
             values.get(ATTRIBUTION_OK),
             tuple(origins) if origins is not None else None,
+            tuple(uses) if uses is not None else None,
         )
 
 
@@ -184,7 +240,25 @@ def assess(t: LicenceTerms, a: Answers, excluded: Sequence[str] = ()) -> Eligibi
             bars.append("eu_multimodal")
             reasons.append(t.eu_reason)
     shipped = a.redistributes
-    if t.attribution_reason:
+    if t.any_product and t.attribution_reason:
+        binds: bool | None = True
+        if t.attribution_mau is not None:
+            binds = None if a.mau is None else a.mau > t.attribution_mau
+            if binds is None:
+                pending.append(MAU)
+        if binds and a.attribution_ok is None:
+            pending.append(ATTRIBUTION_OK)
+        elif binds and not a.attribution_ok:
+            bars.append("attribution")
+            reasons.append(t.attribution_reason)
+            shipped = False
+        elif binds and t.attribution_obligation:
+            obligations.append(t.attribution_obligation)
+        elif binds is False and t.below_threshold_obligation:
+            obligations.append(t.below_threshold_obligation)
+        if shipped and t.naming:
+            obligations.append(t.naming)
+    elif t.attribution_reason:
         if shipped is None:
             pending.append(REDISTRIBUTES)
         elif shipped and a.attribution_ok is None:
@@ -203,6 +277,14 @@ def assess(t: LicenceTerms, a: Answers, excluded: Sequence[str] = ()) -> Eligibi
     elif t.origin in a.excluded_origins:
         bars.append("origin")
         reasons.append(t.origin_reason)
+    if t.aup_uses:
+        if a.intended_use is None:
+            pending.append(INTENDED_USE)
+        else:
+            hit = [u for u in a.intended_use if u in t.aup_uses]
+            if hit:
+                bars.append("aup")
+                reasons.append(f"{t.aup_reason}({', '.join(hit)}).")
     for why in excluded:
         bars.append("rule")
         reasons.append(why)

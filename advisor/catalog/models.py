@@ -16,6 +16,7 @@ from advisor.catalog.licensing import (
     ATTRIBUTION_OK,
     EXCLUDED_ORIGINS,
     HQ,
+    INTENDED_USE,
     MAU,
     MULTIMODAL,
     NEED,
@@ -55,6 +56,7 @@ def _key(values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]) -> tu
         tuple(origins) if origins is not None else None,
         values.get(NEED),
         values.get(MULTIMODAL),
+        tuple(values[INTENDED_USE]) if values.get(INTENDED_USE) is not None else None,
         tuple((k, tuple(v)) for k, v in sorted(excluded.items())) if excluded else (),
     )
 
@@ -121,6 +123,7 @@ def _build(
         "models.mau_blocked": "mau" in bars,
         "models.attribution_blocked": "attribution" in bars,
         "models.origin_blocked_count": bars.count("origin"),
+        "models.aup_blocked": "aup" in bars,
     }
     return ModelView(
         need=need,

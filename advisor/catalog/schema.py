@@ -22,13 +22,25 @@ NonNegative = Annotated[float, Field(ge=0, le=FIGURE_MAX, allow_inf_nan=False)]
 
 Tier = Literal["simple", "general", "reasoning", "frontier"]
 Region = Literal["us", "cn", "eu", "uk", "other"]
+ServingRegion = Literal["us", "eu", "cn", "ca", "uk", "global"]
+"""Where a managed endpoint runs inference; ``global``: the provider may route anywhere."""
+Verified = bool | Literal["partial"]
 Modality = Literal["text", "image", "audio", "video"]
 
 TIER_LEVEL: dict[str, int] = {"simple": 1, "general": 2, "reasoning": 3, "frontier": 4}
 """Quality tiers in order; a model meets a capability need when its level is at least the
 need's level (the questionnaire's ``usage.capability_need`` uses the same four names)."""
 
-SECTIONS = ("hosted_models", "open_models", "licenses", "gpus", "throughput", "assumptions")
+SECTIONS = (
+    "hosted_models",
+    "managed_endpoints",
+    "exchange_rates",
+    "open_models",
+    "licenses",
+    "gpus",
+    "throughput",
+    "assumptions",
+)
 
 
 class Entry(BaseModel):
@@ -38,6 +50,8 @@ class Entry(BaseModel):
     as_of: _dt.date
     source: Text
     note: str | None = None
+    # true: read on the vendor's own page; partial: some fields secondary; false: secondary only
+    verified: Verified | None = None
 
     def dates(self) -> tuple[_dt.date, ...]:
         """Every date this entry carries (some entries date their prices separately)."""
@@ -45,16 +59,79 @@ class Entry(BaseModel):
 
 
 class HostedModel(Entry):
-    """A hosted API model and its list prices in USD per 1M tokens."""
+    """A hosted API model: its capability tier, lifecycle and prices in USD per 1M tokens.
+
+    Lifecycle: ``shutdown`` is the date the vendor stops serving the model; from that month on
+    the cost model prices the traffic at ``replaced_by`` (the successor the vendor names).
+    Price modifiers: ``batch_discount_pct`` (Batch API), ``cached_input_usd_per_1m`` (prompt
+    cache), ``regional_uplift_pct`` (regional processing / data-zone surcharge, None: no regional
+    option offered) and the long-context tier (kept as data; the questionnaire does not ask for
+    the share of long requests, so the cost model does not apply it)."""
 
     name: Text
     provider: Text
-    litellm_key: Text
+    tier: Tier
+    tier_source: Text | None = None
+    litellm_key: Text | None = None
+    released: _dt.date | None = None
+    deprecated: _dt.date | None = None
+    shutdown: _dt.date | None = None
+    replaced_by: Slug | None = None
+    lifecycle_source: Text | None = None
     input_usd_per_1m: NonNegative
     output_usd_per_1m: NonNegative
     cached_input_usd_per_1m: NonNegative | None = None
+    batch_discount_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+    long_context_threshold_tokens: Annotated[int, Field(gt=0)] | None = None
+    long_context_input_multiplier: Positive | None = None
+    long_context_output_multiplier: Positive | None = None
+    regional_uplift_pct: Annotated[float, Field(ge=0, le=1000)] | None = None
     context_tokens: Annotated[int, Field(gt=0)] | None = None
+    modalities: tuple[Modality, ...] = ("text",)
     reasoning: bool = False
+
+    @model_validator(mode="after")
+    def _lifecycle_in_order(self) -> HostedModel:
+        if self.shutdown is not None and self.replaced_by is None:
+            raise ValueError(
+                f"shutdown is {self.shutdown.isoformat()} but replaced_by is missing; name the "
+                "successor the vendor gives, so the traffic can be priced after the shutdown"
+            )
+        if self.replaced_by == self.id:
+            raise ValueError("replaced_by names the model itself; name its successor")
+        return self
+
+
+class ManagedEndpoint(Entry):
+    """An open-weight model served as a managed (per-token) API: the model vendor's own API, a
+    cloud model garden, an inference provider or an EU provider. Prices in USD per 1M tokens
+    (EUR-quoted prices converted at the catalog's exchange rate, the EUR figures kept)."""
+
+    provider: Text
+    provider_kind: Literal["model_vendor", "cloud_garden", "inference_provider", "eu_provider"]
+    model: Slug
+    provider_model_id: Text
+    input_usd_per_1m: NonNegative
+    output_usd_per_1m: NonNegative
+    cached_input_usd_per_1m: NonNegative | None = None
+    input_eur_per_1m: NonNegative | None = None
+    output_eur_per_1m: NonNegative | None = None
+    price_currency: Literal["USD", "EUR"] = "USD"
+    batch_discount_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+    regions: tuple[ServingRegion, ...] = Field(min_length=1)
+    data_terms: Text
+    data_terms_source: Text | None = None  # None: the provider's data terms were not found
+
+
+class ExchangeRate(Entry):
+    """A dated exchange rate: ``rate`` units of ``quote`` per 1 ``base`` (EUR/USD 1.17: one euro
+    is 1.17 dollars), fixed on ``fixing_date``."""
+
+    base: Literal["EUR", "USD"]
+    quote: Literal["EUR", "USD"]
+    rate: Positive
+    fixing_date: _dt.date
+    refresh_from: Text | None = None
 
 
 class OpenModel(Entry):
@@ -103,6 +180,12 @@ class License(Entry):
     mau_cap_effect: str | None = None
     attribution: str | None = None
     attribution_clause: str | None = None
+    # redistribution: the attribution binds whoever ships the weights; product_or_service: it
+    # binds any product or service that contains the model or makes it available (Llama §1.b.i)
+    attribution_scope: Literal["redistribution", "product_or_service"] = "redistribution"
+    # a display duty that binds only above a size (Kimi K2's modified MIT): MAU or revenue
+    attribution_mau_threshold: Annotated[int, Field(gt=0)] | None = None
+    attribution_monthly_revenue_usd_threshold: Positive | None = None
     derivative_naming_prefix: str | None = None
     derivative_naming_clause: str | None = None
     eu_multimodal_restriction: bool = False
@@ -111,6 +194,9 @@ class License(Entry):
     redistribution_clause: str | None = None
     hosted_service_is_distribution: bool = False
     acceptable_use_policy: str | None = None
+    # fields of use the acceptable-use policy prohibits, as values of org.intended_use
+    aup_prohibited_uses: tuple[Slug, ...] = ()
+    aup_clause: str | None = None
     licensor_may_restrict_use: bool = False
     licensor_restriction_clause: str | None = None
 
@@ -126,6 +212,7 @@ class License(Entry):
                 "derivative_naming_clause",
             ),
             ("eu_multimodal_restriction", self.eu_multimodal_restriction, "eu_multimodal_clause"),
+            ("aup_prohibited_uses", bool(self.aup_prohibited_uses), "aup_clause"),
             ("commercial_use: false", not self.commercial_use, "commercial_use_clause"),
             (
                 "licensor_may_restrict_use",
@@ -248,6 +335,8 @@ class CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     hosted_models: tuple[HostedModel, ...] = ()
+    managed_endpoints: tuple[ManagedEndpoint, ...] = ()
+    exchange_rates: tuple[ExchangeRate, ...] = ()
     open_models: tuple[OpenModel, ...] = ()
     licenses: tuple[License, ...] = ()
     gpus: tuple[Gpu, ...] = ()
@@ -283,6 +372,30 @@ class Catalog(CatalogFile):
                 problems.append(f"throughput {t.id!r} names the unknown open model {t.model!r}")
             if t.gpu not in gpus:
                 problems.append(f"throughput {t.id!r} names the unknown GPU {t.gpu!r}")
+        hosted = {h.id: h for h in self.hosted_models}
+        for h in self.hosted_models:
+            if h.replaced_by is not None and h.replaced_by not in hosted:
+                problems.append(
+                    f"hosted model {h.id!r} names the successor {h.replaced_by!r}, which is not "
+                    "in hosted_models; add it or correct replaced_by"
+                )
+        for h in self.hosted_models:
+            seen_chain = {h.id}
+            nxt = h.replaced_by
+            while nxt is not None and nxt in hosted:
+                if nxt in seen_chain:
+                    problems.append(
+                        f"hosted model {h.id!r}: the replaced_by chain loops at {nxt!r}"
+                    )
+                    break
+                seen_chain.add(nxt)
+                nxt = hosted[nxt].replaced_by
+        for e in self.managed_endpoints:
+            if e.model not in models:
+                problems.append(
+                    f"managed endpoint {e.id!r} serves the unknown open model {e.model!r}; add "
+                    "it to open_models (the endpoint inherits its tier and licence)"
+                )
         have = {a.id for a in self.assumptions}
         missing = [a for a in REQUIRED if a not in have]
         if missing:

@@ -187,7 +187,8 @@ class RuleSet:
         return self._fast_source
 
     def decide_fast(self, facts: Mapping[str, Any]) -> tuple[Any, ...]:
-        """The compiled function itself: (best option index, s0, s1, s2, veto mask, fired)."""
+        """The compiled function itself: (best option index, (s0, s1, ...), veto mask, fired,
+        derived values), one score per option of :data:`OPTIONS`."""
         assert self._fast is not None
         return self._fast(facts)
 
@@ -656,7 +657,8 @@ def _generate(rs: RuleSet) -> None:
             else f"_weight({to_python(weight.tree, local)})"
         )
         lines.append(f"    w{i} = {expr}")
-    lines.append("    s0 = s1 = s2 = 0.0")
+    n_options = len(OPTIONS)
+    lines.append("    " + " = ".join(f"s{k}" for k in range(n_options)) + " = 0.0")
     lines.append("    vm = 0")
     lines.append("    fired = []")
     lines.append("    fire = fired.append")
@@ -672,19 +674,17 @@ def _generate(rs: RuleSet) -> None:
             body.append(f"vm |= {mask}")
         lines.append(f"    if {cond}:")
         lines.extend(f"        {b}" for b in body)
-    lines.extend(
-        [
-            "    best = -1",
-            "    if not vm & 1:",
-            "        best = 0; bs = s0",
-            "    if not vm & 2 and (best < 0 or s1 > bs):",
-            "        best = 1; bs = s1",
-            "    if not vm & 4 and (best < 0 or s2 > bs):",
-            "        best = 2",
-            "    return best, s0, s1, s2, vm, fired, ("
-            + "".join(f"d{i}, " for i in range(len(rs.facts)))
-            + ")",
-        ]
+    # the best open option: a later option wins only with a strictly higher score (tie-break)
+    lines.append("    best = -1")
+    lines.append("    bs = 0.0")
+    for k in range(n_options):
+        lines.append(f"    if not vm & {1 << k} and (best < 0 or s{k} > bs):")
+        lines.append(f"        best = {k}; bs = s{k}")
+    scores_tuple = "(" + "".join(f"s{k}, " for k in range(n_options)) + ")"
+    lines.append(
+        f"    return best, {scores_tuple}, vm, fired, ("
+        + "".join(f"d{i}, " for i in range(len(rs.facts)))
+        + ")"
     )
     source = "\n".join(lines) + "\n"
     namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_weight": _bounded_weight}
@@ -743,8 +743,8 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     fired_idx: list[int]
     scores: list[float]
     if rs._reads <= facts.keys():
-        _best, s0, s1, s2, _vm, fired_idx, dvals = rs.decide_fast(facts)
-        scores = [s0, s1, s2]
+        _best, fast_scores, _vm, fired_idx, dvals = rs.decide_fast(facts)
+        scores = list(fast_scores)
         for fact, v in zip(rs.facts, dvals, strict=True):
             facts[fact.id] = v
         weights = _weights(rs, facts)
@@ -866,7 +866,7 @@ def _interpret(
         if value is not UNKNOWN:
             facts[fact.id] = value
     weights = _weights(rs, facts)
-    scores = [0.0, 0.0, 0.0]
+    scores = [0.0] * len(OPTIONS)
     vm = 0
     fired: list[int] = []
     pending: list[PendingRule] = []

@@ -20,12 +20,14 @@ from typing import Literal, NotRequired, get_args
 # Python 3.11, which needs its TypedDict rather than typing's.
 from typing_extensions import TypedDict
 
-Option = Literal["stay_hosted", "hybrid", "self_host"]
+Option = Literal["stay_hosted", "managed_open", "hybrid", "self_host"]
 """The options a decision weighs, in the documented tie-break order."""
 
 OPTIONS: tuple[Option, ...] = get_args(Option)
 """The options in tie-break order: on equal scores the earlier one wins, because it asks the
-organisation to change less."""
+organisation to change less. ``managed_open`` comes before ``hybrid``: it swaps one API for
+another (no GPUs, no routing between two kinds of model, no serving team), while the hybrid
+adds a router and an open-weight deployment beside the hosted API."""
 
 SCHEMA_VERSION = 2
 """Version of the decision's JSON contract. 2: the hosted cost entry is ``costs.stay_hosted``
@@ -58,6 +60,40 @@ class Workload(TypedDict):
     min_replicas: int
 
 
+class Modifier(TypedDict):
+    """One step of the hosted bill (see advisor.catalog.hosted): its share or rate in percent
+    and its effect on month 1's bill in USD (negative: a saving)."""
+
+    name: str
+    percent: float
+    monthly_usd: float
+    note: str
+
+
+class HostedMonth(TypedDict):
+    month: str  # YYYY-MM
+    model: str  # the model serving that month (the successor after a shutdown)
+    usd: float
+
+
+class SwitchHosted(TypedDict):
+    """The "switch hosted model" row: the cheapest hosted model of the current model's tier or
+    higher over the horizon."""
+
+    model: str
+    name: str
+    provider: str
+    tier: str
+    monthly_usd: float
+    horizon_usd: float
+    input_usd_per_1m: float
+    output_usd_per_1m: float
+    switch_month: int | None
+    successor: str | None
+    as_of: str
+    source: str
+
+
 class HostedCost(TypedDict):
     model: str
     input_usd_per_1m: float
@@ -66,6 +102,41 @@ class HostedCost(TypedDict):
     horizon_usd: float | None
     as_of: str
     source: str
+    current_model: NotRequired[str]
+    tier: NotRequired[str]
+    provider: NotRequired[str]
+    start_date: NotRequired[str]  # the evaluation date (the hosted prices' newest as_of)
+    month1_model: NotRequired[str]  # the model billed in month 1 (successor if shut down)
+    successor: NotRequired[str | None]
+    shutdown: NotRequired[str | None]
+    shut_down: NotRequired[bool]
+    switch_month: NotRequired[int | None]  # 1-based month the successor takes over
+    list_monthly_usd: NotRequired[float]  # month 1 at list prices, before the modifiers
+    modifiers: NotRequired[list[Modifier]]
+    months: NotRequired[list[HostedMonth]]
+    switch_hosted: NotRequired[SwitchHosted | None]
+
+
+class ManagedCost(TypedDict):
+    """``costs.managed_open``: the whole workload on an open-weight model through a managed API,
+    the cheapest allowed endpoint for a model of at least the needed tier."""
+
+    endpoint: str
+    provider: str
+    provider_kind: str
+    model: str
+    regions: list[str]
+    input_usd_per_1m: float
+    output_usd_per_1m: float
+    price_currency: str
+    monthly_usd: float
+    horizon_usd: float | None
+    modifiers: list[Modifier]
+    data_terms: str
+    data_terms_source: str | None
+    as_of: str
+    source: str
+    candidates: int  # endpoints that qualified
 
 
 class CostParts(TypedDict):
@@ -114,6 +185,9 @@ class HybridCost(TypedDict):
     frontier_share_percent: float
     hosted_part_usd: float
     self_hosted_part_usd: float
+    open_part_usd: NotRequired[float]
+    open_via: NotRequired[Literal["self_host", "managed_open"]]
+    managed_endpoint: NotRequired[str]
     monthly_usd: float
     horizon_usd: float
     note: NotRequired[str]
@@ -139,6 +213,17 @@ class Breakeven(TypedDict):
 class Ratios(TypedDict, total=False):
     self_host_to_hosted: float | None
     hybrid_to_hosted: float | None
+    managed_open_to_hosted: float | None
+
+
+class ExchangeRate(TypedDict):
+    """The rate the report's second currency uses: 1 ``code`` = ``usd_per_unit`` USD."""
+
+    code: str
+    usd_per_unit: float
+    fixing_date: str
+    as_of: str
+    source: str
 
 
 class Costs(TypedDict):
@@ -154,6 +239,9 @@ class Costs(TypedDict):
     hosted: HostedCost | None  # alias of stay_hosted, kept for schema_version 1 readers
     self_host: SelfHostCost | None
     hybrid: HybridCost | None
+    managed_open: NotRequired[ManagedCost | None]
+    report_currency: NotRequired[str]
+    exchange_rate: NotRequired[ExchangeRate | None]
     breakeven: Breakeven | None
     ratios: Ratios | None
     horizon_months: float | None

@@ -17,6 +17,24 @@ from advisor.present.curve import CostCurve, cost_entry
 from advisor.present.labels import OPTIONS, short_label
 from advisor.present.numbers import money
 
+SWITCH_HOSTED = "switch_hosted"
+"""The "switch hosted model" row: the cheapest hosted model of the same or a higher tier. It
+is not an option of its own (staying hosted on another model), so its entry lives inside
+``costs.stay_hosted``."""
+
+ROW_KEYS = ("stay_hosted", SWITCH_HOSTED, *(o for o in OPTIONS if o != "stay_hosted"))
+
+
+def _entry(costs: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    if key == SWITCH_HOSTED:
+        switch = cost_entry(costs, "stay_hosted").get(SWITCH_HOSTED)
+        return switch if isinstance(switch, Mapping) else {}
+    return cost_entry(costs, key)
+
+
+def _label(key: str) -> str:
+    return "Switch hosted model" if key == SWITCH_HOSTED else short_label(key)
+
 
 @dataclass(frozen=True)
 class CostRow:
@@ -39,22 +57,31 @@ def _num(mapping: Mapping[str, Any] | None, key: str) -> float | None:
 
 def cost_rows(costs: Mapping[str, Any]) -> list[CostRow]:
     out: list[CostRow] = []
-    for key in OPTIONS:
-        entry = cost_entry(costs, key)
+    for key in ROW_KEYS:
+        entry = _entry(costs, key)
         detail = ""
-        if key == "stay_hosted":
-            detail = str(entry.get("model") or "")
-        else:
-            dep = entry.get("deployment")
-            if isinstance(dep, Mapping) and dep.get("model"):
-                detail = f"{dep.get('model')} on {dep.get('gpus_total', '?')}x {dep.get('gpu')}"
-            if key == "hybrid" and entry.get("frontier_share_percent") is not None:
-                share = float(entry["frontier_share_percent"])
-                detail = f"{share:g} % hosted" + (f", {detail}" if detail else "")
+        if entry:
+            if key == "stay_hosted":
+                detail = str(entry.get("current_model") or entry.get("model") or "")
+                if entry.get("successor") and entry.get("switch_month"):
+                    detail += f", {entry['successor']} from month {entry['switch_month']}"
+            elif key == "switch_hosted":
+                detail = f"{entry.get('model')} ({entry.get('tier')} tier)"
+            elif key == "managed_open":
+                detail = f"{entry.get('model')} via {entry.get('provider')}"
+            else:
+                dep = entry.get("deployment")
+                if isinstance(dep, Mapping) and dep.get("model"):
+                    detail = f"{dep.get('model')} on {dep.get('gpus_total', '?')}x {dep.get('gpu')}"
+                if key == "hybrid" and entry.get("frontier_share_percent") is not None:
+                    share = float(entry["frontier_share_percent"])
+                    detail = f"{share:g} % hosted" + (f", {detail}" if detail else "")
+                    if entry.get("open_via") == "managed_open":
+                        detail += f", open share via {entry.get('managed_endpoint')}"
         out.append(
             CostRow(
                 key,
-                short_label(key),
+                _label(key),
                 _num(entry, "monthly_usd"),
                 _num(entry, "horizon_usd"),
                 detail,

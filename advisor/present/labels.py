@@ -27,6 +27,9 @@ OPTIONS: dict[str, OptionLabel] = {
     row.option: row
     for row in (
         OptionLabel("stay_hosted", "Stay on the hosted API", "Hosted API", "#0072B2", "H"),
+        OptionLabel(
+            "managed_open", "Open weights on a managed API", "Managed open", "#CC79A7", "M"
+        ),
         OptionLabel("hybrid", "Hybrid split", "Hybrid", "#009E73", "Y"),
         OptionLabel("self_host", "Self-host open models", "Self-hosted", "#D55E00", "S"),
     )

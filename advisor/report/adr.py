@@ -60,7 +60,7 @@ def pros_and_cons(ctx: ReportContext) -> list[dict[str, Any]]:
                 "neutral": neutral,
             }
         )
-    order = ("stay_hosted", "hybrid", "self_host")
+    order = ("stay_hosted", "managed_open", "hybrid", "self_host")
     out.sort(key=lambda o: order.index(o["option"]) if o["option"] in order else 9)
     return out
 

@@ -46,13 +46,21 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     hosted = _dict(costs.get("hosted"))
     self_host = _dict(costs.get("self_host"))
     hybrid = _dict(costs.get("hybrid"))
+    managed = _dict(costs.get("managed_open"))
+    switch = _dict(hosted.get("switch_hosted"))
     breakeven = _dict(costs.get("breakeven"))
     horizon = _num(costs.get("horizon_months"))
     catalog = getattr(ruleset, "catalog", None)
 
     hosted_monthly = _num(hosted.get("monthly_usd"))
     options: dict[str, dict[str, Any]] = {}
-    for option, entry in (("stay_hosted", hosted), ("hybrid", hybrid), ("self_host", self_host)):
+    for option, entry in (
+        ("stay_hosted", hosted),
+        ("switch_hosted", switch),
+        ("managed_open", managed),
+        ("hybrid", hybrid),
+        ("self_host", self_host),
+    ):
         monthly = _num(entry.get("monthly_usd"))
         horizon_total = _num(entry.get("horizon_usd"))
         if horizon_total is None and monthly is not None and horizon is not None:
@@ -64,7 +72,7 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         )
         options[option] = {
             "option": option,
-            "label": option_label(option),
+            "label": option_label(option) if option in OPTIONS else "Switch hosted model",
             "monthly": monthly,
             "horizon": horizon_total,
             "ratio": ratio,
@@ -116,7 +124,11 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         "currency": str(costs.get("currency") or "USD"),
         "horizon_months": horizon,
         "options": options,
-        "rows": [options[o] for o in ("stay_hosted", "hybrid", "self_host")],
+        "rows": [
+            options[o]
+            for o in ("stay_hosted", "switch_hosted", "managed_open", "hybrid", "self_host")
+            if o not in ("switch_hosted", "managed_open") or options[o]["monthly"] is not None
+        ],
         "hosted": {
             "model": hosted.get("model"),
             "input_usd_per_1m": _num(hosted.get("input_usd_per_1m")),
@@ -155,7 +167,25 @@ def _option_note(option: str, entry: dict[str, Any], catalog: Any) -> str:
     if not entry:
         return "not computed (answers missing or no eligible model)"
     if option == "stay_hosted":
-        return f"{entry.get('model', '')} at list prices".strip()
+        text = str(entry.get("current_model") or entry.get("model") or "")
+        if entry.get("shut_down"):
+            text += f", shut down {entry.get('shutdown')}: priced at {entry.get('successor')}"
+        elif entry.get("switch_month"):
+            text += (
+                f", shuts down {entry.get('shutdown')}: {entry.get('successor')} "
+                f"from month {entry.get('switch_month')}"
+            )
+        mods = entry.get("modifiers") or []
+        if mods:
+            text += "; " + ", ".join(
+                f"{m['name']} {m['monthly_usd']:+,.0f} USD" for m in mods if isinstance(m, dict)
+            )
+        return text
+    if option == "switch_hosted":
+        return f"{entry.get('model')} ({entry.get('tier')} tier, {entry.get('provider')})"
+    if option == "managed_open":
+        regions = ", ".join(entry.get("regions") or [])
+        return f"{entry.get('model')} via {entry.get('provider')} ({regions})"
     if option == "hybrid":
         share = _num(entry.get("frontier_share_percent"))
         text = f"{number(share)} % stays hosted" if share is not None else ""

@@ -6,8 +6,7 @@ import json
 
 from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
-from advisor.present.curve import cost_entry
-from advisor.present.labels import OPTIONS, option_label, short_label
+from advisor.present.labels import option_label, short_label
 from advisor.present.numbers import money
 
 REPORTERS: Registry[Decision] = Registry("decision")
@@ -45,14 +44,67 @@ class TextReporter:
                 for rid in ids:
                     out.append(f"  - {option}: {by_id[rid].because} ({rid})")
         costs = d.costs
-        rows = [(short_label(o), cost_entry(costs, o).get("monthly_usd")) for o in OPTIONS]
-        if any(v is not None for _, v in rows):
+        hosted, hybrid, self_host = costs["stay_hosted"], costs["hybrid"], costs["self_host"]
+        managed = costs.get("managed_open")
+        switch = hosted.get("switch_hosted") if hosted else None
+        warnings = _lifecycle_warnings(hosted)
+        if warnings:
             out.append("")
-            out.append("Monthly cost:")
-            for label, value in rows:
-                if value is not None:
-                    out.append(f"  {label:<12} {money(value)}")
-            self_host = costs["self_host"]
+            out.extend(f"Warning: {w}" for w in warnings)
+        rows = [
+            (short_label("stay_hosted"), hosted["monthly_usd"] if hosted else None, hosted),
+            ("Switch hosted", switch["monthly_usd"] if switch else None, switch),
+            (short_label("managed_open"), managed["monthly_usd"] if managed else None, managed),
+            (short_label("hybrid"), hybrid["monthly_usd"] if hybrid else None, hybrid),
+            (short_label("self_host"), self_host["monthly_usd"] if self_host else None, self_host),
+        ]
+        if any(v is not None for _, v, _ in rows):
+            out.append("")
+            out.append("Monthly cost (month 1; horizon total):")
+            rate = costs.get("exchange_rate")
+            for label, value, entry in rows:
+                if value is None or entry is None:
+                    continue
+                total = entry.get("horizon_usd")
+                line = f"  {label:<14} {money(value):>16}   {money(total):>18} over the horizon"
+                if rate:
+                    code, usd = rate["code"], rate["usd_per_unit"]
+                    line += (
+                        f"  ({value / usd:,.0f} / {total / usd:,.0f} {code})"
+                        if isinstance(total, int | float)
+                        else ""
+                    )
+                out.append(line)
+            if hosted is not None and "current_model" in hosted:
+                succ = hosted.get("successor")
+                month = hosted.get("switch_month")
+                out.append(
+                    f"  hosted: {hosted['current_model']}"
+                    + (f", successor {succ}" if succ else "")
+                    + (f" from month {month}" if month else "")
+                )
+                for m in hosted.get("modifiers", []):
+                    out.append(
+                        f"    {m['name']} {m['percent']:g} %: {m['monthly_usd']:+,.2f} USD "
+                        f"a month ({m['note']})"
+                    )
+            if switch is not None:
+                out.append(
+                    f"  switch hosted: {switch['model']} ({switch['tier']} tier, "
+                    f"{switch['provider']})"
+                )
+            if managed is not None:
+                out.append(
+                    f"  managed open: {managed['model']} via {managed['provider']} "
+                    f"({managed['endpoint']}, regions {', '.join(managed['regions'])})"
+                )
+            if hybrid is not None and "open_via" in hybrid:
+                out.append(f"  hybrid open share via {hybrid['open_via']}")
+            if rate:
+                out.append(
+                    f"  1 {rate['code']} = {rate['usd_per_unit']:g} USD "
+                    f"(fixing {rate['fixing_date']}; {rate['source'][:60]})"
+                )
             if self_host is not None:
                 deployment = self_host["deployment"]
                 estimated = " (throughput estimated)" if deployment["estimated"] else ""
@@ -77,6 +129,25 @@ class TextReporter:
                 + ", ".join(d.defaults_used)
             )
         return "\n".join(out) + "\n"
+
+
+def _lifecycle_warnings(hosted: object) -> list[str]:
+    """The shutdown warning for the user's current model (the catalog's ADV606, per answer)."""
+    if not isinstance(hosted, dict) or not hosted.get("shutdown"):
+        return []
+    current, successor = hosted.get("current_model"), hosted.get("successor")
+    if hosted.get("shut_down"):
+        return [
+            f"{current} was shut down on {hosted['shutdown']} (ADV606); it is priced at its "
+            f"successor {successor}."
+        ]
+    month = hosted.get("switch_month")
+    if month:
+        return [
+            f"{current} shuts down on {hosted['shutdown']} (ADV606); from month {month} it is "
+            f"priced at its successor {successor}."
+        ]
+    return []
 
 
 @REPORTERS.register("json", extension="json", label="the JSON decision contract")

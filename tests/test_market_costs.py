@@ -1,0 +1,199 @@
+"""The hosted bill over the horizon and managed open weights (issue 12): every figure against a
+hand computation written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from advisor.catalog.hosted import BillTerms, bill, plan
+from advisor.catalog.managed import choose
+from advisor.catalog.schema import HostedModel
+from advisor.engine.ruleset import load_ruleset
+
+RULESET = load_ruleset(None)
+CATALOG = RULESET.catalog
+HOSTED = {h.id: h for h in CATALOG.hosted_models}
+
+
+def _model(**over: Any) -> HostedModel:
+    fields: dict[str, Any] = {
+        "id": "m",
+        "name": "M",
+        "provider": "openai",
+        "tier": "general",
+        "input_usd_per_1m": 2.0,
+        "cached_input_usd_per_1m": 0.2,
+        "output_usd_per_1m": 10.0,
+        "batch_discount_pct": 50,
+        "regional_uplift_pct": 10,
+        "as_of": dt.date(2026, 12, 1),
+        "source": "test",
+    }
+    fields.update(over)
+    return HostedModel(**fields)
+
+
+def _evaluate(**answers: Any) -> Any:
+    base: dict[str, Any] = {
+        "usage.monthly_input_tokens": 2e9,
+        "usage.monthly_output_tokens": 5e8,
+        "strategy.horizon_months": 24,
+        "usage.capability_need": "general",
+        "org.hq_region": "us",
+    }
+    base.update(answers)
+    return RULESET.evaluate({k: RULESET.coerce(k, v) for k, v in base.items()})
+
+
+def test_every_modifier_against_a_hand_computation() -> None:
+    # 1e9 input, 2e8 output at 2 / 0.2 cached / 10 USD per 1M:
+    #   list     1000 x 2 + 200 x 10                 = 4000
+    #   cache    40 % of input at 0.2 instead of 2:  -400 x 1.8 = -720   -> 3280
+    #   batch    30 % of the bill at 50 % off:       -3280 x 0.3 x 0.5 = -492 -> 2788
+    #   regional +10 %:                              +278.8             -> 3066.8
+    #   discount 10 % off openai:                    -306.68            -> 2760.12
+    terms = BillTerms(0.3, 0.4, 10.0, "openai", True)
+    b = bill(_model(), 1e9, 2e8, terms)
+    assert b.list_usd == pytest.approx(4000.0)
+    effects = {m["name"]: m["monthly_usd"] for m in b.modifiers}
+    assert effects == pytest.approx(
+        {
+            "prompt cache": -720.0,
+            "batch API": -492.0,
+            "regional processing": 278.8,
+            "negotiated discount": -306.68,
+        }
+    )
+    assert b.total == pytest.approx(2760.12)
+
+
+def test_discount_applies_only_to_the_current_provider() -> None:
+    terms = BillTerms(discount_pct=20.0, discount_provider="anthropic")
+    b = bill(_model(), 1e9, 2e8, terms)
+    assert b.total == pytest.approx(4000.0)
+    assert b.modifiers == ()
+
+
+def test_successor_prices_from_the_shutdown_month() -> None:
+    # gpt-4o 2.5 / 10, gpt-6-luna 0.10 / 0.50, 2e9 input and 5e8 output a month:
+    #   gpt-4o: 2000 x 2.5 + 500 x 10 = 10,000; gpt-6-luna: 2000 x 0.1 + 500 x 0.5 = 450.
+    # Start 2026-12-01; gpt-4o shuts down 2027-01-14, so month 2 (2027-01) is on gpt-6-luna:
+    #   24 months = 10,000 + 23 x 450 = 20,350.
+    p = plan(HOSTED, HOSTED["gpt-4o"], 2e9, 5e8, 24, dt.date(2026, 12, 1), BillTerms())
+    assert p.switch_month == 2
+    assert [m["model"] for m in p.months[:2]] == ["gpt-4o", "gpt-6-luna"]
+    assert p.months[1]["month"] == "2027-01"
+    assert p.horizon_usd == pytest.approx(20350.0)
+
+
+def test_gpt_4o_over_24_months_in_the_decision() -> None:
+    d = _evaluate(**{"usage.current_model": "gpt-4o"})
+    hosted = d.costs["stay_hosted"]
+    assert hosted["current_model"] == "gpt-4o"
+    assert hosted["successor"] == "gpt-6-luna"
+    assert hosted["switch_month"] == 2
+    assert hosted["monthly_usd"] == 10000.0
+    assert hosted["horizon_usd"] == 20350.0
+    assert d.facts["cost.hosted_monthly_usd"] == pytest.approx(10000.0)
+    assert d.facts["cost.hosted_horizon_usd"] == pytest.approx(20350.0)
+    switch = hosted["switch_hosted"]
+    assert switch is not None and switch["model"] == "gpt-6-luna"
+    assert switch["horizon_usd"] == 24 * 450.0
+    assert d.facts["cost.switch_hosted_model"] == "gpt-6-luna"
+    assert any("2027-01-14" in n for n in d.costs["notes"])
+    (retiring,) = [r for r in d.fired if r.id == "hosted-model-retires-in-horizon"]
+    assert "2027-01-14" in retiring.because and "gpt-6-luna" in retiring.because
+    assert any(r["rule"] == retiring.id for r in d.to_dict()["risks"])
+
+
+def test_a_model_already_shut_down_is_priced_at_its_successor() -> None:
+    # o1 shut down 2026-10-23; successor gpt-5.6-sol at 4 / 20:
+    #   2000 x 4 + 500 x 20 = 18,000 a month from month 1.
+    d = _evaluate(**{"usage.current_model": "o1", "usage.capability_need": "reasoning"})
+    hosted = d.costs["stay_hosted"]
+    assert hosted["shut_down"] is True
+    assert hosted["month1_model"] == "gpt-5.6-sol"
+    assert hosted["monthly_usd"] == 18000.0
+    assert any("2026-10-23" in n and "gpt-5.6-sol" in n for n in d.costs["notes"])
+    (shut,) = [r for r in d.fired if r.id == "hosted-model-shut-down"]
+    assert "2026-10-23" in shut.because and "gpt-5.6-sol" in shut.because
+    assert any(r["rule"] == shut.id for r in d.to_dict()["risks"])
+
+
+def test_regional_uplift_when_residency_asks_for_a_data_zone() -> None:
+    # gpt-6-sol 2 / 10 with +10 % regional processing: (2000 x 2 + 500 x 10) x 1.1 = 9,900.
+    answers = {"usage.current_model": "gpt-6-sol", "data.residency": "eu"}
+    d = _evaluate(**answers, **{"data.regional_endpoint": True})
+    assert d.costs["stay_hosted"]["monthly_usd"] == 9900.0
+    (mod,) = d.costs["stay_hosted"]["modifiers"]
+    assert (mod["name"], mod["percent"], mod["monthly_usd"]) == ("regional processing", 10, 900.0)
+
+
+def test_batch_and_cache_answers_reach_the_bill() -> None:
+    # gpt-6-luna 0.10 / 0.01 cached / 0.50, batch 50 %:
+    #   list 2000 x 0.1 + 500 x 0.5 = 450; cache 50 %: -1000 x 0.09 = -90 -> 360;
+    #   batch 20 %: -360 x 0.2 x 0.5 = -36 -> 324.
+    d = _evaluate(
+        **{
+            "usage.current_model": "gpt-6-luna",
+            "usage.cached_input_share_percent": 50,
+            "usage.batch_share_percent": 20,
+        }
+    )
+    hosted = d.costs["stay_hosted"]
+    assert hosted["list_monthly_usd"] == 450.0
+    assert [(m["name"], m["monthly_usd"]) for m in hosted["modifiers"]] == [
+        ("prompt cache", -90.0),
+        ("batch API", -36.0),
+    ]
+    assert hosted["monthly_usd"] == 324.0
+
+
+def test_eu_residency_keeps_only_eu_endpoints() -> None:
+    allowed = {m.id: True for m in CATALOG.open_models}
+    cheapest_anywhere = choose(CATALOG.managed_endpoints, allowed, None, 1e9, 1e8, BillTerms())
+    in_eu = choose(CATALOG.managed_endpoints, allowed, "eu", 1e9, 1e8, BillTerms())
+    assert cheapest_anywhere is not None and in_eu is not None
+    eu_count = sum("eu" in e.regions for e in CATALOG.managed_endpoints)
+    assert in_eu.candidates == eu_count < cheapest_anywhere.candidates
+    assert "eu" in in_eu.endpoint.regions
+    assert choose(CATALOG.managed_endpoints, allowed, "in_country", 1e9, 1e8, BillTerms()) is None
+    d = _evaluate(**{"usage.current_model": "gpt-4o", "data.residency": "eu"})
+    assert "eu" in d.costs["managed_open"]["regions"]
+
+
+def test_managed_open_costs_the_cheapest_allowed_endpoint() -> None:
+    d = _evaluate(**{"usage.current_model": "gpt-4o"})
+    m = d.costs["managed_open"]
+    endpoint = next(e for e in CATALOG.managed_endpoints if e.id == m["endpoint"])
+    by_hand = (2e9 * endpoint.input_usd_per_1m + 5e8 * endpoint.output_usd_per_1m) / 1e6
+    assert m["monthly_usd"] == round(by_hand, 2)
+    assert d.facts["cost.managed_open_horizon_usd"] == pytest.approx(by_hand * 24)
+    for e in CATALOG.managed_endpoints:
+        cost = (2e9 * e.input_usd_per_1m + 5e8 * e.output_usd_per_1m) / 1e6
+        assert cost >= by_hand - 1e-9 or e.model == "deepseek-v3.2"
+
+
+def test_air_gap_vetoes_managed_open() -> None:
+    d = _evaluate(**{"usage.current_model": "gpt-4o", "data.air_gapped": True})
+    assert "managed_open" in d.vetoed
+    assert d.recommendation != "managed_open"
+
+
+def test_hybrid_says_how_its_open_share_runs() -> None:
+    d = _evaluate(**{"usage.current_model": "gpt-4o", "usage.frontier_share": 30})
+    hybrid = d.costs["hybrid"]
+    assert hybrid["open_via"] in ("self_host", "managed_open")
+    assert d.facts["cost.hybrid_open_via"] == hybrid["open_via"]
+    # the open part is the cheaper of the two ways: never more than self-hosting it
+    assert hybrid["open_part_usd"] <= d.costs["hybrid"]["monthly_usd"]
+
+
+def test_eur_report_uses_the_dated_rate() -> None:
+    d = _evaluate(**{"usage.current_model": "gpt-4o", "strategy.report_currency": "eur"})
+    rate = d.costs["exchange_rate"]
+    assert rate is not None and rate["code"] == "EUR" and rate["usd_per_unit"] == 1.1739
+    assert rate["fixing_date"] == "2026-01-21"

@@ -1,0 +1,165 @@
+"""Licences, lifecycle warnings and rule/model consistency after the 2026-12 market update
+(issue 12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.check.run import check_rules
+from advisor.engine.ruleset import load_ruleset
+from advisor.model.decision import Decision
+
+RULESET = load_ruleset(None)
+CATALOG = RULESET.catalog
+ROOT = Path(__file__).resolve().parents[1]
+LICENCE = {m.id: m.license for m in CATALOG.open_models}
+ORIGIN = {m.id: m.origin for m in CATALOG.open_models}
+MULTIMODAL = {m.id for m in CATALOG.open_models if m.multimodal}
+
+# What each rule's text says is out, as a predicate over model ids.
+CLAIMS = {
+    "llama-attribution-refused": lambda m: LICENCE[m].startswith("llama"),
+    "llama-aup-field-of-use": lambda m: LICENCE[m].startswith("llama"),
+    "llama-mau-cap": lambda m: LICENCE[m].startswith("llama"),
+    "llama-4-eu-multimodal-clause": lambda m: LICENCE[m] == "llama-4" and m in MULTIMODAL,
+    "chinese-origin-excluded": lambda m: ORIGIN[m] == "cn",
+}
+
+
+def _typed(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: RULESET.coerce(k, v) for k, v in raw.items() if v is not None}
+
+
+def _consistent(d: Decision) -> None:
+    eligible = {m["id"] for m in d.to_dict()["models"] if m["eligible"]}
+    for rule in d.fired:
+        claim = CLAIMS.get(rule.id)
+        if claim is None:
+            continue
+        said_out = {m for m in LICENCE if claim(m)}
+        assert not said_out & eligible, (rule.id, sorted(said_out & eligible))
+
+
+def test_defence_use_makes_every_llama_model_ineligible_citing_the_aup() -> None:
+    d = RULESET.evaluate(
+        _typed({"org.intended_use": ["defence_military"], "data.air_gapped": True})
+    )
+    llamas = [m for m in d.to_dict()["models"] if m["license"].startswith("llama")]
+    assert llamas
+    for m in llamas:
+        assert not m["eligible"], m["id"]
+        assert any("USE_POLICY.md" in r and "defence_military" in r for r in m["reasons"])
+    assert "llama-aup-field-of-use" in {r.id for r in d.fired}
+    others = [m for m in d.to_dict()["models"] if m["license"] in ("mit", "apache-2.0")]
+    assert all(m["eligible"] for m in others)
+
+
+def test_built_with_llama_binds_without_redistribution() -> None:
+    d = RULESET.evaluate(
+        _typed({"licensing.redistributes_model": False, "licensing.attribution_acceptable": True})
+    )
+    llama = next(m for m in d.to_dict()["models"] if m["id"] == "llama-3.3-70b")
+    assert llama["eligible"]
+    assert any("Built with Llama" in o and "product or service" in o for o in llama["obligations"])
+    refused = RULESET.evaluate(
+        _typed({"licensing.redistributes_model": False, "licensing.attribution_acceptable": False})
+    )
+    llama = next(m for m in refused.to_dict()["models"] if m["id"] == "llama-3.3-70b")
+    assert not llama["eligible"]
+
+
+def test_kimi_display_duty_binds_above_100m_users() -> None:
+    def kimi(mau: int, ok: bool) -> dict[str, Any]:
+        d = RULESET.evaluate(
+            _typed({"org.monthly_active_users": mau, "licensing.attribution_acceptable": ok})
+        )
+        return next(m for m in d.to_dict()["models"] if m["id"] == "kimi-k2-instruct-0905")
+
+    small = kimi(3_000_000, False)
+    assert small["eligible"]
+    assert any("revenue threshold" in o for o in small["obligations"])
+    big = kimi(150_000_000, True)
+    assert big["eligible"]
+    assert any('"Kimi K2"' in o and "100,000,000" in o for o in big["obligations"])
+    assert not kimi(150_000_000, False)["eligible"]
+
+
+def test_no_rule_says_a_model_is_out_while_the_list_shows_it_eligible_examples() -> None:
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        answers = yaml.safe_load(path.read_text())["answers"]
+        _consistent(RULESET.evaluate(_typed(answers)))
+
+
+def _answer(qid: str) -> st.SearchStrategy[Any]:
+    q = RULESET.questions[qid]
+    if q.type == "choice":
+        return st.sampled_from(q.option_values)
+    if q.type == "multi":
+        return st.lists(st.sampled_from(q.option_values), unique=True)
+    if q.type == "bool":
+        return st.booleans()
+    if qid.endswith("_tokens"):
+        return st.sampled_from([1e6, 1e8, 5e9, 2e11])
+    if qid == "org.monthly_active_users":
+        return st.sampled_from([0, 3_000_000, 150_000_000, 900_000_000])
+    return st.none()
+
+
+ANSWERS = st.fixed_dictionaries(
+    {qid: _answer(qid) for qid in RULESET.questions if RULESET.questions[qid].type != "text"}
+)
+
+
+@settings(
+    max_examples=500,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(ANSWERS)
+def test_no_rule_says_a_model_is_out_while_the_list_shows_it_eligible(
+    raw: dict[str, Any],
+) -> None:
+    _consistent(RULESET.evaluate(_typed(raw)))
+
+
+def test_check_warns_about_every_shutdown_within_24_months() -> None:
+    today = dt.date(2026, 12, 1)
+    result = check_rules(None, today=today)
+    warned = {p.message.split("'")[1] for p in result.problems if p.code == "ADV606"}
+    expected = {
+        h.id
+        for h in CATALOG.hosted_models
+        if h.shutdown is not None and h.shutdown < dt.date(2028, 12, 1)
+    }
+    assert len(expected) >= 5
+    assert warned == expected
+    assert all(p.severity == "warning" for p in result.problems if p.code == "ADV606")
+
+
+def test_hosted_prices_go_stale_after_90_days() -> None:
+    result = check_rules(None, today=dt.date(2027, 3, 15))  # 104 days after 2026-12-01
+    stale = [p for p in result.problems if p.code == "ADV604" and "hosted_models" in p.message]
+    assert stale and all("over 90" in p.message for p in stale)
+    fresh = check_rules(None, today=dt.date(2027, 2, 1))  # 62 days
+    assert not [p for p in fresh.problems if p.code == "ADV604" and "hosted_models" in p.message]
+
+
+def test_evaluate_warns_when_the_current_model_retires(tmp_path: Path, capsys: Any) -> None:
+    from advisor.cli.main import main
+
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        "answers:\n  usage.current_model: o1\n  usage.monthly_input_tokens: 1e9\n"
+        "  usage.monthly_output_tokens: 1e8\n  strategy.horizon_months: 24\n"
+    )
+    main(["evaluate", str(path)])
+    out = capsys.readouterr().out
+    assert "o1 was shut down on 2026-10-23" in out and "gpt-5.6-sol" in out
+    assert "switch hosted" in out and "managed open" in out
