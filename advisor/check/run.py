@@ -9,8 +9,9 @@ hosted models whose shutdown has passed or falls within ``RETIREMENT_HORIZON_MON
 
 Staleness and retirement in the *packaged* default catalog are reported but exempt from
 ``--strict``: a company cannot edit the figures inside site-packages, so a CI gate on them
-would fail on day one and stay red until the next advisor release. ``strict_defaults`` (``--strict-defaults``)
-makes them count again, for the advisor repository's own CI and for teams that pin a release.
+would fail on day one and stay red until the next advisor release. ``strict_defaults``
+(``--strict-defaults``) makes them count again, for the advisor repository's own CI and for
+teams that pin a release.
 """
 
 from __future__ import annotations
