@@ -57,7 +57,9 @@ from advisor.model.parts import (
     HostedCost,
     HybridCost,
     ModelEntry,
+    PathMonth,
     SelfHostCost,
+    ThroughputBand,
 )
 
 _SELF_INPUTS = frozenset(SELF)
@@ -145,6 +147,136 @@ def _pick(
     return out
 
 
+def _narrow(
+    p: Prepared,
+    picked: tuple[Basis, list[int]],
+    per_model: Sequence[Best],
+    values: Mapping[str, Any],
+    w: Workload,
+    notes: list[str],
+) -> tuple[Basis, list[int]] | None:
+    """The pool without models that cannot serve the answers: a context shorter than the
+    longest prompt plus answer, no deployment whose KV cache holds the contexts (or on the
+    pinned GPU), or not the pinned model (``selfhost.model``)."""
+    basis, pool = picked
+    if w.longest_context > 0:
+        short = [i for i in pool if p.models[i].context_tokens < w.longest_context]
+        if short:
+            notes.append(
+                "Not eligible for self-hosting because their context is shorter than the longest "
+                f"prompt plus answer ({w.longest_context:,.0f} tokens): "
+                + ", ".join(
+                    f"{p.models[i].name} ({p.models[i].context_tokens:,} tokens)" for i in short
+                )
+                + "."
+            )
+        pool = [i for i in pool if i not in short]
+    pool = [i for i in pool if per_model[i] is not None]
+    pinned = values.get("selfhost.model")
+    if pinned is not None:
+        if str(pinned) in p.model_ids and per_model[p.model_ids.index(str(pinned))] is not None:
+            pool = [p.model_ids.index(str(pinned))]
+        else:
+            notes.append(
+                f"selfhost.model is {pinned!r}, which the catalog cannot deploy for these answers "
+                "(unknown id, no GPU that holds it, or context too short); it is ignored."
+            )
+    return (basis, pool) if pool else None
+
+
+def _choose(
+    p: Prepared, table: Table, pool: Sequence[int], per_model: Sequence[Best], vol: float
+) -> tuple[int, int | None]:
+    """The chosen model and the runner-up. The cheapest wins, except that a model whose
+    throughput is only estimated does not beat a measured one unless it stays cheaper at the
+    pessimistic end of its throughput band (the winner's curse: of many estimates, the most
+    over-estimated looks cheapest)."""
+    ranked = sorted(pool, key=lambda i: (_plan_cost(per_model[i]), i))
+
+    def pessimistic(i: int) -> float:
+        entry = per_model[i]
+        assert entry is not None
+        ci = entry[1]
+        if table.points[ci]:
+            return entry[0]
+        low = _band_factor(p, ci)[0]
+        r = max(table.w.min_replicas, math.ceil(vol * table.q[ci] / low - 1e-9))
+        return table.fixed[ci] + table.per_replica[ci] * r
+
+    best = ranked[0]
+    entry = per_model[best]
+    if entry is not None and not table.points[entry[1]]:
+        measured = [
+            i for i in ranked if (e := per_model[i]) is not None and table.points[e[1]]
+        ]
+        if measured and pessimistic(best) > _plan_cost(per_model[measured[0]]):
+            best = measured[0]
+    rest = [i for i in ranked if i != best]
+    return best, (rest[0] if rest else None)
+
+
+def _band_factor(p: Prepared, ci: int) -> tuple[float, float]:
+    """(low, high) multipliers of an estimated throughput: the median absolute error of the
+    estimate on the measured rows of the model's family (else of all rows), both ways."""
+    errors = p.memo.get("family_errors")
+    if errors is None:
+        from advisor.catalog.sizing import estimate_errors
+
+        errors = p.memo["family_errors"] = estimate_errors(p.catalog)
+    family = p.models[p.candidates[ci].model].family
+    err = errors.get(family, errors.get("*", 0.5))
+    return 1.0 / (1.0 + err), 1.0 + err
+
+
+def _growth_factor(p: Prepared, values: Mapping[str, Any]) -> float:
+    growth = values.get("usage.volume_growth")
+    return p.a.get(f"growth_factor_{growth}", 1.0) if growth is not None else 1.0
+
+
+def _months(horizon: float) -> int:
+    return max(int(round(horizon)), 1)
+
+
+def _factors(growth: float, months: int) -> list[float]:
+    """Volume over today's, month by month: a geometric path from 1 in the first month to
+    ``growth`` in the last."""
+    if months <= 1:
+        return [1.0]
+    return [growth ** (m / (months - 1)) for m in range(months)]
+
+
+def _path(
+    table: Table, t: Terms, w: Workload, vol: float, growth: float, months: int
+) -> list[PathMonth]:
+    """The chosen deployment month by month along the volume path: replicas (GPUs added as
+    volume grows) and cost."""
+    total = w.input_tokens + w.output_tokens
+    out: list[PathMonth] = []
+    for m, f in enumerate(_factors(growth, months)):
+        d = breakdown(t, w, vol * f)
+        out.append(
+            {
+                "month": m + 1,
+                "monthly_tokens": round(total * f),
+                "replicas": d.replicas,
+                "gpus_total": d.gpus_total,
+                "monthly_usd": _money(d.total),
+            }
+        )
+    return out
+
+
+def _breakeven_month(self_path: Sequence[float], hosted_path: Sequence[float]) -> int | None:
+    """The first month whose cumulative self-hosted cost is no more than the hosted one."""
+    a = b = 0.0
+    for m, (x, y) in enumerate(zip(self_path, hosted_path, strict=True)):
+        a += x
+        b += y
+        if a <= b + 1e-9:
+            return m + 1
+    return None
+
+
 def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> Deployment:
     c = t.candidate
     gpu = p.gpus[c.gpu]
@@ -179,7 +311,18 @@ def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> Deploy
         "purchase_usd": None if w.rented else gpu.purchase_usd,
         "purchase_as_of": None if w.rented else p.gpu_dates[c.gpu][1],
         "engineers_fte": round(detail.engineers_fte, 3),
+        "throughput_band": _band(p, t),
     }
+
+
+def _band(p: Prepared, t: Terms) -> ThroughputBand:
+    """low / likely / high output tokens/s of a replica: equal when measured or interpolated;
+    for an estimate, the likely value less and plus the family's median error."""
+    likely = t.tokens_per_s
+    if not t.estimated:
+        return {"low": round(likely, 1), "likely": round(likely, 1), "high": round(likely, 1)}
+    lo, hi = _band_factor(p, t.ci)
+    return {"low": round(likely * lo, 1), "likely": round(likely, 1), "high": round(likely * hi, 1)}
 
 
 def _basis(t: Terms) -> Literal["measured", "interpolated", "estimated"]:
@@ -206,10 +349,14 @@ def _note_for(p: Prepared, w: Workload, t: Terms, what: str) -> str:
     name = p.models[c.model].name
     gpu = p.gpus[c.gpu].name
     if t.estimated:
+        lo, _ = _band_factor(p, t.ci)
+        family = p.models[c.model].family
         return (
             f"{what}: the throughput of {name} on {c.gpus}x {gpu} is a roofline ESTIMATE "
             f"({t.tokens_per_s:,.0f} output tokens/s a replica at {w.shape}, calibrated at "
-            f"{w.calibration}), not a measurement; treat the figure as indicative."
+            f"{w.calibration}), not a measurement. On the measured rows of the {family} family "
+            f"such estimates miss by {1.0 / lo - 1.0:.0%} (median), so plan for as little as "
+            f"{t.tokens_per_s * lo:,.0f}."
         )
     if len(t.points) == 2:
         a, b = t.points
@@ -280,13 +427,21 @@ def derive(
             facts["cost.hosted_monthly_usd"] = hosted_cost
             _put(facts, "cost.hosted_usd_per_1m_tokens", _div(hosted_cost * 1e6, total_tokens))
             if horizon is not None:
-                facts["cost.hosted_horizon_usd"] = hosted_cost * horizon
+                facts["cost.hosted_horizon_usd"] = hosted_cost * sum(
+                    _factors(_growth_factor(p, values), _months(horizon))
+                )
             hosted_entry: HostedCost = {
                 "model": hosted_model.id,
                 "input_usd_per_1m": hosted_model.input_usd_per_1m,
                 "output_usd_per_1m": hosted_model.output_usd_per_1m,
                 "monthly_usd": _money(hosted_cost),
-                "horizon_usd": _money(hosted_cost * horizon) if horizon is not None else None,
+                "horizon_usd": (
+                    _money(
+                        hosted_cost * sum(_factors(_growth_factor(p, values), _months(horizon)))
+                    )
+                    if horizon is not None
+                    else None
+                ),
                 "as_of": hosted_model.as_of.isoformat(),
                 "source": hosted_model.source,
             }
@@ -303,7 +458,17 @@ def derive(
         table = Table(p, w)
         r0 = w.min_replicas
         vol = w.output_tokens
-        per_model = table.per_model(p, table.costs_at(vol))
+        all_costs = table.costs_at(vol)
+        pinned_gpu = values.get("selfhost.gpu")
+        if pinned_gpu is not None:
+            # a pinned GPU: only its deployments are priced
+            for ci, (_, g) in enumerate(p.cand_pairs):
+                if p.gpus[g].id != pinned_gpu:
+                    all_costs[ci] = math.inf
+        per_model = [
+            e if e is not None and math.isfinite(e[0]) else None
+            for e in table.per_model(p, all_costs)
+        ]
         costs["workload"] = {
             "monthly_input_tokens": w.input_tokens,
             "monthly_output_tokens": w.output_tokens,
@@ -332,15 +497,46 @@ def derive(
                 "priced as rented cloud GPUs."
             )
         level = need if need is not None else TIER_LEVEL["simple"]
+        needed_basis = "usage.capability_need"
+        hosted_tier = getattr(hosted_model, "tier", None) if hosted_model is not None else None
+        if hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
+            # replacing a hosted model: open models of at least its (sourced) tier
+            level, needed_basis = TIER_LEVEL[hosted_tier], f"tier of {hosted_model.id}"
         picked = _pick(p, view, level, bool(mm))
         if picked is not None:
+            picked = _narrow(p, picked, per_model, values, w, notes)
+        if picked is not None:
             basis, pool = picked
-            entry = min((per_model[i] for i in pool), key=_plan_cost)
+            chosen_model, runner = _choose(p, table, pool, per_model, vol)
+            entry = per_model[chosen_model]
             assert entry is not None
             self_cost, chosen_index = entry
             chosen = table.terms(p, chosen_index)
             detail = breakdown(chosen, w, vol)
             self_json = _self_host_json(p, w, chosen, detail, basis, horizon)
+            self_json["tier"] = {
+                "needed": LEVEL_NAMES[level],
+                "needed_basis": needed_basis,
+                "model": p.model_ids[chosen_model],
+                "model_tier": p.models[chosen_model].quality_tier,
+                "runner_up": p.model_ids[runner] if runner is not None else None,
+                "runner_up_gpu": (
+                    p.gpus[p.candidates[e[1]].gpu].id
+                    if runner is not None and (e := per_model[runner]) is not None
+                    else None
+                ),
+                "runner_up_monthly_usd": (
+                    _money(e[0])
+                    if runner is not None and (e := per_model[runner]) is not None
+                    else None
+                ),
+            }
+            growth = _growth_factor(p, values)
+            months = _months(horizon)
+            path = _path(table, chosen, w, vol, growth, months)
+            self_json["path"] = path
+            self_total = sum(m["monthly_usd"] for m in path)
+            self_json["horizon_usd"] = _money(self_total)
             costs["self_host"] = self_json
             costs["estimated"] = chosen.estimated
             notes.append(_note_for(p, w, chosen, "Self-hosting"))
@@ -349,7 +545,8 @@ def derive(
             facts.update(
                 {
                     "cost.self_host_monthly_usd": self_cost,
-                    "cost.self_host_horizon_usd": self_cost * horizon,
+                    "cost.self_host_horizon_usd": self_total,
+                    "cost.gpus_total_at_horizon": path[-1]["gpus_total"],
                     "cost.self_host_gpu_monthly_usd": detail.gpu,
                     "cost.self_host_power_overhead_monthly_usd": detail.power_overhead,
                     "cost.self_host_people_monthly_usd": detail.people,
@@ -373,6 +570,19 @@ def derive(
             )
             if hosted_model is not None and hosted_cost is not None:
                 _versus(p, table, pool, hosted_model, hosted_cost, self_cost, facts, costs)
+                hosted_path = [hosted_cost * f for f in _factors(growth, months)]
+                facts["cost.hosted_horizon_usd"] = sum(hosted_path)
+                hosted_json = costs["stay_hosted"]
+                if hosted_json is not None:
+                    hosted_json["monthly_path_usd"] = [_money(x) for x in hosted_path]
+                    hosted_json["horizon_usd"] = _money(sum(hosted_path))
+                month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
+                be = costs["breakeven"]
+                if be is not None:
+                    be["month"] = month
+                    be["growth_factor"] = growth
+                if month is not None:
+                    facts["cost.breakeven_month"] = month
                 _hybrid(
                     p,
                     table,
@@ -386,6 +596,9 @@ def derive(
                     notes,
                 )
 
+    facts["cost.oncall_rota_size"] = p.a["ops_oncall_rota_size"]
+    facts["cost.oncall_fte"] = p.a["ops_oncall_rota_size"] * p.a["ops_oncall_fte_per_member"]
+    facts["cost.growth_factor"] = _growth_factor(p, values)
     _model_facts(p, view, per_model, facts)
     models_json = _models_json(p, view, per_model, table)
     if missing:
@@ -495,9 +708,16 @@ def _hybrid(
 ) -> None:
     w = table.w
     share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
-    hosted_part = hosted_cost * share
+    frontier = _frontier_model(p, values)
+    if frontier is not None:
+        hosted_part = hosted_monthly(frontier, w.input_tokens * share, w.output_tokens * share)
+        facts["cost.frontier_model"] = frontier.id
+    else:
+        hosted_part = hosted_cost * share
     rest = w.output_tokens * (1.0 - share)
     entry: HybridCost = {"frontier_share_percent": share * 100.0}  # type: ignore[typeddict-item]
+    if frontier is not None:
+        entry["frontier_model"] = frontier.id
     if share >= 1.0:
         monthly = hosted_cost
         entry.update({"hosted_part_usd": _money(hosted_part), "self_hosted_part_usd": 0.0})
@@ -543,6 +763,21 @@ def _hybrid(
         ratios["hybrid_to_hosted"] = _maybe_round(ratio, 4)
         costs["ratios"] = ratios
     costs["hybrid"] = entry
+
+
+def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | None:
+    """The hosted model serving the hybrid's frontier share: ``usage.frontier_model`` if it is
+    in the catalog; else the cheapest hosted model of the highest tier the catalog rates (list
+    price per 1M output tokens); else, without tier data, the current model."""
+    named = values.get("usage.frontier_model")
+    if named is not None and str(named) in p.hosted:
+        return p.hosted[str(named)]
+    rated = [h for h in p.hosted.values() if getattr(h, "tier", None) is not None]
+    if rated:
+        top = max(TIER_LEVEL[str(h.tier)] for h in rated)
+        best = [h for h in rated if TIER_LEVEL[str(h.tier)] == top]
+        return min(best, key=lambda h: (h.input_usd_per_1m + h.output_usd_per_1m, h.id))
+    return p.hosted.get(str(values.get("usage.current_model")))
 
 
 def _model_facts(

@@ -26,7 +26,15 @@ TIER_LEVEL: dict[str, int] = {"simple": 1, "general": 2, "reasoning": 3, "fronti
 """Quality tiers in order; a model meets a capability need when its level is at least the
 need's level (the questionnaire's ``usage.capability_need`` uses the same four names)."""
 
-SECTIONS = ("hosted_models", "open_models", "licenses", "gpus", "throughput", "assumptions")
+SECTIONS = (
+    "hosted_models",
+    "open_models",
+    "licenses",
+    "gpus",
+    "throughput",
+    "engine_support",
+    "assumptions",
+)
 
 
 class Entry(BaseModel):
@@ -53,6 +61,9 @@ class HostedModel(Entry):
     cached_input_usd_per_1m: NonNegative | None = None
     context_tokens: Annotated[int, Field(gt=0)] | None = None
     reasoning: bool = False
+    # capability class (sourced); absent: the cost model falls back to usage.capability_need
+    tier: Tier | None = None
+    tier_source: str | None = None
 
 
 class OpenModel(Entry):
@@ -154,6 +165,12 @@ class Gpu(Entry):
     purchase_usd: Positive
     purchase_as_of: _dt.date
     purchase_source: Text
+    # how the GPUs of one host talk: tensor parallelism over PCIe is capped and penalised
+    interconnect: Literal["nvlink", "pcie"] = "nvlink"
+    interconnect_gb_s: Positive | None = None
+    interconnect_source: str | None = None
+    # GPUs in one host: a replica never spans hosts (multi-node serving is not modelled)
+    gpus_per_node: Annotated[int, Field(ge=1, le=64)] = 8
 
     def dates(self) -> tuple[_dt.date, ...]:
         return (self.as_of, self.rent_as_of, self.purchase_as_of)
@@ -170,6 +187,22 @@ class Throughput(Entry):
     output_tokens: Annotated[int, Field(gt=0)]
     output_tokens_per_s: Positive
     concurrency: Annotated[int, Field(gt=0)] | None = None
+    engine: str | None = None
+    engine_version: str | None = None
+    parallelism: str | None = None
+    total_tokens_per_s: Positive | None = None
+    dataset: str | None = None
+
+
+class EngineSupport(Entry):
+    """Whether a serving engine runs a weight precision on some GPUs: a GPU is offered for a
+    model only where some engine supports the model's precision on it (``supported: true``),
+    or where the catalog says nothing about that pair."""
+
+    engine: Slug
+    precision: Slug
+    gpus: tuple[Slug, ...]
+    supported: Literal["true", "false", "partial"]
 
 
 class Assumption(Entry):
@@ -189,6 +222,7 @@ class CatalogFile(BaseModel):
     licenses: tuple[License, ...] = ()
     gpus: tuple[Gpu, ...] = ()
     throughput: tuple[Throughput, ...] = ()
+    engine_support: tuple[EngineSupport, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
 
 
@@ -215,11 +249,9 @@ class Catalog(CatalogFile):
                     f"open model {m.id!r} names the licence {m.license!r}, which is not in "
                     f"licenses (known: {', '.join(sorted(licences))})"
                 )
-        for t in self.throughput:
-            if t.model not in models:
-                problems.append(f"throughput {t.id!r} names the unknown open model {t.model!r}")
-            if t.gpu not in gpus:
-                problems.append(f"throughput {t.id!r} names the unknown GPU {t.gpu!r}")
+        # throughput rows naming a model or GPU the catalog lacks are kept as data and skipped
+        # by the cost model (prepare.usable_rows): measurements often arrive before the entry
+        _ = models, gpus
         have = {a.id for a in self.assumptions}
         missing = [a for a in REQUIRED if a not in have]
         if missing:

@@ -65,11 +65,20 @@ def memory_needed_gb(model: OpenModel, a: Mapping[str, float]) -> float:
     return weights * (1.0 + a["memory_overhead_fraction"]) + kv
 
 
+def max_gpus(gpu: Gpu, a: Mapping[str, float]) -> int:
+    """The most GPUs of ``gpu`` one replica may use: within one host, and at most
+    ``pcie_max_tensor_parallel`` where the GPUs talk over PCIe (no NVLink)."""
+    top = min(int(a["max_gpus_per_replica"]), gpu.gpus_per_node)
+    if gpu.interconnect == "pcie":
+        top = min(top, int(a["pcie_max_tensor_parallel"]))
+    return top
+
+
 def gpus_per_replica(model: OpenModel, gpu: Gpu, a: Mapping[str, float]) -> int | None:
     """The smallest power of two of ``gpu`` that holds the model, or None if none does."""
     need = memory_needed_gb(model, a)
     n = 1
-    while n <= a["max_gpus_per_replica"]:
+    while n <= max_gpus(gpu, a):
         if n * gpu.memory_gb >= need:
             return n
         n *= 2
@@ -85,6 +94,14 @@ def kv_room_tokens(model: OpenModel, gpu: Gpu, n: int, a: Mapping[str, float]) -
     free_gb = n * gpu.memory_gb - weights * (1.0 + a["memory_overhead_fraction"])
     room = free_gb * 1e9 / (model.kv_kib_per_token * 1024.0)
     return max(room, a["kv_cache_tokens_per_replica"], 0.0)
+
+
+def split_penalty(gpu: Gpu, n: int, a: Mapping[str, float]) -> float:
+    """The share of the estimate a replica split over PCIe keeps (1 over NVLink or on one GPU):
+    tensor parallelism exchanges activations every layer, which PCIe carries slowly."""
+    if gpu.interconnect == "pcie" and n > 1:
+        return a["pcie_tensor_parallel_efficiency"]
+    return 1.0
 
 
 def weight_read_term(model: OpenModel, gpu: Gpu, n: int) -> float:
@@ -242,10 +259,14 @@ def minimax_k(q: Sequence[float], p: Sequence[float]) -> float:
 
 
 def _rows(catalog: Catalog, a: Mapping[str, float]) -> list[_Row]:
+    from advisor.catalog.prepare import usable_rows  # prepare builds on this module
+
     models = {m.id: m for m in catalog.open_models}
     gpus = {g.id: g for g in catalog.gpus}
     rows: list[_Row] = []
-    for t in catalog.throughput:
+    for t in usable_rows(catalog, dict(a)):
+        if t.engine is not None:
+            continue  # serving runs (engine named) are out-of-sample checks: estimate_errors
         model, gpu = models[t.model], gpus[t.gpu]
         room = kv_room_tokens(model, gpu, t.gpus, a)
         if room <= 0.0:
@@ -267,9 +288,9 @@ def _rows(catalog: Catalog, a: Mapping[str, float]) -> list[_Row]:
             _Row(
                 t.id,
                 t.output_tokens_per_s,
-                weight_read_term(model, gpu, t.gpus),
+                weight_read_term(model, gpu, t.gpus) * split_penalty(gpu, t.gpus, a),
                 math.log(room / KV_ROOM_UNIT),
-                tensor_term(model, gpu, t.gpus) / (1.0 + ratio),
+                tensor_term(model, gpu, t.gpus) * split_penalty(gpu, t.gpus, a) / (1.0 + ratio),
                 math.log(model.params_total_b / model.params_active_b),
                 SHAPES.index(shape) if shape in SHAPES else None,
                 k_weights,
@@ -402,3 +423,44 @@ def calibrate(catalog: Catalog) -> Calibration:
     values = {KV_EXPONENT: alpha, MOE_EXPONENT: gamma, EFFICIENCY: eff}
     values.update({roofline_id(s): k for s, k in zip(SHAPES, ks, strict=True)})
     return Calibration(values, {r.entry: e for r, e in zip(rows, errors, strict=True)})
+
+
+def estimate_errors(catalog: Catalog) -> dict[str, float]:
+    """Median absolute relative error of the roofline estimate against the usable measured
+    rows, per model family (``"*"``: all rows). Each row is compared with the estimate for its
+    own model, GPUs and shape; rows added after the last calibration are out of sample."""
+    from advisor.catalog.prepare import usable_rows
+
+    a = {x.id: float(x.value) for x in catalog.assumptions}
+    models = {m.id: m for m in catalog.open_models}
+    gpus = {g.id: g for g in catalog.gpus}
+    by_family: dict[str, list[float]] = {}
+    for t in usable_rows(catalog, a):
+        model, gpu = models[t.model], gpus[t.gpu]
+        est = estimate(model, gpu, t.gpus, t.input_tokens / t.output_tokens, t.output_tokens, a)
+        est *= split_penalty(gpu, t.gpus, a)
+        err = abs(est / t.output_tokens_per_s - 1.0)
+        by_family.setdefault(model.family, []).append(err)
+        by_family.setdefault("*", []).append(err)
+    return {f: _median(v) for f, v in by_family.items()}
+
+
+def row_errors(catalog: Catalog) -> list[tuple[str, str, str, float, float]]:
+    """(family, GPU, row id, measured, estimated) for every usable measured row."""
+    from advisor.catalog.prepare import usable_rows
+
+    a = {x.id: float(x.value) for x in catalog.assumptions}
+    models = {m.id: m for m in catalog.open_models}
+    gpus = {g.id: g for g in catalog.gpus}
+    out: list[tuple[str, str, str, float, float]] = []
+    for t in usable_rows(catalog, a):
+        model, gpu = models[t.model], gpus[t.gpu]
+        est = estimate(model, gpu, t.gpus, t.input_tokens / t.output_tokens, t.output_tokens, a)
+        out.append((model.family, gpu.id, t.id, t.output_tokens_per_s, est * split_penalty(gpu, t.gpus, a)))
+    return out
+
+
+def _median(v: Sequence[float]) -> float:
+    s = sorted(v)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2.0

@@ -38,7 +38,15 @@ QUESTIONNAIRE = "questionnaire.yaml"
 CATALOG_DIR = "catalog"
 DEFAULT_ALIAS = "@default"  # names the packaged rule set in a --rules stack
 TESTS_DIR = "tests"
-CATALOG_SECTIONS = ("hosted_models", "open_models", "licenses", "gpus", "throughput", "assumptions")
+CATALOG_SECTIONS = (
+    "hosted_models",
+    "open_models",
+    "licenses",
+    "gpus",
+    "throughput",
+    "engine_support",
+    "assumptions",
+)
 
 
 def default_rules_dir() -> Path:

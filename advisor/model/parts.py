@@ -66,6 +66,37 @@ class HostedCost(TypedDict):
     horizon_usd: float | None
     as_of: str
     source: str
+    monthly_path_usd: NotRequired[list[float]]  # month by month over the horizon (growth)
+
+
+class ThroughputBand(TypedDict):
+    """Output tokens/s of a replica: pessimistic, likely, optimistic (equal when measured)."""
+
+    low: float
+    likely: float
+    high: float
+
+
+class PathMonth(TypedDict):
+    """One month of the self-hosted deployment along the volume path."""
+
+    month: int
+    monthly_tokens: float
+    replicas: int
+    gpus_total: int
+    monthly_usd: float
+
+
+class TierChoice(TypedDict):
+    """The capability tier the replacement must reach, the chosen model and the runner-up."""
+
+    needed: str
+    needed_basis: str
+    model: str
+    model_tier: str
+    runner_up: str | None
+    runner_up_gpu: str | None
+    runner_up_monthly_usd: float | None
 
 
 class CostParts(TypedDict):
@@ -97,6 +128,8 @@ class Deployment(TypedDict):
     purchase_usd: float | None
     purchase_as_of: str | None
     engineers_fte: float
+    throughput_band: NotRequired[ThroughputBand]
+    throughput_error_note: NotRequired[str]
 
 
 class SelfHostCost(TypedDict):
@@ -108,10 +141,14 @@ class SelfHostCost(TypedDict):
     viable: bool
     breakdown: CostParts
     deployment: Deployment
+    tier: NotRequired[TierChoice]
+    path: NotRequired[list[PathMonth]]
 
 
 class HybridCost(TypedDict):
     frontier_share_percent: float
+    frontier_model: NotRequired[str]
+    monthly_path_usd: NotRequired[list[float]]
     hosted_part_usd: float
     self_hosted_part_usd: float
     monthly_usd: float
@@ -134,6 +171,8 @@ class Breakeven(TypedDict):
     gpu: NotRequired[str]
     gpus_per_replica: NotRequired[int]
     estimated: NotRequired[bool]
+    month: NotRequired[int | None]  # first month whose cumulative self-hosted cost <= hosted
+    growth_factor: NotRequired[float]
 
 
 class Ratios(TypedDict, total=False):
