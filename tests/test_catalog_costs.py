@@ -767,9 +767,9 @@ def test_any_answers_give_finite_json_ready_typed_facts(**kw: Any) -> None:
 
 
 def test_answers_the_catalog_does_not_know_are_said_not_guessed() -> None:
-    result = run(answers(usage__current_model="my-fine-tune", usage__traffic_pattern="batch"))
+    result = run(answers(usage__current_model="my-fine-tune", usage__traffic_pattern="lunar"))
     assert "cost.hosted_monthly_usd" not in result.facts
     assert "cost.self_host_monthly_usd" in result.facts
     notes = " ".join(result.costs["notes"])
     assert "'my-fine-tune', which has no hosted_models entry" in notes
-    assert "'batch' has no pattern_batch_* assumptions" in notes
+    assert "'lunar' has no pattern_lunar_* assumptions" in notes

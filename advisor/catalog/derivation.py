@@ -571,11 +571,11 @@ def derive(
             if hosted_model is not None and hosted_cost is not None:
                 _versus(p, table, pool, hosted_model, hosted_cost, self_cost, facts, costs)
                 hosted_path = [hosted_cost * f for f in _factors(growth, months)]
-                facts["cost.hosted_horizon_usd"] = sum(hosted_path)
+                facts["cost.hosted_horizon_usd"] = hosted_cost * sum(_factors(growth, months))
                 hosted_json = costs["stay_hosted"]
                 if hosted_json is not None:
                     hosted_json["monthly_path_usd"] = [_money(x) for x in hosted_path]
-                    hosted_json["horizon_usd"] = _money(sum(hosted_path))
+                    hosted_json["horizon_usd"] = _money(facts["cost.hosted_horizon_usd"])
                 month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
                 be = costs["breakeven"]
                 if be is not None:
