@@ -384,7 +384,10 @@ def test_minimax_k_balances_the_largest_errors() -> None:
 
 
 def test_outputs_resting_on_an_estimate_say_so() -> None:
-    result = run(answers())  # the cheapest deployment for this workload is estimated
+    # Mistral Small 3.1 has no measured row: every deployment of it is estimated (the models
+    # the default workload chose before are measured now)
+    others = {m.id: ["test"] for m in default_catalog().open_models if m.id != "mistral-small-3.1"}
+    result = run(answers(), excluded=others)
     self_host = result.costs["self_host"]
     assert self_host["deployment"]["throughput_source"] == "estimated"
     assert self_host["deployment"]["estimated"] is True
@@ -424,7 +427,7 @@ def test_between_two_measured_shapes_throughput_is_interpolated() -> None:
     ((ci, points),) = [
         (i, table.points[i])
         for i, c in enumerate(p.candidates)
-        if (p.model_ids[c.model], p.gpus[c.gpu].id) == ("llama-3.1-8b", "h100")
+        if (p.model_ids[c.model], p.gpus[c.gpu].id, c.gpus) == ("llama-3.1-8b", "h100", 1)
     ]
     assert [pt.shape for pt in points] == ["1000/1000", "5000/500"]
     assert 3459 < table.tokens_per_s[ci] < 15220
@@ -637,7 +640,7 @@ def _type_ok(kind: str, value: Any) -> bool:
 
 
 def test_every_fact_is_declared_with_its_type_and_all_appear_when_answered() -> None:
-    result = run(answers())
+    result = run(answers(usage__volume_growth="growing"))
     for name, value in result.facts.items():
         assert name in FACT_SPECS, name
         assert _type_ok(FACT_SPECS[name].type, value), (name, value)
@@ -661,7 +664,11 @@ def test_facts_whose_answers_are_missing_are_left_out() -> None:
     values = answers()
     del values["usage.monthly_input_tokens"]
     result = run(values)
-    assert not any(k.startswith("cost.") for k in result.facts)
+    # only the staffing figures, which need no token volume, remain
+    assert {k for k in result.facts if k.startswith("cost.")} <= {
+        "cost.oncall_rota_size",
+        "cost.oncall_fte",
+    }
     assert "models.eligible" in result.facts
     values = answers()
     del values["org.hq_region"]

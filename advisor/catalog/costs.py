@@ -27,7 +27,8 @@ Self-hosted, per deployment candidate (model, GPU type, GPUs per replica; see
   fraction x PUE x hours x USD/kWh); ``ops.gpu_hourly_usd`` then stands for an internal
   charge-back rate per GPU-hour for every hour of the month.
 - people: (``ops_fte_base`` + ``ops_fte_per_gpu`` x GPUs + ``ops_oncall_rota_size`` x
-  ``ops_oncall_fte_per_member`` if on call + ``ops_fte_on_prem`` if on premises) x ``ops.engineer_annual_cost_usd`` / 12.
+  ``ops_oncall_fte_per_member`` if on call + ``ops_fte_on_prem`` if on premises) x
+  ``ops.engineer_annual_cost_usd`` / 12.
 - migration: (``migration_engineer_months`` [+ ``migration_engineer_months_on_prem``]
   [+ ``hybrid_routing_engineer_months`` for the hybrid]) engineer-months, spread over
   ``strategy.horizon_months``.

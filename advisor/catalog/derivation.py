@@ -206,9 +206,7 @@ def _choose(
     best = ranked[0]
     entry = per_model[best]
     if entry is not None and not table.points[entry[1]]:
-        measured = [
-            i for i in ranked if (e := per_model[i]) is not None and table.points[e[1]]
-        ]
+        measured = [i for i in ranked if (e := per_model[i]) is not None and table.points[e[1]]]
         if measured and pessimistic(best) > _plan_cost(per_model[measured[0]]):
             best = measured[0]
     rest = [i for i in ranked if i != best]
@@ -234,7 +232,7 @@ def _growth_factor(p: Prepared, values: Mapping[str, Any]) -> float:
 
 
 def _months(horizon: float) -> int:
-    return max(int(round(horizon)), 1)
+    return max(round(horizon), 1)
 
 
 def _factors(growth: float, months: int) -> list[float]:
@@ -436,9 +434,7 @@ def derive(
                 "output_usd_per_1m": hosted_model.output_usd_per_1m,
                 "monthly_usd": _money(hosted_cost),
                 "horizon_usd": (
-                    _money(
-                        hosted_cost * sum(_factors(_growth_factor(p, values), _months(horizon)))
-                    )
+                    _money(hosted_cost * sum(_factors(_growth_factor(p, values), _months(horizon))))
                     if horizon is not None
                     else None
                 ),
@@ -499,7 +495,7 @@ def derive(
         level = need if need is not None else TIER_LEVEL["simple"]
         needed_basis = "usage.capability_need"
         hosted_tier = getattr(hosted_model, "tier", None) if hosted_model is not None else None
-        if hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
+        if hosted_model is not None and hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
             # replacing a hosted model: open models of at least its (sourced) tier
             level, needed_basis = TIER_LEVEL[hosted_tier], f"tier of {hosted_model.id}"
         picked = _pick(p, view, level, bool(mm))
@@ -598,7 +594,8 @@ def derive(
 
     facts["cost.oncall_rota_size"] = p.a["ops_oncall_rota_size"]
     facts["cost.oncall_fte"] = p.a["ops_oncall_rota_size"] * p.a["ops_oncall_fte_per_member"]
-    facts["cost.growth_factor"] = _growth_factor(p, values)
+    if values.get("usage.volume_growth") is not None:
+        facts["cost.growth_factor"] = _growth_factor(p, values)
     _model_facts(p, view, per_model, facts)
     models_json = _models_json(p, view, per_model, table)
     if missing:

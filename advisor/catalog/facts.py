@@ -109,14 +109,19 @@ FACT_SPECS: dict[str, FactSpec] = {
         "month",
     ),
     "cost.growth_factor": _n(
-        ("usage.volume_growth",), "Volume at the horizon's end over today's (usage.volume_growth).", "ratio"
+        ("usage.volume_growth",),
+        "Volume at the horizon's end over today's (usage.volume_growth).",
+        "ratio",
     ),
     "cost.oncall_rota_size": _n(
-        ("ops.oncall_24x7",), "People a sustainable 24x7 on-call rota needs (assumption ops_oncall_rota_size).",
+        ("ops.oncall_24x7",),
+        "People a sustainable 24x7 on-call rota needs (assumption ops_oncall_rota_size).",
         "people",
     ),
     "cost.oncall_fte": _n(
-        ("ops.oncall_24x7",), "Engineers (FTE) a 24x7 on-call rota costs (rota size x share of each).", "FTE"
+        ("ops.oncall_24x7",),
+        "Engineers (FTE) a 24x7 on-call rota costs (rota size x share of each).",
+        "FTE",
     ),
     "cost.gpus_total_at_horizon": _n(
         SELF, "GPUs of the chosen deployment in the last month of the volume path.", "GPUs"

@@ -456,7 +456,9 @@ def row_errors(catalog: Catalog) -> list[tuple[str, str, str, float, float]]:
     for t in usable_rows(catalog, a):
         model, gpu = models[t.model], gpus[t.gpu]
         est = estimate(model, gpu, t.gpus, t.input_tokens / t.output_tokens, t.output_tokens, a)
-        out.append((model.family, gpu.id, t.id, t.output_tokens_per_s, est * split_penalty(gpu, t.gpus, a)))
+        out.append(
+            (model.family, gpu.id, t.id, t.output_tokens_per_s, est * split_penalty(gpu, t.gpus, a))
+        )
     return out
 
 
