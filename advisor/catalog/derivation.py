@@ -748,11 +748,21 @@ def _hybrid(
             notes.append(_note_for(p, w, t, "Hybrid"))
             costs["estimated"] = True
         facts["cost.hybrid_self_host_model"] = model_id
-    horizon = float(values["strategy.horizon_months"])
+    # month by month along the same volume path as the other options: the frontier share
+    # grows with the volume, and the self-hosted remainder adds replicas as it grows
+    factors = _factors(_growth_factor(p, values), _months(float(values["strategy.horizon_months"])))
+    if share >= 1.0:
+        path = [hosted_cost * f for f in factors]
+    else:
+        path = [
+            hosted_part * f + breakdown(t, w, rest * f, w.routing_monthly).total for f in factors
+        ]
+    total = sum(path)
     entry["monthly_usd"] = _money(monthly)
-    entry["horizon_usd"] = _money(monthly * horizon)
+    entry["monthly_path_usd"] = [_money(x) for x in path]
+    entry["horizon_usd"] = _money(total)
     facts["cost.hybrid_monthly_usd"] = monthly
-    facts["cost.hybrid_horizon_usd"] = monthly * horizon
+    facts["cost.hybrid_horizon_usd"] = total
     if hosted_cost > 0:
         ratio = _div(monthly, hosted_cost)
         _put(facts, "cost.hybrid_to_hosted_ratio", ratio)
