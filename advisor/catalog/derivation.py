@@ -214,15 +214,11 @@ def _choose(
 
 
 def _band_factor(p: Prepared, ci: int) -> tuple[float, float]:
-    """(low, high) multipliers of an estimated throughput: the median absolute error of the
-    estimate on the measured rows of the model's family (else of all rows), both ways."""
-    errors = p.memo.get("family_errors")
-    if errors is None:
-        from advisor.catalog.sizing import estimate_errors
-
-        errors = p.memo["family_errors"] = estimate_errors(p.catalog)
+    """(low, high) multipliers of an estimated throughput: 1 / (1 + e) and 1 + e, where e is
+    the leave-one-out median error of the estimate for the model's family
+    (``roofline_loo_error_<family>``, else ``roofline_loo_error_all``)."""
     family = p.models[p.candidates[ci].model].family
-    err = errors.get(family, errors.get("*", 0.5))
+    err = p.a.get(f"roofline_loo_error_{family}", p.a.get("roofline_loo_error_all", 0.5))
     return 1.0 / (1.0 + err), 1.0 + err
 
 
@@ -349,11 +345,16 @@ def _note_for(p: Prepared, w: Workload, t: Terms, what: str) -> str:
     if t.estimated:
         lo, _ = _band_factor(p, t.ci)
         family = p.models[c.model].family
+        rows = (
+            f"the measured rows of the {family} family"
+            if f"roofline_loo_error_{family}" in p.a
+            else f"the measured rows (none of the {family} family)"
+        )
         return (
             f"{what}: the throughput of {name} on {c.gpus}x {gpu} is a roofline ESTIMATE "
             f"({t.tokens_per_s:,.0f} output tokens/s a replica at {w.shape}, calibrated at "
-            f"{w.calibration}), not a measurement. On the measured rows of the {family} family "
-            f"such estimates miss by {1.0 / lo - 1.0:.0%} (median), so plan for as little as "
+            f"{w.calibration}), not a measurement. Left out of the fit, {rows} "
+            f"miss by {1.0 / lo - 1.0:.0%} (median), so plan for as little as "
             f"{t.tokens_per_s * lo:,.0f}."
         )
     if len(t.points) == 2:
