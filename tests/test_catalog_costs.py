@@ -181,7 +181,13 @@ def test_catalog_cross_references_are_checked() -> None:
     with pytest.raises(ValueError, match="assumptions lacks"):
         Catalog.model_validate(merge_layers(docs))
     # a measured row for a GPU the catalog lacks loads and is skipped by the cost model
-    odd = catalog_with({"throughput": [{**default_catalog().throughput[0].model_dump(), "id": "x.y", "gpu": "b999"}]})
+    odd = catalog_with(
+        {
+            "throughput": [
+                {**default_catalog().throughput[0].model_dump(), "id": "x.y", "gpu": "b999"}
+            ]
+        }
+    )
     assert all(pt.entry != "x.y" for c in prepare(odd).candidates for pt in c.points)
 
 
@@ -259,6 +265,7 @@ def test_full_load_cost_reproduces_the_figures_quoted_in_the_facts(
         usage__monthly_input_tokens=ratio,
         usage__monthly_output_tokens=1.0,
         usage__capability_need="simple",
+        usage__current_model="gpt-4o-mini",  # no tier: replacing GPT-4o would exclude 8B
     )
     table = Table(p, workload(p, values))
     (ci,) = [

@@ -412,7 +412,10 @@ def breakeven_output_tokens(
         return v1
     if h <= b * q:
         return math.inf
-    r = max(r0 + 1, math.ceil(a * q / (h - b * q) - EPS))
+    needed = a * q / (h - b * q)
+    if not math.isfinite(needed):
+        return math.inf  # no throughput at all (q infinite): no volume pays
+    r = max(r0 + 1, math.ceil(needed - EPS))
     return (a + b * r) / h
 
 

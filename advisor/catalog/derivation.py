@@ -466,6 +466,13 @@ def derive(
             e if e is not None and math.isfinite(e[0]) else None
             for e in table.per_model(p, all_costs)
         ]
+        if w.longest_context > 0:
+            # a model whose context is shorter than the longest prompt plus answer is not
+            # priced anywhere (the models list included), not only left out of the choice
+            per_model = [
+                None if p.models[i].context_tokens < w.longest_context else e
+                for i, e in enumerate(per_model)
+            ]
         costs["workload"] = {
             "monthly_input_tokens": w.input_tokens,
             "monthly_output_tokens": w.output_tokens,
@@ -637,6 +644,9 @@ def _self_host_json(
     }
 
 
+_BREAKEVEN_TRIES = 12  # candidate break-evens checked against the choice, lowest first
+
+
 def _versus(
     p: Prepared,
     table: Table,
@@ -655,17 +665,29 @@ def _versus(
     best_v = math.inf
     best_t: Terms | None = None
     if w.output_tokens > 0:
-        best_ci = -1
         fixed, per, qs, r0 = table.fixed, table.per_replica, table.q, w.min_replicas
+        options: list[tuple[float, int]] = []
         for i in pool:
             for ci in p.by_model[i]:
-                if (fixed[ci] + per[ci] * r0) / h >= best_v:
-                    continue  # cannot beat the best: its minimum deployment costs more
                 v = breakeven_output_tokens(fixed[ci], per[ci], qs[ci], r0, h)
-                if v < best_v:
-                    best_v, best_ci = v, ci
-        if best_ci >= 0:
-            best_t = table.terms(p, best_ci)
+                if math.isfinite(v):
+                    options.append((v, ci))
+        options.sort()
+        # the lowest break-even of a deployment the tool would choose at that volume (an
+        # estimate loses to a measurement unless it stays cheaper at the low end of its band)
+        for v, ci in options[:_BREAKEVEN_TRIES]:
+            at = [
+                e if e is not None and math.isfinite(e[0]) else None
+                for e in table.per_model(p, table.costs_at(v))
+            ]
+            live = [i for i in pool if at[i] is not None]
+            pick = at[_choose(p, table, live, at, v)[0]] if live else None
+            if pick is not None and pick[1] == ci:
+                best_v, best_t = v, table.terms(p, ci)
+                break
+        else:
+            if options:
+                best_v, best_t = options[0][0], table.terms(p, options[0][1])
     reachable = best_t is not None and math.isfinite(best_v * (1.0 + w.ratio))
     facts["cost.breakeven_reachable"] = reachable
     current = w.input_tokens + w.output_tokens
@@ -727,9 +749,18 @@ def _hybrid(
         if picked is None:
             return
         basis, pool = picked
-        found = table.cheapest(p, pool, rest)
-        assert found is not None
-        part, t = found[0], table.terms(p, found[1])
+        # the same choice as self-hosting's (an estimate is preferred over a measurement only if
+        # it stays cheaper at the low end of its band), at the remainder's volume
+        rest_costs = [
+            e if e is not None and math.isfinite(e[0]) else None
+            for e in table.per_model(p, table.costs_at(rest))
+        ]
+        pool = [i for i in pool if rest_costs[i] is not None]
+        if not pool:
+            return
+        chosen_rest = rest_costs[_choose(p, table, pool, rest_costs, rest)[0]]
+        assert chosen_rest is not None
+        part, t = chosen_rest[0], table.terms(p, chosen_rest[1])
         part += w.routing_monthly
         monthly = hosted_part + part
         detail = breakdown(t, w, rest, w.routing_monthly)

@@ -196,6 +196,8 @@ def estimate(
 KV_EXPONENT = "roofline_kv_exponent"
 MOE_EXPONENT = "roofline_moe_compute_exponent"
 EFFICIENCY = "roofline_compute_efficiency"
+
+
 class Calibration(NamedTuple):
     """The fitted ``roofline_*`` assumptions and, per measured entry, the estimate's relative
     error with them (estimate / measurement - 1)."""
