@@ -106,3 +106,14 @@ def test_horizon_totals_follow_the_growth_path_and_say_the_breakeven_month() -> 
     # the first month whose cumulative self-hosted cost is within the cumulative hosted cost
     assert sum(self_path[:month]) <= sum(hosted[:month]) + 0.1
     assert month == 1 or sum(self_path[: month - 1]) > sum(hosted[: month - 1])
+
+
+def test_evaluate_says_the_breakeven_month(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from advisor.cli.main import main
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "mid-size-mixed.yaml"
+    main(["evaluate", str(example)])
+    out = capsys.readouterr().out
+    assert "self-hosting breaks even in month 1 of 36" in out
