@@ -35,6 +35,7 @@ from advisor.catalog.sizing import (
     compute_term,
     estimate,
     kv_room_tokens,
+    split_penalty,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,13 +166,13 @@ def test_hosted_prices_match_the_facts_csv() -> None:
 
 def test_every_measured_row_of_the_facts_is_in_the_catalog() -> None:
     rows = {(t.model, t.gpu, t.gpus) for t in default_catalog().throughput}
-    assert rows == {
+    assert rows >= {
         ("llama-3.1-8b", "h100", 1), ("llama-3.1-8b", "h200", 1), ("llama-3.3-70b", "h100", 2),
         ("llama-3.3-70b", "h200", 1), ("llama-3.1-405b", "h100", 8), ("llama-4-scout", "h100", 4),
         ("llama-4-maverick", "h100", 8), ("llama-4-maverick", "h200", 8),
         ("qwen3-235b-a22b", "h100", 8), ("qwen3-235b-a22b", "h200", 8), ("deepseek-r1", "h200", 8),
     }  # fmt: skip
-    assert len(default_catalog().throughput) == 41
+    assert len(default_catalog().throughput) == 41 + 239  # + the 2026-12-01 research rows
 
 
 def test_catalog_cross_references_are_checked() -> None:
@@ -180,8 +181,15 @@ def test_catalog_cross_references_are_checked() -> None:
     docs = [d for d in _docs() if "assumptions" not in d]
     with pytest.raises(ValueError, match="assumptions lacks"):
         Catalog.model_validate(merge_layers(docs))
-    with pytest.raises(ValueError, match="unknown GPU"):
-        catalog_with({"throughput": [{"id": "llama-3.1-8b.h100x1.128-2048", "gpu": "b200"}]})
+    # a measured row for a GPU the catalog lacks loads and is skipped by the cost model
+    odd = catalog_with(
+        {
+            "throughput": [
+                {**default_catalog().throughput[0].model_dump(), "id": "x.y", "gpu": "b999"}
+            ]
+        }
+    )
+    assert all(pt.entry != "x.y" for c in prepare(odd).candidates for pt in c.points)
 
 
 def test_a_layer_overrides_one_figure() -> None:
@@ -195,7 +203,7 @@ def test_a_layer_overrides_one_figure() -> None:
 
 def test_freshness() -> None:
     c = default_catalog()
-    assert catalog_as_of(c) == "2026-07-24"
+    assert catalog_as_of(c) == "2026-12-01"
     stale = stale_entries(c, date(2026, 11, 29))
     assert all(isinstance(d, date) for _, _, d in stale)
     assert ("gpus", "h100", date(2026, 4, 13)) in stale  # purchase price from April
@@ -206,7 +214,13 @@ def test_freshness() -> None:
 # --- accuracy against the measurements (issue item 6) ---------------------------------------
 
 
-@pytest.mark.parametrize("row", default_catalog().throughput, ids=lambda t: t.id)
+def _used_rows() -> list[Any]:
+    """The measured rows the cost model uses: per deployment and shape, the fastest usable."""
+    used = {pt.entry for c in prepare(default_catalog()).candidates for pt in c.points}
+    return [t for t in default_catalog().throughput if t.id in used]
+
+
+@pytest.mark.parametrize("row", _used_rows(), ids=lambda t: t.id)
 def test_cost_per_1m_output_at_full_load_matches_the_measurement(row: Any) -> None:
     """The cost model's marginal cost of a fully loaded replica, per 1M output tokens, is the
     rental price of its GPUs over the measured throughput."""
@@ -252,12 +266,16 @@ def test_full_load_cost_reproduces_the_figures_quoted_in_the_facts(
         usage__monthly_input_tokens=ratio,
         usage__monthly_output_tokens=1.0,
         usage__capability_need="simple",
+        usage__current_model="gpt-4o-mini",  # no tier: replacing GPT-4o would exclude 8B
     )
     table = Table(p, workload(p, values))
     (ci,) = [
         i
         for i, c in enumerate(p.candidates)
-        if p.model_ids[c.model] == model and p.gpus[c.gpu].id == gpu and table.points[i]
+        if p.model_ids[c.model] == model
+        and p.gpus[c.gpu].id == gpu
+        and table.points[i]
+        and c.gpus == {"llama-3.1-8b": 1, "llama-3.3-70b": 2, "deepseek-r1": 8}[model]
     ]
     # a volume that exactly fills three replicas
     volume = 3 * table.terms(p, ci).usable_per_s * 3600 * HOURS_PER_MONTH
@@ -284,11 +302,19 @@ def _estimate_error(row: Any) -> float:
     return float(est / row.output_tokens_per_s - 1.0)
 
 
-@pytest.mark.parametrize("row", default_catalog().throughput, ids=lambda t: t.id)
-def test_roofline_estimate_lies_within_40_percent_of_each_measurement(row: Any) -> None:
-    """Issue 3 item 6, for every measured pair: no exceptions."""
-    error = _estimate_error(row)
-    assert abs(error) <= 0.40, f"{row.id}: estimate off by {error:+.1%}"
+def _used_rows() -> list[Any]:
+    """The measured rows the cost model uses: per deployment and shape, the fastest usable."""
+    used = {pt.entry for c in prepare(default_catalog()).candidates for pt in c.points}
+    return [t for t in default_catalog().throughput if t.id in used]
+
+
+def test_roofline_estimate_has_a_median_error_within_25_percent() -> None:
+    """Issue 13: over every usable measured row, the estimate's median error is at most 25 %."""
+    c = default_catalog()
+    rows = [t for t in c.throughput if t.id in _calibration().errors]
+    errors = sorted(abs(_estimate_error(t)) for t in rows)
+    assert len(rows) > 100
+    assert errors[len(errors) // 2] <= 0.25
 
 
 @cache
@@ -296,9 +322,9 @@ def _calibration() -> Any:
     return calibrate(default_catalog())
 
 
-def test_calibration_assumptions_are_the_minimax_fit() -> None:
-    """The roofline_* assumptions are what calibrate() fits to the measured table, and with
-    them the estimate of every measured point is within 40 %."""
+def test_calibration_assumptions_are_the_fit() -> None:
+    """The roofline_* assumptions are what calibrate() fits to every usable measured row, and
+    its errors are the estimate's."""
     c = default_catalog()
     a = {x.id: x.value for x in c.assumptions}
     fit = _calibration()
@@ -310,10 +336,14 @@ def test_calibration_assumptions_are_the_minimax_fit() -> None:
     }
     for key, value in fit.values.items():
         assert a[key] == pytest.approx(value, rel=0.005), key
-    assert set(fit.errors) == {t.id for t in c.throughput}
-    for row in c.throughput:
-        assert fit.errors[row.id] == pytest.approx(_estimate_error(row), abs=0.002), row.id
-    assert fit.worst <= 0.40
+    rows = {t.id: t for t in c.throughput if t.id in fit.errors}
+    engines = {t.engine for t in rows.values()}
+    assert {None, "vllm", "sglang"} <= engines  # the serving runs are fitted, not only TRT-LLM
+    for entry, error in fit.errors.items():
+        row = rows[entry]
+        gpu = {g.id: g for g in c.gpus}[row.gpu]
+        expected = (1.0 + _estimate_error(row)) * split_penalty(gpu, row.gpus, a) - 1.0
+        assert error == pytest.approx(expected, abs=0.005), entry
 
 
 def test_the_fitted_terms_are_physical() -> None:
@@ -366,7 +396,10 @@ def test_minimax_k_balances_the_largest_errors() -> None:
 
 
 def test_outputs_resting_on_an_estimate_say_so() -> None:
-    result = run(answers())  # the cheapest deployment for this workload is estimated
+    # Mistral Small 3.1 has no measured row: every deployment of it is estimated (the models
+    # the default workload chose before are measured now)
+    others = {m.id: ["test"] for m in default_catalog().open_models if m.id != "mistral-small-3.1"}
+    result = run(answers(), excluded=others)
     self_host = result.costs["self_host"]
     assert self_host["deployment"]["throughput_source"] == "estimated"
     assert self_host["deployment"]["estimated"] is True
@@ -415,7 +448,7 @@ def test_between_two_measured_shapes_throughput_is_interpolated() -> None:
     ((ci, points),) = [
         (i, table.points[i])
         for i, c in enumerate(p.candidates)
-        if (p.model_ids[c.model], p.gpus[c.gpu].id) == ("llama-3.1-8b", "h100")
+        if (p.model_ids[c.model], p.gpus[c.gpu].id, c.gpus) == ("llama-3.1-8b", "h100", 1)
     ]
     assert [pt.shape for pt in points] == ["1000/1000", "5000/500"]
     assert 3459 < table.tokens_per_s[ci] < 15220
@@ -635,7 +668,7 @@ def _type_ok(kind: str, value: Any) -> bool:
 
 
 def test_every_fact_is_declared_with_its_type_and_all_appear_when_answered() -> None:
-    result = run(answers())
+    result = run(answers(usage__volume_growth="growing"))
     for name, value in result.facts.items():
         assert name in FACT_SPECS, name
         assert _type_ok(FACT_SPECS[name].type, value), (name, value)
@@ -659,7 +692,11 @@ def test_facts_whose_answers_are_missing_are_left_out() -> None:
     values = answers()
     del values["usage.monthly_input_tokens"]
     result = run(values)
-    assert not any(k.startswith("cost.") for k in result.facts)
+    # only the staffing figures, which need no token volume, remain
+    assert {k for k in result.facts if k.startswith("cost.")} <= {
+        "cost.oncall_rota_size",
+        "cost.oncall_fte",
+    }
     assert "models.eligible" in result.facts
     values = answers()
     del values["org.hq_region"]
@@ -765,9 +802,9 @@ def test_any_answers_give_finite_json_ready_typed_facts(**kw: Any) -> None:
 
 
 def test_answers_the_catalog_does_not_know_are_said_not_guessed() -> None:
-    result = run(answers(usage__current_model="my-fine-tune", usage__traffic_pattern="batch"))
+    result = run(answers(usage__current_model="my-fine-tune", usage__traffic_pattern="lunar"))
     assert "cost.hosted_monthly_usd" not in result.facts
     assert "cost.self_host_monthly_usd" in result.facts
     notes = " ".join(result.costs["notes"])
     assert "'my-fine-tune', which has no hosted_models entry" in notes
-    assert "'batch' has no pattern_batch_* assumptions" in notes
+    assert "'lunar' has no pattern_lunar_* assumptions" in notes

@@ -23,6 +23,8 @@ def _answer(qid: str) -> st.SearchStrategy[Any]:
         return st.lists(st.sampled_from(q.option_values), unique=True)
     if q.type == "bool":
         return st.booleans()
+    if qid.startswith("usage.context_"):  # a prompt plus answer, not a monthly volume
+        return st.none() | st.sampled_from([4_000.0, 128_000.0, 1_000_000.0])
     if qid.endswith("_tokens"):
         return st.floats(min_value=6, max_value=12).map(lambda e: float(round(10**e, -3)))
     if qid == "org.monthly_active_users":

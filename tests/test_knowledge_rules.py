@@ -44,7 +44,7 @@ CONTRACT: dict[str, tuple[str, tuple[str, ...]]] = {
     "usage.monthly_input_tokens": ("number", ()),
     "usage.monthly_output_tokens": ("number", ()),
     "usage.current_model": ("choice", HOSTED),
-    "usage.traffic_pattern": ("choice", ("steady", "business_hours", "spiky")),
+    "usage.traffic_pattern": ("choice", ("steady", "business_hours", "spiky", "batch")),
     "usage.capability_need": ("choice", ("frontier", "reasoning", "general", "simple")),
     "usage.frontier_share": ("number", ()),
     "usage.needs_multimodal": ("bool", ()),

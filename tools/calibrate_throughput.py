@@ -5,17 +5,17 @@ Run it after adding or changing measurements (``throughput`` entries of the cata
     python tools/calibrate_throughput.py [RULES_DIR ...]
 
 It prints the fitted ``roofline_*`` values, to copy into ``rules/catalog/assumptions.yaml``,
-and each measured entry's relative error with them. The advisor itself never runs this: it
-reads the assumptions (advisor/catalog/sizing.py explains the roofline estimate). The catalog
-tests check that the shipped assumptions are what this fit gives.
+each measured entry's error with them, and the leave-one-out error per model family and GPU
+(the ``roofline_loo_error_*`` assumptions, which set an estimated deployment's throughput
+band). The advisor itself never runs this: it reads the assumptions
+(advisor/catalog/sizing.py explains the roofline estimate). ``python benchmarks/run.py sizing``
+prints the leave-one-out table too.
 
 The fit: ``roofline_kv_exponent``, ``roofline_moe_compute_exponent``,
-``roofline_compute_efficiency`` and the ``roofline_k_*`` per shape minimise the largest
-relative error of the estimate over every measured point (ties broken by the root-mean-square
-error). For given exponents and efficiency, each shape's k is the exact minimax fit to the
-points at that shape (:func:`minimax_k`); the three are searched on a grid, the best grid points
-refined by a Nelder-Mead simplex search, and the result rounded to three decimals (k then
-refitted).
+``roofline_compute_efficiency`` and the ``roofline_k_*`` per shape minimise the median
+absolute log error of the estimate over every usable measured row, by a restarted Nelder-Mead
+simplex search from the previous fit. Leave-one-out leaves out a whole (model, GPU) pair, so a
+pair's other shapes cannot predict it.
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ from advisor.catalog.assumptions import SHAPES, roofline_id  # noqa: E402
 from advisor.catalog.schema import Catalog  # noqa: E402
 from advisor.catalog.sizing import (  # noqa: E402
     KV_ROOM_UNIT,
+    estimate,
     interpolate,
     k_curve,
     kv_room_tokens,
+    split_penalty,
     tensor_term,
     weight_read_term,
 )
@@ -44,14 +46,6 @@ from advisor.catalog.sizing import (  # noqa: E402
 KV_EXPONENT = "roofline_kv_exponent"
 MOE_EXPONENT = "roofline_moe_compute_exponent"
 EFFICIENCY = "roofline_compute_efficiency"
-# The search of calibrate(): a grid of (alpha, gamma, efficiency); the best grid points are then
-# refined by Nelder-Mead; the fitted values are rounded to three decimals (then k is refitted).
-_ALPHAS = tuple(i * 0.1 for i in range(11))  # 0 .. 1
-_GAMMAS = tuple(i * 0.05 for i in range(13))  # 0 .. 0.6
-_EFFICIENCIES = tuple(0.1 * 1.15**i for i in range(17))  # 0.1 .. 0.94
-_STARTS = 8  # the best grid points, each refined by a simplex search
-_SIMPLEX_SIZE = (0.05, 0.05, 0.1)  # alpha, gamma, ln efficiency
-_SIMPLEX_STEPS = 150
 
 
 class Calibration(NamedTuple):
@@ -109,10 +103,12 @@ def minimax_k(q: Sequence[float], p: Sequence[float]) -> float:
 
 
 def _rows(catalog: Catalog, a: Mapping[str, float]) -> list[_Row]:
+    from advisor.catalog.prepare import usable_rows  # prepare builds on this module
+
     models = {m.id: m for m in catalog.open_models}
     gpus = {g.id: g for g in catalog.gpus}
     rows: list[_Row] = []
-    for t in catalog.throughput:
+    for t in usable_rows(catalog, dict(a)):
         model, gpu = models[t.model], gpus[t.gpu]
         room = kv_room_tokens(model, gpu, t.gpus, a)
         if room <= 0.0:
@@ -134,9 +130,9 @@ def _rows(catalog: Catalog, a: Mapping[str, float]) -> list[_Row]:
             _Row(
                 t.id,
                 t.output_tokens_per_s,
-                weight_read_term(model, gpu, t.gpus),
+                weight_read_term(model, gpu, t.gpus) * split_penalty(gpu, t.gpus, a),
                 math.log(room / KV_ROOM_UNIT),
-                tensor_term(model, gpu, t.gpus) / (1.0 + ratio),
+                tensor_term(model, gpu, t.gpus) * split_penalty(gpu, t.gpus, a) / (1.0 + ratio),
                 math.log(model.params_total_b / model.params_active_b),
                 SHAPES.index(shape) if shape in SHAPES else None,
                 k_weights,
@@ -145,57 +141,50 @@ def _rows(catalog: Catalog, a: Mapping[str, float]) -> list[_Row]:
     return rows
 
 
-def _evaluate(
-    rows: Sequence[_Row], b: Sequence[float], c: Sequence[float], fixed_k: Sequence[float | None]
-) -> tuple[list[float], list[float]]:
-    """k per shape (the minimax fit, or ``fixed_k`` where a shape has no points) and each row's
-    relative error, for bandwidth terms ``b`` and caps ``c`` per row."""
-    ks: list[float] = []
-    for i, fixed in enumerate(fixed_k):
-        idx = [j for j, r in enumerate(rows) if r.shape == i]
-        if idx:
-            ks.append(
-                minimax_k(
-                    [b[j] / rows[j].measured for j in idx], [c[j] / rows[j].measured for j in idx]
-                )
-            )
-        else:
-            ks.append(fixed if fixed is not None else 0.0)
-    errors = [
-        min(sum(w * k for w, k in zip(r.k_weights, ks, strict=True)) * b[j], c[j]) / r.measured
-        - 1.0
-        for j, r in enumerate(rows)
-    ]
-    return ks, errors
-
-
-def _score(errors: Sequence[float]) -> tuple[float, float]:
-    """Largest relative error, then root-mean-square error (to break ties)."""
-    worst = max((abs(e) for e in errors), default=0.0)
-    return worst, math.sqrt(sum(e * e for e in errors) / max(len(errors), 1))
-
-
 Score = tuple[float, float]
-Point = tuple[float, float, float]  # alpha, gamma, ln efficiency
 
 
-def _nelder_mead(score: Callable[[Point], Score], start: Point) -> tuple[Score, Point]:
-    """Nelder-Mead simplex search from ``start`` for ``_SIMPLEX_STEPS`` steps (the minimax
-    error has narrow diagonal valleys, which a grid or a compass search misses)."""
-    da, dg, de = _SIMPLEX_SIZE
-    a0, g0, e0 = start
-    simplex: list[Point] = [start, (a0 + da, g0, e0), (a0, g0 + dg, e0), (a0, g0, e0 + de)]
-    scored = sorted((score(p), p) for p in simplex)
-    for _ in range(_SIMPLEX_STEPS):
+def _log_errors(rows: Sequence[_Row], x: Sequence[float]) -> list[float]:
+    """ln(estimate / measurement) per row for x = (alpha, gamma, ln efficiency, ln k per
+    shape)."""
+    alpha, gamma, ln_eff = x[0], x[1], x[2]
+    ks = [math.exp(v) for v in x[3:]]
+    eff = math.exp(ln_eff)
+    out: list[float] = []
+    for r in rows:
+        k = sum(w * kk for w, kk in zip(r.k_weights, ks, strict=True))
+        bw = k * r.weight_read * math.exp(alpha * r.ln_room)
+        cap = eff * r.tensor * math.exp(-gamma * r.ln_sparsity)
+        est = min(bw, cap)
+        out.append(math.log(est / r.measured) if est > 0.0 else math.inf)
+    return out
+
+
+def _log_score(errors: Sequence[float]) -> Score:
+    """Median absolute log error, then the mean (to break ties and smooth the search)."""
+    absolute = [abs(e) for e in errors]
+    if not absolute:
+        return 0.0, 0.0
+    return _median(absolute), sum(absolute) / len(absolute)
+
+
+def _simplex(
+    score: Callable[[list[float]], Score], start: list[float], steps: int
+) -> tuple[Score, list[float]]:
+    """Nelder-Mead in any number of dimensions from ``start`` (step 0.1 on every axis)."""
+    n = len(start)
+    simplex = [list(start)] + [
+        [v + (0.1 if j == i else 0.0) for j, v in enumerate(start)] for i in range(n)
+    ]
+    scored = sorted(((score(q), q) for q in simplex), key=lambda e: e[0])
+    for _ in range(steps):
         worst_score, worst = scored[-1]
-        centre = tuple(sum(p[j] for _, p in scored[:-1]) / 3.0 for j in range(3))
+        centre = [sum(q[j] for _, q in scored[:-1]) / n for j in range(n)]
 
-        def towards(t: float, worst: Point = worst, centre: tuple[float, ...] = centre) -> Point:
-            return (
-                centre[0] + t * (worst[0] - centre[0]),
-                centre[1] + t * (worst[1] - centre[1]),
-                centre[2] + t * (worst[2] - centre[2]),
-            )
+        def towards(
+            t: float, worst: list[float] = worst, centre: list[float] = centre
+        ) -> list[float]:
+            return [c + t * (w - c) for w, c in zip(worst, centre, strict=True)]
 
         reflected = towards(-1.0)
         r_score = score(reflected)
@@ -213,55 +202,174 @@ def _nelder_mead(score: Callable[[Point], Score], start: Point) -> tuple[Score, 
             else:
                 best = scored[0][1]
                 shrunk = [
-                    (
-                        best[0] + (p[0] - best[0]) / 2,
-                        best[1] + (p[1] - best[1]) / 2,
-                        best[2] + (p[2] - best[2]) / 2,
-                    )
-                    for _, p in scored[1:]
+                    [b + (v - b) / 2 for v, b in zip(q, best, strict=True)] for _, q in scored[1:]
                 ]
-                scored = [scored[0], *((score(p), p) for p in shrunk)]
-        scored.sort()
+                scored = [scored[0], *((score(q), q) for q in shrunk)]
+        scored.sort(key=lambda e: e[0])
     return scored[0]
 
 
-def calibrate(catalog: Catalog) -> Calibration:
-    """The fitted assumptions for ``catalog`` (see the module doc).
+_FIT_STEPS = 1200  # simplex steps per start
+# Where the search starts: the fit must not depend on the values it replaces, so it starts from
+# the same point every time, the minimax fit to the 41 TensorRT-LLM rows of 2026-07-24 (the
+# median is bumpy; from a neutral point the search stops in a worse local minimum). Alpha,
+# gamma, ln efficiency, ln k per shape in SHAPES order.
+_SEARCH_START = (
+    0.085,
+    0.303,
+    math.log(0.315),
+    *(math.log(k) for k in (47.40, 40.64, 27.10, 9.937)),
+)
+_LOO_STEPS = 300  # per refit in leave_one_out, which starts from the full fit
+_FIT_RESTARTS = 3  # the search restarts from its best point (Nelder-Mead stalls on a median)
 
-    Points at other shapes (DeepSeek-R1's 1024/2048) count in the largest error through the
-    interpolated k; a shape without points keeps its current k.
+
+def _fit(
+    rows: Sequence[_Row],
+    start: list[float],
+    restarts: int = _FIT_RESTARTS,
+    steps: int = _FIT_STEPS,
+) -> list[float]:
+    def score(x: list[float]) -> Score:
+        if not (0.0 <= x[0] <= 1.0 and 0.0 <= x[1] <= 1.0 and x[2] <= 0.0):
+            return math.inf, math.inf
+        return _log_score(_log_errors(rows, x))
+
+    best = (score(start), start)
+    for _ in range(restarts):
+        best = min(best, _simplex(score, best[1], steps), key=lambda e: e[0])
+    return best[1]
+
+
+def _start(a: Mapping[str, float]) -> list[float]:
+    return [
+        a[KV_EXPONENT],
+        a[MOE_EXPONENT],
+        math.log(a[EFFICIENCY]),
+        *(math.log(a[roofline_id(s)]) for s in SHAPES),
+    ]
+
+
+def _values(x: Sequence[float]) -> dict[str, float]:
+    """The fitted point as assumptions, rounded (exponents and efficiency to three decimals,
+    k to four significant digits)."""
+    values = {KV_EXPONENT: round(x[0], 3), MOE_EXPONENT: round(x[1], 3)}
+    values[EFFICIENCY] = round(math.exp(x[2]), 3)
+    for s, v in zip(SHAPES, x[3:], strict=True):
+        k = math.exp(v)
+        values[roofline_id(s)] = round(k, 3 - math.floor(math.log10(k)))
+    return values
+
+
+def calibrate(catalog: Catalog) -> Calibration:
+    """Fit ``roofline_kv_exponent``, ``roofline_moe_compute_exponent``,
+    ``roofline_compute_efficiency`` and the ``roofline_k_*`` per shape to every usable measured
+    row: the values that minimise the median absolute log error of the estimate (ties broken by
+    the mean), searched by Nelder-Mead from the current assumptions and rounded. A log error
+    treats a 2x over- and a 2x underestimate alike, and the median keeps a few odd rows (burst
+    harnesses, KV-starved deployments) from steering the fit. Points at shapes between the
+    calibrated ones count through the interpolated k. Run it after adding measurements and copy
+    ``values`` into the assumptions; :func:`leave_one_out` gives the error to quote.
     """
     a = {x.id: float(x.value) for x in catalog.assumptions}
     rows = _rows(catalog, a)
-    fixed_k = [a.get(roofline_id(s)) for s in SHAPES]
+    values = _values(_fit(rows, list(_SEARCH_START)))
+    errors = _log_errors(rows, _start(values))
+    return Calibration(
+        values, {r.entry: math.exp(e) - 1.0 for r, e in zip(rows, errors, strict=True)}
+    )
 
-    def run(alpha: float, gamma: float, eff: float) -> tuple[Score, list[float], list[float]]:
-        b = [r.weight_read * math.exp(alpha * r.ln_room) for r in rows]
-        c = [eff * r.tensor * math.exp(-gamma * r.ln_sparsity) for r in rows]
-        ks, errors = _evaluate(rows, b, c, fixed_k)
-        return _score(errors), ks, errors
 
-    def score(x: Point) -> Score:
-        alpha, gamma, ln_eff = x
-        if not (0.0 <= alpha <= 1.0 and 0.0 <= gamma <= 1.0 and ln_eff <= 0.0):
-            return math.inf, math.inf
-        return run(alpha, gamma, math.exp(ln_eff))[0]
+class Held(NamedTuple):
+    """One measured row predicted by a fit that did not see its (model, GPU) pair."""
 
-    grid: list[tuple[Score, Point]] = []
-    for alpha in _ALPHAS:
-        b = [r.weight_read * math.exp(alpha * r.ln_room) for r in rows]
-        for gamma in _GAMMAS:
-            c0 = [r.tensor * math.exp(-gamma * r.ln_sparsity) for r in rows]
-            for eff in _EFFICIENCIES:
-                errors = _evaluate(rows, b, [eff * x for x in c0], fixed_k)[1]
-                grid.append((_score(errors), (alpha, gamma, math.log(eff))))
-    grid.sort()
-    best = min(_nelder_mead(score, start) for _, start in grid[:_STARTS])
-    alpha, gamma, eff = round(best[1][0], 3), round(best[1][1], 3), round(math.exp(best[1][2]), 3)
-    _, ks, errors = run(alpha, gamma, eff)
-    values = {KV_EXPONENT: alpha, MOE_EXPONENT: gamma, EFFICIENCY: eff}
-    values.update({roofline_id(s): k for s, k in zip(SHAPES, ks, strict=True)})
-    return Calibration(values, {r.entry: e for r, e in zip(rows, errors, strict=True)})
+    family: str
+    gpu: str
+    entry: str
+    measured: float
+    estimated: float
+
+    @property
+    def error(self) -> float:
+        return abs(self.estimated / self.measured - 1.0)
+
+
+def leave_one_out(catalog: Catalog) -> list[Held]:
+    """Leave-one-out error of the estimate: for each (model, GPU) pair with measured rows, the
+    roofline is refitted without all of that pair's rows and predicts them. A row left out
+    alone would be predicted from its own pair's other shapes; leaving the pair out is what an
+    estimated deployment faces (a pair nobody measured)."""
+    a = {x.id: float(x.value) for x in catalog.assumptions}
+    rows = _rows(catalog, a)
+    from advisor.catalog.prepare import usable_rows
+
+    meta = {t.id: (t.model, t.gpu) for t in usable_rows(catalog, a)}
+    families = {m.id: m.family for m in catalog.open_models}
+    start = _start(_values(_fit(rows, list(_SEARCH_START))))
+    out: list[Held] = []
+    for pair in sorted({meta[r.entry] for r in rows}):
+        held = [r for r in rows if meta[r.entry] == pair]
+        kept = [r for r in rows if meta[r.entry] != pair]
+        # from the full fit, which is close: a shorter search suffices
+        x = _start(_values(_fit(kept, start, restarts=1, steps=_LOO_STEPS)))
+        for r, e in zip(held, _log_errors(held, x), strict=True):
+            out.append(
+                Held(families[pair[0]], pair[1], r.entry, r.measured, r.measured * math.exp(e))
+            )
+    return out
+
+
+def loo_table(held: Sequence[Held]) -> dict[str, dict[str, float]]:
+    """Median absolute relative error of :func:`leave_one_out` by family, by GPU and overall
+    (``"*"``), with the number of rows: {"family:<f>" | "gpu:<g>" | "*": {"error", "rows"}}."""
+    groups: dict[str, list[float]] = {}
+    for h in held:
+        for key in (f"family:{h.family}", f"gpu:{h.gpu}", "*"):
+            groups.setdefault(key, []).append(h.error)
+    return {k: {"error": _median(v), "rows": float(len(v))} for k, v in sorted(groups.items())}
+
+
+def estimate_errors(catalog: Catalog) -> dict[str, float]:
+    """Median absolute relative error of the roofline estimate against the usable measured
+    rows, per model family (``"*"``: all rows). Each row is compared with the estimate for its
+    own model, GPUs and shape; rows added after the last calibration are out of sample."""
+    from advisor.catalog.prepare import usable_rows
+
+    a = {x.id: float(x.value) for x in catalog.assumptions}
+    models = {m.id: m for m in catalog.open_models}
+    gpus = {g.id: g for g in catalog.gpus}
+    by_family: dict[str, list[float]] = {}
+    for t in usable_rows(catalog, a):
+        model, gpu = models[t.model], gpus[t.gpu]
+        est = estimate(model, gpu, t.gpus, t.input_tokens / t.output_tokens, t.output_tokens, a)
+        est *= split_penalty(gpu, t.gpus, a)
+        err = abs(est / t.output_tokens_per_s - 1.0)
+        by_family.setdefault(model.family, []).append(err)
+        by_family.setdefault("*", []).append(err)
+    return {f: _median(v) for f, v in by_family.items()}
+
+
+def row_errors(catalog: Catalog) -> list[tuple[str, str, str, float, float]]:
+    """(family, GPU, row id, measured, estimated) for every usable measured row."""
+    from advisor.catalog.prepare import usable_rows
+
+    a = {x.id: float(x.value) for x in catalog.assumptions}
+    models = {m.id: m for m in catalog.open_models}
+    gpus = {g.id: g for g in catalog.gpus}
+    out: list[tuple[str, str, str, float, float]] = []
+    for t in usable_rows(catalog, a):
+        model, gpu = models[t.model], gpus[t.gpu]
+        est = estimate(model, gpu, t.gpus, t.input_tokens / t.output_tokens, t.output_tokens, a)
+        out.append(
+            (model.family, gpu.id, t.id, t.output_tokens_per_s, est * split_penalty(gpu, t.gpus, a))
+        )
+    return out
+
+
+def _median(v: Sequence[float]) -> float:
+    s = sorted(v)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -276,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Relative error per measured entry (worst {fit.worst:.1%}):")
     for entry, error in sorted(fit.errors.items(), key=lambda e: -abs(e[1])):
         print(f"  {entry}: {error:+.1%}")
+    print("Leave-one-out median absolute error (a whole model-GPU pair left out):")
+    for group, row in loo_table(leave_one_out(catalog)).items():
+        print(f"  {group}: {row}")
     return 0
 
 

@@ -11,6 +11,10 @@ SHAPES: tuple[tuple[int, int], ...] = ((128, 2048), (1000, 1000), (2048, 2048), 
 roofline estimate is calibrated on, one ``roofline_k_<in>_<out>`` assumption each."""
 
 PATTERNS: tuple[str, ...] = ("steady", "business_hours", "spiky")
+"""Traffic patterns with ``pattern_<p>_*`` assumptions; ``batch`` is sized from its window."""
+
+GROWTH: tuple[str, ...] = ("shrinking", "flat", "growing", "surging")
+"""The choices of ``usage.volume_growth``, one ``growth_factor_<g>`` assumption each."""
 
 
 def roofline_id(shape: tuple[int, int]) -> str:
@@ -50,11 +54,23 @@ REQUIRED: tuple[str, ...] = (
     # people
     "ops_fte_base",
     "ops_fte_per_gpu",
-    "ops_fte_oncall_24x7",
+    "ops_oncall_rota_size",
+    "ops_oncall_fte_per_member",
     "ops_fte_on_prem",
     "migration_engineer_months",
     "migration_engineer_months_on_prem",
     "hybrid_routing_engineer_months",
     # capability
     "hybrid_remainder_max_level",
+    # serving limits, context, batch, growth
+    "pcie_max_tensor_parallel",
+    "pcie_tensor_parallel_efficiency",
+    "measured_min_concurrency",
+    "kv_concurrency_per_replica",
+    "derating_batch",
+    "target_utilisation_batch",
+    "batch_window_hours",
+    "batch_runs_nightly",
+    "batch_runs_weekly",
+    *(f"growth_factor_{g}" for g in GROWTH),
 )

@@ -26,11 +26,21 @@ Self-hosted, per deployment candidate (model, GPU type, GPUs per replica; see
   over ``amortisation_years``, plus facility (share of capital a year) and power (TDP x draw
   fraction x PUE x hours x USD/kWh); ``ops.gpu_hourly_usd`` then stands for an internal
   charge-back rate per GPU-hour for every hour of the month.
-- people: (``ops_fte_base`` + ``ops_fte_per_gpu`` x GPUs + ``ops_fte_oncall_24x7`` if on call
-  + ``ops_fte_on_prem`` if on premises) x ``ops.engineer_annual_cost_usd`` / 12.
+- people: (``ops_fte_base`` + ``ops_fte_per_gpu`` x GPUs + ``ops_oncall_rota_size`` x
+  ``ops_oncall_fte_per_member`` if on call + ``ops_fte_on_prem`` if on premises) x
+  ``ops.engineer_annual_cost_usd`` / 12.
 - migration: (``migration_engineer_months`` [+ ``migration_engineer_months_on_prem``]
   [+ ``hybrid_routing_engineer_months`` for the hybrid]) engineer-months, spread over
   ``strategy.horizon_months``.
+
+- batch (``usage.traffic_pattern: batch``): the month's tokens arrive in runs
+  (``usage.batch_schedule`` nightly or weekly) that must finish within
+  ``usage.batch_deadline_hours`` (default ``usage.batch_window_hours``); GPUs are sized on that
+  window's throughput (no peak factor, ``derating_batch``, ``target_utilisation_batch``) and,
+  rented, released between runs.
+- context: with ``usage.context_typical_tokens`` answered, a deployment must hold
+  ``kv_concurrency_per_replica`` typical contexts plus one of ``usage.context_longest_tokens`` in
+  its KV cache; others are not offered.
 
 So a candidate's monthly cost is ``fixed + per_replica x replicas(volume)``, which makes the
 break-even volume a closed form (:func:`breakeven_output_tokens`).
@@ -85,6 +95,10 @@ class Workload:
     routing_months: float
     # per GPU type: (gpu part, overhead part) per GPU per replica, and off-hours per GPU
     gpu_parts: tuple[tuple[float, float, float, float], ...]
+    off_replicas: int = 1  # replicas kept outside the active hours (0 for rented batch)
+    kv_need: float = 0.0  # tokens of KV cache a replica must hold (0: not asked)
+    longest_context: float = 0.0  # tokens of the longest prompt plus answer (0: not asked)
+    oncall_fte: float = 0.0
 
     @property
     def migration_monthly(self) -> float:
@@ -117,12 +131,26 @@ def workload(p: Prepared, values: Mapping[str, Any]) -> Workload:
     shape = f"{ratio:.3g}:1 input/output"
     calibration = p.k_labels[i] if i == j else f"{p.k_labels[i]} and {p.k_labels[j]}"
     pattern = str(values.get("usage.traffic_pattern", "steady"))
-    if f"pattern_{pattern}_active_hours" not in a:
+    batch = pattern == "batch"
+    if not batch and f"pattern_{pattern}_active_hours" not in a:
         pattern = "steady"
-    active = min(a[f"pattern_{pattern}_active_hours"], HOURS_PER_MONTH)
     oncall = bool(values.get("ops.oncall_24x7", False))
     latency = values.get("usage.latency_target_ms")
-    if latency is None:
+    utilisation = a["target_utilisation"]
+    if batch:
+        # the runs' deadline bounds the hours the month's tokens can use; no peaks within a run
+        window = float(values.get("usage.batch_window_hours", a["batch_window_hours"]))
+        deadline = float(values.get("usage.batch_deadline_hours", window))
+        runs = a[f"batch_runs_{values.get('usage.batch_schedule', 'nightly')}"]
+        active = min(max(deadline, 1.0) * runs, HOURS_PER_MONTH)
+        peak = 1.0
+        utilisation = a["target_utilisation_batch"]
+    else:
+        active = min(a[f"pattern_{pattern}_active_hours"], HOURS_PER_MONTH)
+        peak = a[f"pattern_{pattern}_peak_factor"]
+    if batch:
+        derating, basis = a["derating_batch"], "batch work, queued at full load"
+    elif latency is None:
         derating, basis = a["derating_default"], "no latency target given"
     elif latency <= a["latency_strict_ms"]:
         derating, basis = a["derating_strict"], f"first token within {latency:g} ms"
@@ -148,8 +176,16 @@ def workload(p: Prepared, values: Mapping[str, Any]) -> Workload:
             capex, running = p.owned_parts[gi]
             parts.append((capex, running, 0.0, 0.0))
     fixed_fte = a["ops_fte_base"]
-    if oncall:
-        fixed_fte += a["ops_fte_oncall_24x7"]
+    oncall_fte = a["ops_oncall_rota_size"] * a["ops_oncall_fte_per_member"] if oncall else 0.0
+    fixed_fte += oncall_fte
+    typical = values.get("usage.context_typical_tokens")
+    longest = values.get("usage.context_longest_tokens")
+    longest_f = float(longest) if longest is not None else 0.0
+    kv_need = 0.0
+    if typical is not None or longest is not None:
+        typical_f = float(typical) if typical is not None else longest_f
+        kv_need = a["kv_concurrency_per_replica"] * typical_f + max(longest_f, typical_f)
+    min_replicas = int(a["min_replicas_24x7"] if oncall else a["min_replicas"])
     migration = a["migration_engineer_months"]
     if not rented:
         fixed_fte += a["ops_fte_on_prem"]
@@ -164,11 +200,11 @@ def workload(p: Prepared, values: Mapping[str, Any]) -> Workload:
         calibration=calibration,
         pattern=pattern,
         active_hours=active,
-        peak_factor=a[f"pattern_{pattern}_peak_factor"],
-        min_replicas=int(a["min_replicas_24x7"] if oncall else a["min_replicas"]),
+        peak_factor=peak,
+        min_replicas=min_replicas,
         derating=derating,
         derating_basis=basis,
-        target_utilisation=a["target_utilisation"],
+        target_utilisation=utilisation,
         gpu_source=source,
         rented=rented,
         hourly_override=override_f,
@@ -180,6 +216,10 @@ def workload(p: Prepared, values: Mapping[str, Any]) -> Workload:
         migration_months=migration,
         routing_months=a["hybrid_routing_engineer_months"],
         gpu_parts=tuple(parts),
+        off_replicas=0 if (batch and rented) else min_replicas,
+        kv_need=kv_need,
+        longest_context=longest_f,
+        oncall_fte=oncall_fte,
     )
 
 
@@ -286,13 +326,18 @@ class Table:
         base = w.fixed_fte * w.engineer_month + w.migration_monthly
         per_gpu_people = w.fte_per_gpu * w.engineer_month
         on = [a + b + per_gpu_people for a, b, _, _ in w.gpu_parts]
-        off = [(c + d) * w.min_replicas for _, _, c, d in w.gpu_parts]
+        off = [(c + d) * w.off_replicas for _, _, c, d in w.gpu_parts]
         self.tokens_per_s: Sequence[float] = tps
         self.points: Sequence[tuple[Point, ...]] = points
         per_token = load / w.derating
         self.q = [per_token * x for x in inverse_tps]
         self.fixed = [n * off[g] + base for n, g in p.cand_pairs]
         self.per_replica = [n * on[g] for n, g in p.cand_pairs]
+        if w.kv_need > 0:
+            # a deployment whose KV cache cannot hold the contexts is not offered
+            for ci, room in enumerate(p.kv_rooms):
+                if room < w.kv_need:
+                    self.fixed[ci] = math.inf
 
     def costs_at(self, output_tokens: float) -> list[float]:
         """Every candidate's monthly cost at this output volume."""
@@ -367,7 +412,10 @@ def breakeven_output_tokens(
         return v1
     if h <= b * q:
         return math.inf
-    r = max(r0 + 1, math.ceil(a * q / (h - b * q) - EPS))
+    needed = a * q / (h - b * q)
+    if not math.isfinite(needed):
+        return math.inf  # no throughput at all (q infinite): no volume pays
+    r = max(r0 + 1, math.ceil(needed - EPS))
     return (a + b * r) / h
 
 
@@ -377,14 +425,14 @@ def breakdown(t: Terms, w: Workload, output_tokens: float, extra_fixed: float = 
     n = c.gpus
     replicas = t.replicas(output_tokens, w.min_replicas)
     on, on_oh, off, off_oh = w.gpu_parts[c.gpu]
-    gpu = n * (replicas * on + w.min_replicas * off)
-    overhead = n * (replicas * on_oh + w.min_replicas * off_oh)
+    gpu = n * (replicas * on + w.off_replicas * off)
+    overhead = n * (replicas * on_oh + w.off_replicas * off_oh)
     fte = w.fixed_fte + w.fte_per_gpu * n * replicas
     people = fte * w.engineer_month
     migration = w.migration_monthly + extra_fixed
     idle_hours = HOURS_PER_MONTH - w.active_hours
     replica_hours = (
-        replicas * w.active_hours + (w.min_replicas if w.rented else replicas) * idle_hours
+        replicas * w.active_hours + (w.off_replicas if w.rented else replicas) * idle_hours
     )
     capacity = t.usable_per_s * SECONDS_PER_HOUR * replica_hours
     return Breakdown(

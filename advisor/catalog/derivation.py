@@ -45,7 +45,7 @@ from advisor.catalog.costs import (
     workload,
 )
 from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
-from advisor.catalog.hosted import BillTerms, Plan, cheapest_switch, plan, start_date
+from advisor.catalog.hosted import BillTerms, Plan, bill, cheapest_switch, plan, start_date
 from advisor.catalog.licensing import LEVEL_NAMES
 from advisor.catalog.managed import Choice, choose, managed_json, residency_of
 from advisor.catalog.models import ModelView, model_view
@@ -60,7 +60,9 @@ from advisor.model.parts import (
     HostedCost,
     HybridCost,
     ModelEntry,
+    PathMonth,
     SelfHostCost,
+    ThroughputBand,
 )
 
 MANAGED_BLOCKING = ("data.air_gapped",)
@@ -150,6 +152,131 @@ def _pick(
     return out
 
 
+def _narrow(
+    p: Prepared,
+    picked: tuple[Basis, list[int]],
+    per_model: Sequence[Best],
+    values: Mapping[str, Any],
+    w: Workload,
+    notes: list[str],
+) -> tuple[Basis, list[int]] | None:
+    """The pool without models that cannot serve the answers: a context shorter than the
+    longest prompt plus answer, no deployment whose KV cache holds the contexts (or on the
+    pinned GPU), or not the pinned model (``selfhost.model``)."""
+    basis, pool = picked
+    if w.longest_context > 0:
+        short = [i for i in pool if p.models[i].context_tokens < w.longest_context]
+        if short:
+            notes.append(
+                "Not eligible for self-hosting because their context is shorter than the longest "
+                f"prompt plus answer ({w.longest_context:,.0f} tokens): "
+                + ", ".join(
+                    f"{p.models[i].name} ({p.models[i].context_tokens:,} tokens)" for i in short
+                )
+                + "."
+            )
+        pool = [i for i in pool if i not in short]
+    pool = [i for i in pool if per_model[i] is not None]
+    pinned = values.get("selfhost.model")
+    if pinned is not None:
+        if str(pinned) in p.model_ids and per_model[p.model_ids.index(str(pinned))] is not None:
+            pool = [p.model_ids.index(str(pinned))]
+        else:
+            notes.append(
+                f"selfhost.model is {pinned!r}, which the catalog cannot deploy for these answers "
+                "(unknown id, no GPU that holds it, or context too short); it is ignored."
+            )
+    return (basis, pool) if pool else None
+
+
+def _choose(
+    p: Prepared, table: Table, pool: Sequence[int], per_model: Sequence[Best], vol: float
+) -> tuple[int, int | None]:
+    """The chosen model and the runner-up. The cheapest wins, except that a model whose
+    throughput is only estimated does not beat a measured one unless it stays cheaper at the
+    pessimistic end of its throughput band (the winner's curse: of many estimates, the most
+    over-estimated looks cheapest)."""
+    ranked = sorted(pool, key=lambda i: (_plan_cost(per_model[i]), i))
+
+    def pessimistic(i: int) -> float:
+        entry = per_model[i]
+        assert entry is not None
+        ci = entry[1]
+        if table.points[ci]:
+            return entry[0]
+        low = _band_factor(p, ci)[0]
+        r = max(table.w.min_replicas, math.ceil(vol * table.q[ci] / low - 1e-9))
+        return table.fixed[ci] + table.per_replica[ci] * r
+
+    best = ranked[0]
+    entry = per_model[best]
+    if entry is not None and not table.points[entry[1]]:
+        measured = [i for i in ranked if (e := per_model[i]) is not None and table.points[e[1]]]
+        if measured and pessimistic(best) > _plan_cost(per_model[measured[0]]):
+            best = measured[0]
+    rest = [i for i in ranked if i != best]
+    return best, (rest[0] if rest else None)
+
+
+def _band_factor(p: Prepared, ci: int) -> tuple[float, float]:
+    """(low, high) multipliers of an estimated throughput: 1 / (1 + e) and 1 + e, where e is
+    the leave-one-out median error of the estimate for the model's family
+    (``roofline_loo_error_<family>``, else ``roofline_loo_error_all``)."""
+    family = p.models[p.candidates[ci].model].family
+    err = p.a.get(f"roofline_loo_error_{family}", p.a.get("roofline_loo_error_all", 0.5))
+    return 1.0 / (1.0 + err), 1.0 + err
+
+
+def _growth_factor(p: Prepared, values: Mapping[str, Any]) -> float:
+    growth = values.get("usage.volume_growth")
+    return p.a.get(f"growth_factor_{growth}", 1.0) if growth is not None else 1.0
+
+
+def _months(horizon: float) -> int:
+    """Months on the volume path: a part month counts as a month (as hosted billing does)."""
+    return max(1, math.ceil(horizon - 1e-9))
+
+
+def _factors(growth: float, months: int) -> list[float]:
+    """Volume over today's, month by month: a geometric path from 1 in the first month to
+    ``growth`` in the last."""
+    if months <= 1:
+        return [1.0]
+    return [growth ** (m / (months - 1)) for m in range(months)]
+
+
+def _path(
+    table: Table, t: Terms, w: Workload, vol: float, growth: float, months: int
+) -> list[PathMonth]:
+    """The chosen deployment month by month along the volume path: replicas (GPUs added as
+    volume grows) and cost."""
+    total = w.input_tokens + w.output_tokens
+    out: list[PathMonth] = []
+    for m, f in enumerate(_factors(growth, months)):
+        d = breakdown(t, w, vol * f)
+        out.append(
+            {
+                "month": m + 1,
+                "monthly_tokens": round(total * f),
+                "replicas": d.replicas,
+                "gpus_total": d.gpus_total,
+                "monthly_usd": _money(d.total),
+            }
+        )
+    return out
+
+
+def _breakeven_month(self_path: Sequence[float], hosted_path: Sequence[float]) -> int | None:
+    """The first month whose cumulative self-hosted cost is no more than the hosted one."""
+    a = b = 0.0
+    for m, (x, y) in enumerate(zip(self_path, hosted_path, strict=True)):
+        a += x
+        b += y
+        if a <= b + 1e-9:
+            return m + 1
+    return None
+
+
 def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> Deployment:
     c = t.candidate
     gpu = p.gpus[c.gpu]
@@ -184,7 +311,18 @@ def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> Deploy
         "purchase_usd": None if w.rented else gpu.purchase_usd,
         "purchase_as_of": None if w.rented else p.gpu_dates[c.gpu][1],
         "engineers_fte": round(detail.engineers_fte, 3),
+        "throughput_band": _band(p, t),
     }
+
+
+def _band(p: Prepared, t: Terms) -> ThroughputBand:
+    """low / likely / high output tokens/s of a replica: equal when measured or interpolated;
+    for an estimate, the likely value less and plus the family's median error."""
+    likely = t.tokens_per_s
+    if not t.estimated:
+        return {"low": round(likely, 1), "likely": round(likely, 1), "high": round(likely, 1)}
+    lo, hi = _band_factor(p, t.ci)
+    return {"low": round(likely * lo, 1), "likely": round(likely, 1), "high": round(likely * hi, 1)}
 
 
 def _basis(t: Terms) -> Literal["measured", "interpolated", "estimated"]:
@@ -211,10 +349,19 @@ def _note_for(p: Prepared, w: Workload, t: Terms, what: str) -> str:
     name = p.models[c.model].name
     gpu = p.gpus[c.gpu].name
     if t.estimated:
+        lo, _ = _band_factor(p, t.ci)
+        family = p.models[c.model].family
+        rows = (
+            f"the measured rows of the {family} family"
+            if f"roofline_loo_error_{family}" in p.a
+            else f"the measured rows (none of the {family} family)"
+        )
         return (
             f"{what}: the throughput of {name} on {c.gpus}x {gpu} is a roofline ESTIMATE "
             f"({t.tokens_per_s:,.0f} output tokens/s a replica at {w.shape}, calibrated at "
-            f"{w.calibration}), not a measurement; treat the figure as indicative."
+            f"{w.calibration}), not a measurement. Left out of the fit, {rows} "
+            f"miss by {1.0 / lo - 1.0:.0%} (median), so plan for as little as "
+            f"{t.tokens_per_s * lo:,.0f}."
         )
     if len(t.points) == 2:
         a, b = t.points
@@ -280,6 +427,9 @@ def derive(
     hosted_plan: Plan | None = None
     start = _start(p)
     terms = BillTerms.of(values, hosted_model.provider if hosted_model is not None else None)
+    # every option is costed month by month along one volume path (today's volume growing to
+    # the growth factor over the horizon), so horizon totals compare like with like
+    factors = _factors(_growth_factor(p, values), _months(horizon if horizon is not None else 1.0))
     if have_tokens:
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
@@ -292,10 +442,13 @@ def derive(
                 horizon if horizon is not None else 1.0,
                 start,
                 terms,
+                factors,
             )
             hosted_cost = hosted_plan.first.total
-            _hosted(p, hosted_plan, horizon, start, terms, values, facts, costs, notes)
-        _managed(p, view, values, inp, out, horizon, terms, hosted_cost, facts, costs, notes)
+            _hosted(p, hosted_plan, horizon, start, terms, factors, values, facts, costs, notes)
+        _managed(
+            p, view, values, inp, out, horizon, terms, factors, hosted_cost, facts, costs, notes
+        )
     _exchange(p, values, costs)
 
     per_model: list[Best] = [None] * n_models
@@ -309,7 +462,24 @@ def derive(
         table = Table(p, w)
         r0 = w.min_replicas
         vol = w.output_tokens
-        per_model = table.per_model(p, table.costs_at(vol))
+        all_costs = table.costs_at(vol)
+        pinned_gpu = values.get("selfhost.gpu")
+        if pinned_gpu is not None:
+            # a pinned GPU: only its deployments are priced
+            for ci, (_, g) in enumerate(p.cand_pairs):
+                if p.gpus[g].id != pinned_gpu:
+                    all_costs[ci] = math.inf
+        per_model = [
+            e if e is not None and math.isfinite(e[0]) else None
+            for e in table.per_model(p, all_costs)
+        ]
+        if w.longest_context > 0:
+            # a model whose context is shorter than the longest prompt plus answer is not
+            # priced anywhere (the models list included), not only left out of the choice
+            per_model = [
+                None if p.models[i].context_tokens < w.longest_context else e
+                for i, e in enumerate(per_model)
+            ]
         costs["workload"] = {
             "monthly_input_tokens": w.input_tokens,
             "monthly_output_tokens": w.output_tokens,
@@ -338,15 +508,46 @@ def derive(
                 "priced as rented cloud GPUs."
             )
         level = need if need is not None else TIER_LEVEL["simple"]
+        needed_basis = "usage.capability_need"
+        hosted_tier = getattr(hosted_model, "tier", None) if hosted_model is not None else None
+        if hosted_model is not None and hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
+            # replacing a hosted model: open models of at least its (sourced) tier
+            level, needed_basis = TIER_LEVEL[hosted_tier], f"tier of {hosted_model.id}"
         picked = _pick(p, view, level, bool(mm))
         if picked is not None:
+            picked = _narrow(p, picked, per_model, values, w, notes)
+        if picked is not None:
             basis, pool = picked
-            entry = min((per_model[i] for i in pool), key=_plan_cost)
+            chosen_model, runner = _choose(p, table, pool, per_model, vol)
+            entry = per_model[chosen_model]
             assert entry is not None
             self_cost, chosen_index = entry
             chosen = table.terms(p, chosen_index)
             detail = breakdown(chosen, w, vol)
             self_json = _self_host_json(p, w, chosen, detail, basis, horizon)
+            self_json["tier"] = {
+                "needed": LEVEL_NAMES[level],
+                "needed_basis": needed_basis,
+                "model": p.model_ids[chosen_model],
+                "model_tier": p.models[chosen_model].quality_tier,
+                "runner_up": p.model_ids[runner] if runner is not None else None,
+                "runner_up_gpu": (
+                    p.gpus[p.candidates[e[1]].gpu].id
+                    if runner is not None and (e := per_model[runner]) is not None
+                    else None
+                ),
+                "runner_up_monthly_usd": (
+                    _money(e[0])
+                    if runner is not None and (e := per_model[runner]) is not None
+                    else None
+                ),
+            }
+            growth = _growth_factor(p, values)
+            months = _months(horizon)
+            path = _path(table, chosen, w, vol, growth, months)
+            self_json["path"] = path
+            self_total = sum(m["monthly_usd"] for m in path)
+            self_json["horizon_usd"] = _money(self_total)
             costs["self_host"] = self_json
             costs["estimated"] = chosen.estimated
             notes.append(_note_for(p, w, chosen, "Self-hosting"))
@@ -355,7 +556,8 @@ def derive(
             facts.update(
                 {
                     "cost.self_host_monthly_usd": self_cost,
-                    "cost.self_host_horizon_usd": self_cost * horizon,
+                    "cost.self_host_horizon_usd": self_total,
+                    "cost.gpus_total_at_horizon": path[-1]["gpus_total"],
                     "cost.self_host_gpu_monthly_usd": detail.gpu,
                     "cost.self_host_power_overhead_monthly_usd": detail.power_overhead,
                     "cost.self_host_people_monthly_usd": detail.people,
@@ -380,6 +582,14 @@ def derive(
             if hosted_plan is not None and hosted_cost is not None:
                 effective = hosted_plan.first.model
                 _versus(p, table, pool, effective, hosted_cost, self_cost, facts, costs)
+                hosted_path = [m["usd"] for m in hosted_plan.months]
+                month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
+                be = costs["breakeven"]
+                if be is not None:
+                    be["month"] = month
+                    be["growth_factor"] = growth
+                if month is not None:
+                    facts["cost.breakeven_month"] = month
                 _hybrid(
                     p,
                     table,
@@ -387,7 +597,8 @@ def derive(
                     level,
                     bool(mm),
                     hosted_cost,
-                    hosted_plan.horizon_usd,
+                    [m["usd"] for m in hosted_plan.months],
+                    factors,
                     terms,
                     values,
                     facts,
@@ -395,6 +606,10 @@ def derive(
                     notes,
                 )
 
+    facts["cost.oncall_rota_size"] = p.a["ops_oncall_rota_size"]
+    facts["cost.oncall_fte"] = p.a["ops_oncall_rota_size"] * p.a["ops_oncall_fte_per_member"]
+    if values.get("usage.volume_growth") is not None:
+        facts["cost.growth_factor"] = _growth_factor(p, values)
     _model_facts(p, view, per_model, facts)
     models_json = _models_json(p, view, per_model, table)
     if missing:
@@ -435,6 +650,9 @@ def _self_host_json(
     }
 
 
+_BREAKEVEN_TRIES = 12  # candidate break-evens checked against the choice, lowest first
+
+
 def _versus(
     p: Prepared,
     table: Table,
@@ -453,17 +671,29 @@ def _versus(
     best_v = math.inf
     best_t: Terms | None = None
     if w.output_tokens > 0:
-        best_ci = -1
         fixed, per, qs, r0 = table.fixed, table.per_replica, table.q, w.min_replicas
+        options: list[tuple[float, int]] = []
         for i in pool:
             for ci in p.by_model[i]:
-                if (fixed[ci] + per[ci] * r0) / h >= best_v:
-                    continue  # cannot beat the best: its minimum deployment costs more
                 v = breakeven_output_tokens(fixed[ci], per[ci], qs[ci], r0, h)
-                if v < best_v:
-                    best_v, best_ci = v, ci
-        if best_ci >= 0:
-            best_t = table.terms(p, best_ci)
+                if math.isfinite(v):
+                    options.append((v, ci))
+        options.sort()
+        # the lowest break-even of a deployment the tool would choose at that volume (an
+        # estimate loses to a measurement unless it stays cheaper at the low end of its band)
+        for v, ci in options[:_BREAKEVEN_TRIES]:
+            at = [
+                e if e is not None and math.isfinite(e[0]) else None
+                for e in table.per_model(p, table.costs_at(v))
+            ]
+            live = [i for i in pool if at[i] is not None]
+            pick = at[_choose(p, table, live, at, v)[0]] if live else None
+            if pick is not None and pick[1] == ci:
+                best_v, best_t = v, table.terms(p, ci)
+                break
+        else:
+            if options:
+                best_v, best_t = options[0][0], table.terms(p, options[0][1])
     reachable = best_t is not None and math.isfinite(best_v * (1.0 + w.ratio))
     facts["cost.breakeven_reachable"] = reachable
     current = w.input_tokens + w.output_tokens
@@ -497,7 +727,8 @@ def _hybrid(
     level: int,
     mm: bool,
     hosted_cost: float,
-    hosted_horizon: float,
+    hosted_path: Sequence[float],
+    factors: Sequence[float],
     terms: BillTerms,
     values: Mapping[str, Any],
     facts: dict[str, Any],
@@ -506,9 +737,17 @@ def _hybrid(
 ) -> None:
     w = table.w
     share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
-    hosted_part = hosted_cost * share
+    frontier = _frontier_model(p, values)
+    if frontier is not None:
+        # the same bill as staying hosted (cache, batch, region, discount), on the frontier model
+        hosted_part = bill(frontier, w.input_tokens * share, w.output_tokens * share, terms).total
+        facts["cost.frontier_model"] = frontier.id
+    else:
+        hosted_part = hosted_cost * share
     rest = w.output_tokens * (1.0 - share)
     entry: HybridCost = {"frontier_share_percent": share * 100.0}  # type: ignore[typeddict-item]
+    if frontier is not None:
+        entry["frontier_model"] = frontier.id
     if share >= 1.0:
         monthly = hosted_cost
         entry.update(
@@ -526,9 +765,18 @@ def _hybrid(
         if picked is None:
             return
         basis, pool = picked
-        found = table.cheapest(p, pool, rest)
-        assert found is not None
-        part, t = found[0], table.terms(p, found[1])
+        # the same choice as self-hosting's (an estimate is preferred over a measurement only if
+        # it stays cheaper at the low end of its band), at the remainder's volume
+        rest_costs = [
+            e if e is not None and math.isfinite(e[0]) else None
+            for e in table.per_model(p, table.costs_at(rest))
+        ]
+        pool = [i for i in pool if rest_costs[i] is not None]
+        if not pool:
+            return
+        chosen_rest = rest_costs[_choose(p, table, pool, rest_costs, rest)[0]]
+        assert chosen_rest is not None
+        part, t = chosen_rest[0], table.terms(p, chosen_rest[1])
         part += w.routing_monthly
         managed = _managed_remainder(p, view, rem_level, mm, values, share, terms)
         if managed is not None and managed.monthly_usd + w.routing_monthly < part:
@@ -571,13 +819,27 @@ def _hybrid(
                 notes.append(_note_for(p, w, t, "Hybrid"))
                 costs["estimated"] = True
         facts["cost.hybrid_self_host_model"] = model_id
-    horizon = float(values["strategy.horizon_months"])
-    # the hosted share follows the hosted model's lifecycle; the open part costs the same monthly
-    hybrid_horizon = hosted_horizon * share + (monthly - hosted_part) * horizon
+    # Month by month along the same volume path as the other options: the frontier share grows
+    # with the volume (and, on the current model, follows its lifecycle); the open remainder
+    # adds replicas as it grows, or pays per token through a managed endpoint.
+    if share >= 1.0:
+        path = list(hosted_path)
+    else:
+        via_managed = entry.get("open_via") == "managed_open"
+        path = []
+        for m, f in enumerate(factors):
+            front = hosted_part * f if frontier is not None else hosted_path[m] * share
+            if via_managed:
+                rest_m = (monthly - hosted_part - w.routing_monthly) * f + w.routing_monthly
+            else:
+                rest_m = breakdown(t, w, rest * f, w.routing_monthly).total
+            path.append(front + rest_m)
+    total = sum(path)
     entry["monthly_usd"] = _money(monthly)
-    entry["horizon_usd"] = _money(hybrid_horizon)
+    entry["monthly_path_usd"] = [_money(x) for x in path]
+    entry["horizon_usd"] = _money(total)
     facts["cost.hybrid_monthly_usd"] = monthly
-    facts["cost.hybrid_horizon_usd"] = hybrid_horizon
+    facts["cost.hybrid_horizon_usd"] = total
     if hosted_cost > 0:
         ratio = _div(monthly, hosted_cost)
         _put(facts, "cost.hybrid_to_hosted_ratio", ratio)
@@ -585,6 +847,23 @@ def _hybrid(
         ratios["hybrid_to_hosted"] = _maybe_round(ratio, 4)
         costs["ratios"] = ratios
     costs["hybrid"] = entry
+
+
+def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | None:
+    """The hosted model serving the hybrid's frontier share: ``usage.frontier_model`` if it is
+    in the catalog; else the cheapest hosted model of the highest tier the catalog rates (list
+    price per 1M output tokens); else, without tier data, the current model."""
+    named = values.get("usage.frontier_model")
+    if named is not None and str(named) in p.hosted:
+        return p.hosted[str(named)]
+    start = _start(p)
+    # models still served: a shut-down model is no choice for new traffic
+    rated = [h for h in p.hosted.values() if h.shutdown is None or h.shutdown > start]
+    if rated:
+        top = max(TIER_LEVEL[h.tier] for h in rated)
+        best = [h for h in rated if TIER_LEVEL[h.tier] == top]
+        return min(best, key=lambda h: (h.input_usd_per_1m + h.output_usd_per_1m, h.id))
+    return p.hosted.get(str(values.get("usage.current_model")))
 
 
 def _model_facts(
@@ -635,6 +914,7 @@ def _hosted(
     horizon: float | None,
     start: _dt.date,
     terms: BillTerms,
+    factors: Sequence[float],
     values: Mapping[str, Any],
     facts: dict[str, Any],
     costs: Costs,
@@ -704,6 +984,7 @@ def _hosted(
         start,
         terms,
         residency in ("eu", "in_country"),
+        factors,
     )
     if found is not None:
         best, row = found
@@ -738,6 +1019,7 @@ def _managed(
     out: float,
     horizon: float | None,
     terms: BillTerms,
+    factors: Sequence[float],
     hosted_cost: float | None,
     facts: dict[str, Any],
     costs: Costs,
@@ -761,12 +1043,14 @@ def _managed(
             f"need in {place}, so managed_open cannot be costed."
         )
         return
-    costs["managed_open"] = managed_json(c, horizon)
+    # per-token billing is linear in the volume: the horizon is month 1 times the growth path
+    weight = sum(factors) if horizon is not None else None
+    costs["managed_open"] = managed_json(c, weight)
     facts["cost.managed_open_monthly_usd"] = c.monthly_usd
     facts["cost.managed_open_model"] = c.endpoint.model
     facts["cost.managed_open_endpoint"] = c.endpoint.id
     if horizon is not None:
-        facts["cost.managed_open_horizon_usd"] = c.monthly_usd * horizon
+        facts["cost.managed_open_horizon_usd"] = c.monthly_usd * (weight or 0.0)
     if hosted_cost is not None and hosted_cost > 0:
         ratio = _div(c.monthly_usd, hosted_cost)
         _put(facts, "cost.managed_open_to_hosted_ratio", ratio)

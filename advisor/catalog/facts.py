@@ -162,6 +162,33 @@ FACT_SPECS: dict[str, FactSpec] = {
         "absent when no volume gets there (see cost.breakeven_reachable).",
         "tokens",
     ),
+    "cost.breakeven_month": _n(
+        VERSUS,
+        "The first month of the horizon in which the cumulative self-hosted cost is no more "
+        "than the cumulative hosted cost along the volume path; absent when none is.",
+        "month",
+    ),
+    "cost.growth_factor": _n(
+        ("usage.volume_growth",),
+        "Volume at the horizon's end over today's (usage.volume_growth).",
+        "ratio",
+    ),
+    "cost.oncall_rota_size": _n(
+        ("ops.oncall_24x7",),
+        "People a sustainable 24x7 on-call rota needs (assumption ops_oncall_rota_size).",
+        "people",
+    ),
+    "cost.oncall_fte": _n(
+        ("ops.oncall_24x7",),
+        "Engineers (FTE) a 24x7 on-call rota costs (rota size x share of each).",
+        "FTE",
+    ),
+    "cost.gpus_total_at_horizon": _n(
+        SELF, "GPUs of the chosen deployment in the last month of the volume path.", "GPUs"
+    ),
+    "cost.frontier_model": FactSpec(
+        "str", HYBRID, "The hosted model that serves the hybrid's frontier share."
+    ),
     "cost.breakeven_reachable": FactSpec(
         "bool", VERSUS, "Some monthly volume makes self-hosting as cheap as the API."
     ),

@@ -203,8 +203,13 @@ def plan(
     horizon: float,
     start: _dt.date,
     t: BillTerms,
+    factors: Sequence[float] = (),
 ) -> Plan:
-    """Price ``h`` month by month over ``horizon`` months from ``start`` (module doc)."""
+    """Price ``h`` month by month over ``horizon`` months from ``start`` (module doc).
+
+    ``factors``: each month's volume over today's (the growth path; missing months: 1). A
+    hosted bill is linear in the tokens, so a month costs its model's bill at today's volume
+    times its factor."""
     n = max(1, math.ceil(horizon - 1e-9))
     base = _ym(start)
     bills: dict[str, Bill] = {}
@@ -218,12 +223,13 @@ def plan(
         if b is None:
             b = bills[model.id] = bill(model, inp, out, t)
         weight = min(1.0, horizon - i) if horizon > i else 0.0
-        total += b.total * weight
+        usd = b.total * (factors[i] if i < len(factors) else 1.0)
+        total += usd * weight
         if first is None:
             first = b
         if switch is None and model.id != h.id:
             switch = i + 1
-        months.append({"month": month_label(start, i), "model": model.id, "usd": round(b.total, 2)})
+        months.append({"month": month_label(start, i), "model": model.id, "usd": round(usd, 2)})
     assert first is not None
     shut = h.shutdown is not None and h.shutdown <= start
     return Plan(h, tuple(months), first, total, switch, shut)
@@ -238,6 +244,7 @@ def cheapest_switch(
     start: _dt.date,
     t: BillTerms,
     need_regional: bool,
+    factors: Sequence[float] = (),
 ) -> tuple[Plan, SwitchHosted] | None:
     """The cheapest hosted model of the current model's tier or higher over the horizon, among
     models still served at the start (a shut-down model is its successor); with a residency
@@ -251,7 +258,7 @@ def cheapest_switch(
             continue
         if need_regional and h.regional_uplift_pct is None:
             continue
-        p = plan(catalog_hosted, h, inp, out, horizon, start, t)
+        p = plan(catalog_hosted, h, inp, out, horizon, start, t, factors)
         if best is None or p.horizon_usd < best.horizon_usd - 1e-9:
             best = p
     if best is None:

@@ -16,8 +16,23 @@ from typing import Any
 
 from advisor.catalog.assumptions import SHAPES, roofline_id
 from advisor.catalog.licensing import ORIGIN_NAMES, LicenceTerms, assess_fit, terms_of
-from advisor.catalog.schema import TIER_LEVEL, Catalog, Gpu, HostedModel, License, OpenModel
-from advisor.catalog.sizing import bandwidth_term, compute_term, gpus_per_replica, pick_per_ratio
+from advisor.catalog.schema import (
+    TIER_LEVEL,
+    Catalog,
+    Gpu,
+    HostedModel,
+    License,
+    OpenModel,
+    Throughput,
+)
+from advisor.catalog.sizing import (
+    bandwidth_term,
+    compute_term,
+    gpus_per_replica,
+    max_gpus,
+    pick_per_ratio,
+    split_penalty,
+)
 from advisor.model.parts import Assumption
 
 HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12: a calendar fact, not an assumption
@@ -49,6 +64,7 @@ class Candidate:
     curve: tuple[tuple[float, float, Point], ...]
     bandwidth: float  # roofline bandwidth term (tokens/s per unit k, with the KV-room factor)
     compute: float  # roofline compute term (tokens/s through the group, MoE-scaled)
+    kv_room: float  # tokens of KV cache beside the weights (before the reserved minimum)
 
 
 @dataclass(frozen=True)
@@ -82,7 +98,76 @@ class Prepared:
     cand_pairs: tuple[tuple[int, int], ...]  # (GPUs per replica, GPU index)
     # per candidate, the models list's deployment summary: [measured, estimated]; shared, read-only
     deployment_summary: tuple[tuple[dict[str, Any], dict[str, Any]], ...]
+    kv_rooms: tuple[float, ...] = ()  # per candidate: tokens of KV cache that fit
+    unsupported: tuple[tuple[str, str], ...] = ()  # (model, GPU) pairs no engine serves
     memo: dict[Any, Any] = field(default_factory=dict)  # licence assessments by answers
+
+
+# Precisions a GPU without FP8 tensor cores (A100) serves an FP8 model at: measured rows there
+# are FP16/BF16 (TensorRT-LLM) or FP8 weights through weight-only kernels (vLLM).
+_NO_FP8_EQUIVALENT = frozenset({"fp8", "fp16", "bf16"})
+
+
+def usable_rows(catalog: Catalog, a: dict[str, float]) -> list[Throughput]:
+    """The measured rows the cost model uses: its model and GPU are in the catalog, its
+    precision is the model's serving precision (on a GPU without FP8, FP16/BF16 stand for FP8),
+    and it is a throughput point (at least ``measured_min_concurrency`` requests in flight when
+    the row says). Other rows stay in the catalog as data."""
+    models = {m.id: m for m in catalog.open_models}
+    gpus = {g.id: g for g in catalog.gpus}
+    floor = a.get("measured_min_concurrency", 0.0)
+    out: list[Throughput] = []
+    for t in catalog.throughput:
+        model, gpu = models.get(t.model), gpus.get(t.gpu)
+        if model is None or gpu is None:
+            continue
+        if t.concurrency is not None and t.concurrency < floor:
+            continue
+        p = t.precision.lower()
+        if p != model.serving_precision and not (
+            gpu.fp8_tflops is None
+            and model.serving_precision == "fp8"
+            and p in _NO_FP8_EQUIVALENT
+        ):
+            continue
+        if t.gpus > max_gpus(gpu, a):
+            continue
+        out.append(t)
+    return out
+
+
+def best_per_shape(points: list[Point]) -> list[Point]:
+    """The fastest point of each request shape: rows of one shape from several engines or
+    settings (and the ShareGPT averages 215/194, 215/196, ...) count once, at their best, as a
+    team would deploy the best-measured configuration."""
+    kept: list[Point] = []
+    for pt in sorted(points, key=lambda q: -q.tokens_per_s):
+        if all(
+            abs(pt.ln_ratio - q.ln_ratio) > 0.1 or abs(pt.ln_output - q.ln_output) > 0.1
+            for q in kept
+        ):
+            kept.append(pt)
+    return sorted(kept, key=lambda q: (q.ln_ratio, q.ln_output))
+
+
+def unsupported_pairs(catalog: Catalog) -> set[tuple[str, str]]:
+    """(model, GPU) pairs where no engine runs the model's precision on the GPU: every
+    ``engine_support`` statement for that precision and GPU is false, or partial without a
+    measured row of that precision on that GPU. Pairs without statements stay offered."""
+    demonstrated = {(t.precision.lower(), t.gpu) for t in catalog.throughput}
+    verdict: dict[tuple[str, str], bool] = {}
+    for e in catalog.engine_support:
+        for g in e.gpus:
+            ok = e.supported == "true" or (
+                e.supported == "partial" and (e.precision, g) in demonstrated
+            )
+            verdict[(e.precision, g)] = verdict.get((e.precision, g), False) or ok
+    return {
+        (m.id, g.id)
+        for m in catalog.open_models
+        for g in catalog.gpus
+        if verdict.get((m.serving_precision, g.id)) is False
+    }
 
 
 def assumption_values(catalog: Catalog) -> dict[str, float]:
@@ -96,6 +181,14 @@ def _owned_parts(gpu: Gpu, a: dict[str, float]) -> tuple[float, float]:
     facility = capital * a["on_prem_facility_fraction_per_year"] / 12.0
     kwh = gpu.tdp_w / 1000.0 * a["power_draw_fraction"] * a["pue"] * HOURS_PER_MONTH
     return capex, facility + kwh * a["power_usd_per_kwh"]
+
+
+def _free_kv(model: OpenModel, gpu: Gpu, n: int, a: dict[str, float]) -> float:
+    """Tokens of KV cache that fit beside the weights (no reserved minimum: for the context
+    check, a deployment either holds the contexts or it does not)."""
+    weights = model.params_total_b * model.weight_bytes_per_param
+    free_gb = n * gpu.memory_gb - weights * (1.0 + a["memory_overhead_fraction"])
+    return max(free_gb * 1e9 / (model.kv_kib_per_token * 1024.0), 0.0)
 
 
 def _fit(
@@ -122,7 +215,8 @@ def _build(catalog: Catalog) -> Prepared:
     models = catalog.open_models
     gpus = catalog.gpus
     measured: dict[tuple[str, str, int], list[Point]] = {}
-    for t in catalog.throughput:
+    unsupported = unsupported_pairs(catalog)
+    for t in usable_rows(catalog, a):
         measured.setdefault((t.model, t.gpu, t.gpus), []).append(
             Point(
                 math.log(t.input_tokens / t.output_tokens),
@@ -142,12 +236,18 @@ def _build(catalog: Catalog) -> Prepared:
     for mi, model in enumerate(models):
         mine: list[int] = []
         for gi, gpu in enumerate(gpus):
+            if (model.id, gpu.id) in unsupported:
+                continue
             counts = {n for (m, g, n) in measured if m == model.id and g == gpu.id}
             fit = gpus_per_replica(model, gpu, a)
             if fit is not None:
                 counts.add(fit)
+                # twice the GPUs as well, for long contexts whose KV cache the smallest
+                # deployment cannot hold
+                if 2 * fit <= max_gpus(gpu, a):
+                    counts.add(2 * fit)
             for n in sorted(counts):
-                points = tuple(measured.get((model.id, gpu.id, n), ()))
+                points = tuple(best_per_shape(measured.get((model.id, gpu.id, n), [])))
                 curve = pick_per_ratio([(q.ln_ratio, q.ln_output, q) for q in points], ln_output)
                 mine.append(len(candidates))
                 candidates.append(
@@ -157,8 +257,9 @@ def _build(catalog: Catalog) -> Prepared:
                         n,
                         points,
                         tuple((lr, math.log(pt.tokens_per_s), pt) for lr, pt in curve),
-                        bandwidth_term(model, gpu, n, a),
-                        compute_term(model, gpu, n, a),
+                        bandwidth_term(model, gpu, n, a) * split_penalty(gpu, n, a),
+                        compute_term(model, gpu, n, a) * split_penalty(gpu, n, a),
+                        _free_kv(model, gpu, n, a),
                     )
                 )
         by_model.append(tuple(mine))
@@ -216,6 +317,8 @@ def _build(catalog: Catalog) -> Prepared:
         measured=tuple(ci for ci, c in enumerate(candidates) if c.points),
         cand_pairs=tuple((c.gpus, c.gpu) for c in candidates),
         deployment_summary=tuple(_summaries(gpus[c.gpu].id, c.gpus) for c in candidates),
+        kv_rooms=tuple(c.kv_room for c in candidates),
+        unsupported=tuple(sorted(unsupported)),
     )
 
 

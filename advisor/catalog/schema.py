@@ -39,6 +39,7 @@ SECTIONS = (
     "licenses",
     "gpus",
     "throughput",
+    "engine_support",
     "assumptions",
 )
 
@@ -243,6 +244,12 @@ class Gpu(Entry):
     purchase_usd: Positive
     purchase_as_of: _dt.date
     purchase_source: Text
+    # how the GPUs of one host talk: tensor parallelism over PCIe is capped and penalised
+    interconnect: Literal["nvlink", "pcie"] = "nvlink"
+    interconnect_gb_s: Positive | None = None
+    interconnect_source: str | None = None
+    # GPUs in one host: a replica never spans hosts (multi-node serving is not modelled)
+    gpus_per_node: Annotated[int, Field(ge=1, le=64)] = 8
 
     def dates(self) -> tuple[_dt.date, ...]:
         return (self.as_of, self.rent_as_of, self.purchase_as_of)
@@ -259,6 +266,22 @@ class Throughput(Entry):
     output_tokens: Annotated[int, Field(gt=0)]
     output_tokens_per_s: Positive
     concurrency: Annotated[int, Field(gt=0)] | None = None
+    engine: str | None = None
+    engine_version: str | None = None
+    parallelism: str | None = None
+    total_tokens_per_s: Positive | None = None
+    dataset: str | None = None
+
+
+class EngineSupport(Entry):
+    """Whether a serving engine runs a weight precision on some GPUs: a GPU is offered for a
+    model only where some engine supports the model's precision on it (``supported: true``),
+    or where the catalog says nothing about that pair."""
+
+    engine: Slug
+    precision: Slug
+    gpus: tuple[Slug, ...]
+    supported: Literal["true", "false", "partial"]
 
 
 _SMALLEST = 1e-9  # "more than zero" for a figure the cost model divides by or takes the log of
@@ -341,6 +364,7 @@ class CatalogFile(BaseModel):
     licenses: tuple[License, ...] = ()
     gpus: tuple[Gpu, ...] = ()
     throughput: tuple[Throughput, ...] = ()
+    engine_support: tuple[EngineSupport, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
 
 
@@ -367,11 +391,9 @@ class Catalog(CatalogFile):
                     f"open model {m.id!r} names the licence {m.license!r}, which is not in "
                     f"licenses (known: {', '.join(sorted(licences))})"
                 )
-        for t in self.throughput:
-            if t.model not in models:
-                problems.append(f"throughput {t.id!r} names the unknown open model {t.model!r}")
-            if t.gpu not in gpus:
-                problems.append(f"throughput {t.id!r} names the unknown GPU {t.gpu!r}")
+        # throughput rows naming a model or GPU the catalog lacks are kept as data and skipped
+        # by the cost model (prepare.usable_rows): measurements often arrive before the entry
+        _ = models, gpus
         hosted = {h.id: h for h in self.hosted_models}
         for h in self.hosted_models:
             if h.replaced_by is not None and h.replaced_by not in hosted:

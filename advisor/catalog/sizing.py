@@ -37,10 +37,12 @@ per-expert matrix products, routing, all-to-all exchange between GPUs), so the a
 are scaled by (total / active)^gamma (``roofline_moe_compute_exponent``; x1 for a dense model).
 The cap binds mostly at prefill-heavy shapes.
 
-The ``roofline_*`` constants are fitted together to the measured table offline, by
-``python tools/calibrate_throughput.py`` (the smallest largest relative error over every
-measured point; about 40 % at worst, see ``rules/catalog/assumptions.yaml``). No term depends
-on a model's or GPU's name. Both terms are estimates and are reported as such.
+The ``roofline_*`` constants are fitted together to every usable measured row offline, by
+``python tools/calibrate_throughput.py`` (the smallest median absolute log error); its
+leave-one-out error per model family sets an estimated deployment's throughput band
+(``roofline_loo_error_*`` in ``rules/catalog/assumptions.yaml``; ``python benchmarks/run.py
+sizing`` prints the table). No term depends on a model's or GPU's name. Both terms are
+estimates and are reported as such.
 """
 
 from __future__ import annotations
@@ -65,11 +67,20 @@ def memory_needed_gb(model: OpenModel, a: Mapping[str, float]) -> float:
     return weights * (1.0 + a["memory_overhead_fraction"]) + kv
 
 
+def max_gpus(gpu: Gpu, a: Mapping[str, float]) -> int:
+    """The most GPUs of ``gpu`` one replica may use: within one host, and at most
+    ``pcie_max_tensor_parallel`` where the GPUs talk over PCIe (no NVLink)."""
+    top = min(int(a["max_gpus_per_replica"]), gpu.gpus_per_node)
+    if gpu.interconnect == "pcie":
+        top = min(top, int(a["pcie_max_tensor_parallel"]))
+    return top
+
+
 def gpus_per_replica(model: OpenModel, gpu: Gpu, a: Mapping[str, float]) -> int | None:
     """The smallest power of two of ``gpu`` that holds the model, or None if none does."""
     need = memory_needed_gb(model, a)
     n = 1
-    while n <= a["max_gpus_per_replica"]:
+    while n <= max_gpus(gpu, a):
         if n * gpu.memory_gb >= need:
             return n
         n *= 2
@@ -85,6 +96,14 @@ def kv_room_tokens(model: OpenModel, gpu: Gpu, n: int, a: Mapping[str, float]) -
     free_gb = n * gpu.memory_gb - weights * (1.0 + a["memory_overhead_fraction"])
     room = free_gb * 1e9 / (model.kv_kib_per_token * 1024.0)
     return max(room, a["kv_cache_tokens_per_replica"], 0.0)
+
+
+def split_penalty(gpu: Gpu, n: int, a: Mapping[str, float]) -> float:
+    """The share of the estimate a replica split over PCIe keeps (1 over NVLink or on one GPU):
+    tensor parallelism exchanges activations every layer, which PCIe carries slowly."""
+    if gpu.interconnect == "pcie" and n > 1:
+        return a["pcie_tensor_parallel_efficiency"]
+    return 1.0
 
 
 def weight_read_term(model: OpenModel, gpu: Gpu, n: int) -> float:

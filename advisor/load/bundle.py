@@ -46,6 +46,7 @@ CATALOG_SECTIONS = (
     "licenses",
     "gpus",
     "throughput",
+    "engine_support",
     "assumptions",
 )
 

@@ -115,6 +115,7 @@ class HostedCost(TypedDict):
     modifiers: NotRequired[list[Modifier]]
     months: NotRequired[list[HostedMonth]]
     switch_hosted: NotRequired[SwitchHosted | None]
+    monthly_path_usd: NotRequired[list[float]]  # month by month over the horizon (growth)
 
 
 class ManagedCost(TypedDict):
@@ -137,6 +138,36 @@ class ManagedCost(TypedDict):
     as_of: str
     source: str
     candidates: int  # endpoints that qualified
+
+
+class ThroughputBand(TypedDict):
+    """Output tokens/s of a replica: pessimistic, likely, optimistic (equal when measured)."""
+
+    low: float
+    likely: float
+    high: float
+
+
+class PathMonth(TypedDict):
+    """One month of the self-hosted deployment along the volume path."""
+
+    month: int
+    monthly_tokens: float
+    replicas: int
+    gpus_total: int
+    monthly_usd: float
+
+
+class TierChoice(TypedDict):
+    """The capability tier the replacement must reach, the chosen model and the runner-up."""
+
+    needed: str
+    needed_basis: str
+    model: str
+    model_tier: str
+    runner_up: str | None
+    runner_up_gpu: str | None
+    runner_up_monthly_usd: float | None
 
 
 class CostParts(TypedDict):
@@ -168,6 +199,8 @@ class Deployment(TypedDict):
     purchase_usd: float | None
     purchase_as_of: str | None
     engineers_fte: float
+    throughput_band: NotRequired[ThroughputBand]
+    throughput_error_note: NotRequired[str]
 
 
 class SelfHostCost(TypedDict):
@@ -179,10 +212,14 @@ class SelfHostCost(TypedDict):
     viable: bool
     breakdown: CostParts
     deployment: Deployment
+    tier: NotRequired[TierChoice]
+    path: NotRequired[list[PathMonth]]
 
 
 class HybridCost(TypedDict):
     frontier_share_percent: float
+    frontier_model: NotRequired[str]
+    monthly_path_usd: NotRequired[list[float]]
     hosted_part_usd: float
     self_hosted_part_usd: float
     open_part_usd: NotRequired[float]
@@ -208,6 +245,8 @@ class Breakeven(TypedDict):
     gpu: NotRequired[str]
     gpus_per_replica: NotRequired[int]
     estimated: NotRequired[bool]
+    month: NotRequired[int | None]  # first month whose cumulative self-hosted cost <= hosted
+    growth_factor: NotRequired[float]
 
 
 class Ratios(TypedDict, total=False):

@@ -117,6 +117,11 @@ class TextReporter:
             breakeven = found.get("monthly_tokens") if found is not None else None
             if breakeven is not None:
                 out.append(f"  self-hosting breaks even at {breakeven:,.0f} tokens a month")
+            month = costs["breakeven"].get("month") if costs["breakeven"] else None
+            horizon = costs.get("horizon_months")
+            if month is not None and horizon is not None:
+                # cumulative costs along the volume path (issue 13)
+                out.append(f"  self-hosting breaks even in month {month} of {horizon:g}")
         if d.pending:
             out.append("")
             out.append(f"Pending: {len(d.pending)} rules wait for answers:")
