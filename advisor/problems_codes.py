@@ -58,6 +58,7 @@ CODES: dict[str, tuple[str, str]] = {
     "ADV414": ("NeverAsked", "A question's ask_if can never hold, so it is never asked."),
     "ADV415": ("RedundantOverride", "A later layer repeats an earlier definition unchanged."),
     "ADV416": ("NewIncompleteCatalogEntry", "A catalog override names an entry no layer has."),
+    "ADV417": ("BadScoreFact", "A rule's score names a fact that is not a number."),
     "ADV501": ("UnknownQuestion", "An answer names a question that does not exist."),
     "ADV502": ("WrongAnswerType", "An answer has the wrong type."),
     "ADV503": ("UnknownAnswerOption", "An answer is not an option of its question."),

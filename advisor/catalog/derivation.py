@@ -291,6 +291,7 @@ def derive(
                 "source": hosted_model.source,
             }
             costs["stay_hosted"] = costs["hosted"] = hosted_entry
+            _cheaper_hosted(p, hosted_model, hosted_cost, inp, out, values, facts)
 
     per_model: list[Best] = [None] * n_models
     table: Table | None = None
@@ -391,6 +392,37 @@ def derive(
     if missing:
         facts = {k: v for k, v in facts.items() if NEEDS[k].isdisjoint(missing)}
     return Derived(facts, costs, models_json)
+
+
+def _cheaper_hosted(
+    p: Prepared,
+    current: HostedModel,
+    current_cost: float,
+    inp: float,
+    out: float,
+    values: Mapping[str, Any],
+    facts: dict[str, Any],
+) -> None:
+    """Same-provider hosted models at most half the price that may meet the need, so the rules
+    name them from the catalog rather than from a list that ages (cost.hosted_cheaper_*)."""
+    need = values.get("usage.capability_need")
+    if need is None:
+        return
+    found: list[tuple[float, str]] = []
+    if need == "simple" or (need in ("general", "reasoning") and current.reasoning):
+        for m in p.hosted.values():
+            if m.id == current.id or m.provider != current.provider:
+                continue
+            if need != "simple" and not m.reasoning:
+                continue
+            cost = hosted_monthly(m, inp, out)
+            if cost <= 0.5 * current_cost:
+                found.append((cost, m.id))
+    found.sort()
+    facts["cost.hosted_cheaper_models"] = [mid for _c, mid in found]
+    facts["cost.hosted_cheaper_count"] = len(found)
+    if found:
+        facts["cost.hosted_cheaper_monthly_usd"] = found[0][0]
 
 
 def _self_host_json(

@@ -41,7 +41,7 @@ from advisor.load.values import AnswerError, coerce_answer
 from advisor.model.decision import Decision, FiredRule, PendingRule
 from advisor.model.factspec import FactSpec
 from advisor.model.files import OPTIONS, Question, Rule
-from advisor.model.parts import Note, Option
+from advisor.model.parts import Effects, Note, Option
 from advisor.problems import AdvisorError, Location, Problem, did_you_mean
 
 _TYPE_OF_QUESTION = {
@@ -463,6 +463,21 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
                     )
                 )
                 bad = True
+        for option, points in rule.score.items():
+            if isinstance(points, str) and (
+                points not in rs.env or rs.env[points].type != NUMBER
+            ):
+                hint = did_you_mean(points, [n for n, i in rs.env.items() if i.type == NUMBER])
+                problems.append(
+                    Problem(
+                        origin.loc("score"),
+                        "ADV417",
+                        f"The score of {option!r} in the rule {rid!r} reads {points!r}, which "
+                        f"is not a number fact.{hint} Give a number or the id of a derived or "
+                        "computed fact that is a number.",
+                    )
+                )
+                bad = True
         if not (rule.score or rule.veto or rule.exclude_models or rule.risk or rule.action):
             problems.append(
                 Problem(
@@ -505,6 +520,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
             continue
         names = condition.names if condition else frozenset()
         used.update(names)
+        used.update(p for p in rule.score.values() if isinstance(p, str))
         used.update(f[1] for f in fields if f[1])
         deps = frozenset().union(*(rs.deps[n] for n in names)) if names else frozenset()
         rs.rules.append(
@@ -605,6 +621,9 @@ def _generate(rs: RuleSet) -> None:
     for cr in rs.rules:
         if cr.condition:
             reads.update(n for n in cr.condition.names if rs.env[n].kind != "derived")
+        reads.update(
+            p for p in cr.rule.score.values() if isinstance(p, str) and rs.env[p].kind != "derived"
+        )
     local: dict[str, str] = {}
     lines = ["def _decide(f):"]
     for i, name in enumerate(sorted(reads)):
@@ -629,7 +648,9 @@ def _generate(rs: RuleSet) -> None:
         body = [f"fire({cr.index})"]
         for k, option in enumerate(OPTIONS):
             points = cr.rule.score.get(option)
-            if points:
+            if isinstance(points, str):
+                body.append(f"s{k} += {local[points]} * {wname[cr.category]}")
+            elif points:
                 body.append(f"s{k} += {float(points)!r} * {wname[cr.category]}")
         mask = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
         if mask:
@@ -733,7 +754,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
                 cr.category,
                 because,
                 cr.rule.sources,
-                cr.rule.effects,
+                _effects(cr, facts),
                 weights.get(cr.category, 1.0),
                 cr.rule.title,
             )
@@ -832,10 +853,28 @@ def _interpret(
         fired.append(cr.index)
         w = weights.get(cr.category, 1.0)
         for k, option in enumerate(OPTIONS):
-            scores[k] += float(cr.rule.score.get(option, 0.0)) * w
+            scores[k] += _points(cr, option, facts) * w
         for option in cr.rule.veto:
             vm |= 1 << OPTIONS.index(option)
     return fired, scores, vm, pending, weights
+
+
+def _points(cr: CompiledRule, option: Option, facts: Mapping[str, Any]) -> float:
+    """The points a fired rule gives an option: its number, or the value of the fact it names
+    (0 while that fact has no value)."""
+    points = cr.rule.score.get(option, 0.0)
+    if isinstance(points, str):
+        value = facts.get(points, UNKNOWN)
+        return float(value) if isinstance(value, int | float) and math.isfinite(value) else 0.0
+    return float(points)
+
+
+def _effects(cr: CompiledRule, facts: Mapping[str, Any]) -> Effects:
+    """The rule's effects with graded scores resolved to the points they gave."""
+    effects = cr.rule.effects
+    if cr.rule.score:
+        effects["score"] = {o: round(_points(cr, o, facts), 4) for o in cr.rule.score}
+    return effects
 
 
 def _render(cr: CompiledRule, facts: Mapping[str, Any]) -> str:

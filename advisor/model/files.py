@@ -107,7 +107,8 @@ class Rule(Strict):
     id: RuleId
     category: str | None = None
     when: Expression | bool = True
-    score: dict[OptionName, float] = Field(default_factory=dict)
+    # A number, or the id of a number fact (a graded score such as econ.points_self_host).
+    score: dict[OptionName, float | str] = Field(default_factory=dict)
     veto: tuple[OptionName, ...] = ()
     exclude_models: tuple[Slug, ...] = ()
     risk: str | None = None
@@ -137,7 +138,9 @@ class Rule(Strict):
     def effects(self) -> Effects:
         out: Effects = {}
         if self.score:
-            out["score"] = dict(self.score)
+            # A score read from a fact has no number until evaluation; the engine's FiredRule
+            # carries the resolved points (see advisor.engine.ruleset._effects).
+            out["score"] = {k: float(v) for k, v in self.score.items() if not isinstance(v, str)}
         if self.veto:
             out["veto"] = list(self.veto)
         if self.exclude_models:
