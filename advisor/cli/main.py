@@ -94,7 +94,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
     _write(REPORTERS[args.format]().render(decision), args.output)
-    return EXIT_OK
+    # Every option vetoed is a finding about the answers, like a failed check: exit 1.
+    return EXIT_PROBLEMS if decision.recommendation is None else EXIT_OK
 
 
 @command("test")

@@ -41,7 +41,7 @@ from advisor.load.values import AnswerError, coerce_answer
 from advisor.model.decision import Decision, FiredRule, PendingRule
 from advisor.model.factspec import FactSpec
 from advisor.model.files import OPTIONS, Question, Rule
-from advisor.model.parts import Effects, Note, Option
+from advisor.model.parts import TIE_BREAK, Effects, Note, Option, Tie
 from advisor.problems import AdvisorError, Location, Problem, did_you_mean
 
 _TYPE_OF_QUESTION = {
@@ -775,7 +775,12 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     ranked_pool = open_options or list(OPTIONS)
     ranking = sorted(ranked_pool, key=lambda o: (-score_map[o], OPTIONS.index(o)))
     ranking += [o for o in OPTIONS if o not in ranking]
-    recommendation = ranking[0]
+    # Nothing allowed, nothing recommended: the ranking still orders the vetoed options.
+    recommendation: Option | None = None if all_vetoed else ranking[0]
+    tie: Tie | None = None
+    best = [o for o in open_options if abs(score_map[o] - score_map[ranking[0]]) < 1e-9]
+    if len(best) > 1:
+        tie = {"options": [o for o in ranking if o in best], "broken_by": TIE_BREAK}
     by_id = {cr.rule.id: cr for cr in rs.rules}
     read = (
         frozenset().union(*(by_id[r.id].deps for r in fired_rules)) if fired_rules else frozenset()
@@ -809,6 +814,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
         answers=visible_answers,
         facts={k: v for k, v in facts.items() if k not in rs.questions},
         not_fired=not_fired,
+        tie=tie,
     )
 
 

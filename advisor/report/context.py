@@ -170,8 +170,10 @@ def build_context(
         meta=meta_d,
         generated_at=gen,
         questionnaire_title=questionnaire_title,
-        recommendation=decision.recommendation,
-        recommendation_label=option_label(decision.recommendation),
+        recommendation=decision.recommendation or "none",
+        recommendation_label=(
+            option_label(decision.recommendation) if decision.recommendation else "No allowed option"
+        ),
         confidence=decision.confidence,
         confidence_label=confidence_label(decision.confidence),
         summary=" ".join(summary_parts),
@@ -437,9 +439,10 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
     """The executive summary's paragraph as sentences: the decision, then why."""
     if d.all_vetoed:
         return [
-            "Every option is vetoed: the answers contradict each other (see the vetoes).",
-            f"{option_label(d.recommendation)} is shown only because it scores highest; "
-            "revisit the answers behind the vetoes before deciding.",
+            "No allowed option: every option is vetoed ("
+            + "; ".join(f"{o} by {', '.join(v)}" for o, v in d.vetoed.items())
+            + ").",
+            "Revisit the answers behind the vetoes before deciding.",
         ]
     parts = [
         f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "
