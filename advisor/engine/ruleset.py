@@ -435,20 +435,23 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
             )
         for ref in rule.sources:
             scheme, _, rest = ref.partition(":")
+            # Every prefix resolves: licences against the catalog, everything else (article,
+            # facts, ref, practice, policy, ...) against the source registry, so a reader can
+            # look each citation up.
             known = (
-                ref in rs.bundle.sources
-                if scheme == "article"
-                else rest.split("#")[0] in licence_ids
+                rest.split("#")[0] in licence_ids
                 if scheme == "license"
-                else True
+                else ref in rs.bundle.sources
             )
             if not known:
+                hint = did_you_mean(ref, sorted(rs.bundle.sources))
                 problems.append(
                     Problem(
                         origin.loc("source"),
                         "ADV408",
-                        f"The source {ref!r} is not defined; add it under 'sources:' (articles) "
-                        "or to the catalog's licenses.",
+                        f"The source {ref!r} is not defined.{hint} Add it under 'sources:' with "
+                        "its title and where to find it, or cite a catalog licence as "
+                        "license:<id>.",
                     )
                 )
                 bad = True
