@@ -441,7 +441,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
             known = (
                 rest.split("#")[0] in licence_ids
                 if scheme == "license"
-                else ref in rs.bundle.sources
+                else ref in rs.bundle.sources or not rest  # a bare label has no registry
             )
             if not known:
                 hint = did_you_mean(ref, sorted(rs.bundle.sources))

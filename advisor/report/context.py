@@ -172,7 +172,9 @@ def build_context(
         questionnaire_title=questionnaire_title,
         recommendation=decision.recommendation or "none",
         recommendation_label=(
-            option_label(decision.recommendation) if decision.recommendation else "No allowed option"
+            option_label(decision.recommendation)
+            if decision.recommendation
+            else "No allowed option"
         ),
         confidence=decision.confidence,
         confidence_label=confidence_label(decision.confidence),
