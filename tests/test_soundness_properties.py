@@ -8,11 +8,31 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import tempfile
+from pathlib import Path
+
 from advisor.engine.ruleset import load_ruleset
+from advisor.load.bundle import DEFAULT_ALIAS
 from advisor.model.decision import Decision
 
 RULESET = load_ruleset(None)
-N = 5000
+
+
+def _dearer_hosted_layer() -> Path:
+    """A catalog layer that raises every hosted list price by half."""
+    layer = Path(tempfile.mkdtemp(prefix="advisor-dearer-")) / "dearer"
+    (layer / "catalog").mkdir(parents=True)
+    lines = ["hosted_models:"]
+    for m in RULESET.catalog.hosted_models:
+        lines.append(f"  - id: {m.id}")
+        lines.append(f"    input_usd_per_1m: {m.input_usd_per_1m * 1.5!r}")
+        lines.append(f"    output_usd_per_1m: {m.output_usd_per_1m * 1.5!r}")
+    (layer / "catalog" / "prices.yaml").write_text("\n".join(lines) + "\n")
+    return layer
+
+
+DEARER_API = load_ruleset([DEFAULT_ALIAS, _dearer_hosted_layer()])
+N = int(__import__("os").environ.get("ADVISOR_PROPERTY_EXAMPLES", "5000"))
 SETTINGS = settings(
     max_examples=N,
     derandomize=True,
@@ -40,10 +60,15 @@ def _answer(qid: str) -> st.SearchStrategy[Any]:
         return st.none() | st.sampled_from([150.0, 800.0, 3000.0])
     if qid == "ops.ml_engineers":
         return st.sampled_from([0, 1, 3, 6, 12])
+    if qid == "ops.gpu_hourly_usd":
+        return st.none() | st.sampled_from([1.5, 2.5, 4.0])
+    if qid == "strategy.horizon_months":
+        return st.sampled_from([12, 36, 60])
     if q.default is not None:
         return st.just(q.default)
-    low = q.min if q.min is not None else 0
-    return st.just(low)
+    if q.optional:
+        return st.none()
+    return st.just(q.min if q.min is not None else 0)
 
 
 ANSWERS = st.fixed_dictionaries({qid: _answer(qid) for qid in RULESET.questions}).map(
@@ -65,6 +90,36 @@ def test_doubling_the_volume_never_moves_from_self_hosting_to_the_api(a: dict[st
     after = _rec(doubled)
     if before.recommendation == "self_host":
         assert after.recommendation != "stay_hosted", (a, after.scores)
+
+
+def _lead(d: Decision, option: str, over: str) -> float:
+    return d.scores[option] - d.scores[over]
+
+
+@SETTINGS
+@given(ANSWERS)
+def test_raising_hosted_prices_never_favours_the_api_more(a: dict[str, Any]) -> None:
+    before, after = _rec(a), DEARER_API.evaluate(a)
+    for other in ("hybrid", "self_host"):
+        assert _lead(after, "stay_hosted", other) <= _lead(before, "stay_hosted", other) + 1e-9
+    if before.recommendation != "stay_hosted":
+        assert after.recommendation != "stay_hosted", (a, before.scores, after.scores)
+
+
+@SETTINGS
+@given(ANSWERS, st.sampled_from([1.5, 2.5, 4.0]))
+def test_raising_the_gpu_price_never_favours_self_hosting_more(
+    a: dict[str, Any], price: float
+) -> None:
+    # The hybrid rents GPUs too, so the comparison that must not move is self-hosting against
+    # the API, which uses none.
+    cheap = _rec({**a, "ops.gpu_hourly_usd": price})
+    dear = _rec({**a, "ops.gpu_hourly_usd": price * 1.5})
+    assert (
+        _lead(dear, "self_host", "stay_hosted") <= _lead(cheap, "self_host", "stay_hosted") + 1e-9
+    )
+    if cheap.recommendation != "self_host":
+        assert dear.recommendation != "self_host", (a, cheap.scores, dear.scores)
 
 
 @SETTINGS
