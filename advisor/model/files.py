@@ -157,6 +157,10 @@ class SourceRef(Strict):
     title: str
     text: str | None = None
     url: str | None = None
+    # The full reference a reader can check: publisher or author, date, article or clause.
+    citation: str | None = None
+    # A copy shipped with the rule set, relative to its directory (facts/throughput.md).
+    shipped_copy: str | None = None
 
 
 class RulesFile(Strict):

@@ -365,6 +365,8 @@ def _sources(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
                 "title": ref.title if ref else sid,
                 "text": (" ".join(ref.text.split()) if ref and ref.text else None),
                 "url": ref.url if ref else None,
+                "citation": " ".join(ref.citation.split()) if ref and ref.citation else None,
+                "shipped_copy": ref.shipped_copy if ref else None,
                 "clauses": [],
                 "cited_by": [rule.id],
             }
