@@ -3,13 +3,12 @@ of generated answer sets with a fixed seed (derandomize), so CI sees the same ca
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import tempfile
-from pathlib import Path
 
 from advisor.engine.ruleset import load_ruleset
 from advisor.load.bundle import DEFAULT_ALIAS
