@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from test_soundness_properties import ANSWERS
 
 from advisor.engine.ruleset import load_ruleset
 from advisor.load.answers import load_answers
 from advisor.load.bundle import default_rules_dir
 from advisor.model.decision import Decision
-from test_soundness_properties import ANSWERS
 
 RULESET = load_ruleset(None)
 ROOT = Path(__file__).resolve().parent.parent
