@@ -421,8 +421,7 @@ def _cheaper_hosted(
     found.sort()
     facts["cost.hosted_cheaper_models"] = [mid for _c, mid in found]
     facts["cost.hosted_cheaper_count"] = len(found)
-    if found:
-        facts["cost.hosted_cheaper_monthly_usd"] = found[0][0]
+    facts["cost.hosted_cheaper_monthly_usd"] = found[0][0] if found else current_cost
 
 
 def _self_host_json(

@@ -64,7 +64,8 @@ FACT_SPECS: dict[str, FactSpec] = {
     ),
     "cost.hosted_cheaper_monthly_usd": _n(
         (*HOSTED, "usage.capability_need"),
-        "The cheapest of cost.hosted_cheaper_models, a month, for this workload.",
+        "The cheapest hosted model that may do the work, a month, for this workload: the first "
+        "of cost.hosted_cheaper_models, or the current model when there is none.",
         "USD",
     ),
     # --- self-hosting: the cheapest deployment (see cost.self_host_basis) ---

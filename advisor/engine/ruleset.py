@@ -467,9 +467,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
                 )
                 bad = True
         for option, points in rule.score.items():
-            if isinstance(points, str) and (
-                points not in rs.env or rs.env[points].type != NUMBER
-            ):
+            if isinstance(points, str) and (points not in rs.env or rs.env[points].type != NUMBER):
                 hint = did_you_mean(points, [n for n, i in rs.env.items() if i.type == NUMBER])
                 problems.append(
                     Problem(
@@ -770,9 +768,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     not_fired = tuple(
         cr.rule.id for cr in rs.rules if cr.index not in fired_set and cr.rule.id not in pending_ids
     )
-    score_map: dict[Option, float] = {
-        o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)
-    }
+    score_map: dict[Option, float] = {o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)}
     open_options = [o for o in OPTIONS if o not in vetoed]
     all_vetoed = not open_options
     ranked_pool = open_options or list(OPTIONS)

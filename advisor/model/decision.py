@@ -92,9 +92,7 @@ class Decision:
             if rec in rule.effects.get("veto", ()):
                 return float("-inf")
             vetoes_others = bool(rule.effects.get("veto"))
-            points = (
-                float(rule.effects.get("score", {}).get(rec, 0.0)) * rule.weight
-            )
+            points = float(rule.effects.get("score", {}).get(rec, 0.0)) * rule.weight
             return points + (100.0 if vetoes_others else 0.0)
 
         ranked = sorted(self.fired, key=lambda r: (-pull(r), r.id))

@@ -443,7 +443,7 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
     """The executive summary's paragraph as sentences: the decision, then why."""
     if d.all_vetoed:
         return [
-            "No allowed option: every option is vetoed ("
+            "No allowed option. Every option is vetoed ("
             + "; ".join(f"{o} by {', '.join(v)}" for o, v in d.vetoed.items())
             + ").",
             "Revisit the answers behind the vetoes before deciding.",
