@@ -12,6 +12,7 @@ DATA_PACKAGES = {
     "advisor.default_rules": "rules",
     "advisor.default_rules.catalog": "rules/catalog",
     "advisor.default_rules.tests": "rules/tests",
+    "advisor.default_rules.facts": "rules/facts",
     "advisor.examples": "examples",
 }
 

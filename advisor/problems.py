@@ -261,6 +261,13 @@ CODES: dict[str, Code] = {
             "problem",
         ),
         _code(
+            "ADV418",
+            "BadScoreFact",
+            "A rule's score names a fact that is not a number.",
+            "error",
+            "problem",
+        ),
+        _code(
             "ADV501",
             "UnknownQuestion",
             "An answer names a question that does not exist.",

@@ -167,7 +167,7 @@ def test_check_errors_warnings_and_strict(rules: Path, tmp_path: Path) -> None:
     broken.mkdir()
     (broken / "r.yaml").write_text(
         "rules:\n  - id: typo\n    category: cost\n    when: data.air_gaped\n"
-        "    veto: [hybrid]\n    because: x\n    source: ci:x\n"
+        "    veto: [hybrid]\n    because: x\n    source: facts:throughput.md\n"
     )
     proc = advisor("check", "--rules", rules, "--rules", broken, "--format", "sarif")
     assert proc.returncode == 1
@@ -182,7 +182,7 @@ def test_check_errors_warnings_and_strict(rules: Path, tmp_path: Path) -> None:
     never.mkdir()
     (never / "r.yaml").write_text(
         "rules:\n  - id: never\n    category: cost\n    when: usage.frontier_share > 100\n"
-        "    veto: [hybrid]\n    because: x\n    source: ci:x\n"
+        "    veto: [hybrid]\n    because: x\n    source: facts:throughput.md\n"
     )
     lenient = advisor("check", "--rules", rules, "--rules", never, "--format", "github")
     assert lenient.returncode == 0

@@ -110,7 +110,7 @@ def write_layer(folder: Path, rules: list[tuple[str, str, bool]] = CASES) -> Pat
             f'    when: "{when}"',
             "    score: {hybrid: 1}",
             "    because: A test rule.",
-            "    source: ci:test",
+            "    source: practice:build-vs-buy",
         ]
     (folder / "rules.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder

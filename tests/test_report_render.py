@@ -245,7 +245,9 @@ def test_markdown_content(rs: RuleSet, migrate: Decision) -> None:
     assert f"`{FIXED}`" in text
 
 
-def test_article_points_are_quoted_with_their_text(rs: RuleSet, migrate: Decision) -> None:
+def test_article_points_are_quoted_with_their_text(rs: RuleSet) -> None:
+    # Article points are cited only where they support the claim (issue 14): lock-in does (A6).
+    migrate = decide(rs, {**MIGRATE, "strategy.lock_in_concern": "high"})
     text = render_report(migrate, rs, "md", None, FIXED)
     cited = sorted({s for r in migrate.fired for s in r.source if s.startswith("article:")})
     assert cited, "the scenario should cite at least one article point"

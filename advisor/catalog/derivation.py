@@ -41,6 +41,7 @@ from advisor.catalog.costs import (
     Workload,
     breakdown,
     breakeven_output_tokens,
+    hosted_monthly,
     hosted_per_output_token,
     workload,
 )
@@ -446,6 +447,7 @@ def derive(
             )
             hosted_cost = hosted_plan.first.total
             _hosted(p, hosted_plan, horizon, start, terms, factors, values, facts, costs, notes)
+            _cheaper_hosted(p, hosted_model, hosted_cost, inp, out, values, facts)
         _managed(
             p, view, values, inp, out, horizon, terms, factors, hosted_cost, facts, costs, notes
         )
@@ -615,6 +617,39 @@ def derive(
     if missing:
         facts = {k: v for k, v in facts.items() if NEEDS[k].isdisjoint(missing)}
     return Derived(facts, costs, models_json)
+
+
+def _cheaper_hosted(
+    p: Prepared,
+    current: HostedModel,
+    current_cost: float,
+    inp: float,
+    out: float,
+    values: Mapping[str, Any],
+    facts: dict[str, Any],
+) -> None:
+    """Same-provider hosted models still served, of at least the needed tier, at most half the
+    price, so the rules name them from the catalog rather than from a list that ages
+    (cost.hosted_cheaper_*)."""
+    need = values.get("usage.capability_need")
+    if need is None or need not in TIER_LEVEL:
+        return
+    start = _start(p)
+    found: list[tuple[float, str]] = []
+    for m in p.hosted.values():
+        if m.id == current.id or m.provider != current.provider:
+            continue
+        if m.shutdown is not None and m.shutdown <= start:
+            continue  # shut down already: no model to move to
+        if TIER_LEVEL[m.tier] < TIER_LEVEL[need]:
+            continue
+        cost = hosted_monthly(m, inp, out)
+        if cost <= 0.5 * current_cost:
+            found.append((cost, m.id))
+    found.sort()
+    facts["cost.hosted_cheaper_models"] = [mid for _c, mid in found]
+    facts["cost.hosted_cheaper_count"] = len(found)
+    facts["cost.hosted_cheaper_monthly_usd"] = found[0][0] if found else current_cost
 
 
 def _self_host_json(

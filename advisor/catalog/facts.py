@@ -112,6 +112,22 @@ FACT_SPECS: dict[str, FactSpec] = {
     "cost.hosted_usd_per_1m_tokens": _n(
         HOSTED, "Hosted cost per 1M tokens of this workload's input/output mix.", "USD"
     ),
+    "cost.hosted_cheaper_models": FactSpec(
+        "list",
+        (*HOSTED, "usage.capability_need"),
+        "Hosted models of the same provider at most half the current model's price for this "
+        "workload that may meet the need: any for simple work; reasoning models for general or "
+        "reasoning work on a reasoning model; none otherwise. Cheapest first.",
+    ),
+    "cost.hosted_cheaper_count": _n(
+        (*HOSTED, "usage.capability_need"), "How many cost.hosted_cheaper_models.", "models"
+    ),
+    "cost.hosted_cheaper_monthly_usd": _n(
+        (*HOSTED, "usage.capability_need"),
+        "The cheapest hosted model that may do the work, a month, for this workload: the first "
+        "of cost.hosted_cheaper_models, or the current model when there is none.",
+        "USD",
+    ),
     # --- self-hosting: the cheapest deployment (see cost.self_host_basis) ---
     "cost.self_host_monthly_usd": _n(
         SELF, "Monthly cost of the cheapest viable self-hosted deployment, all in.", "USD"

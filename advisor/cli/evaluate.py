@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
     write_output(REPORTERS[args.format]().render(decision), args.output, [args.answers])
-    return Exit.OK
+    # Every option vetoed is a finding about the answers (they contradict each other), not a
+    # decision: CI that evaluates answers files should see it fail.
+    return Exit.PROBLEMS if decision.recommendation is None else Exit.OK
 
 
 COMMAND = Command("evaluate", "evaluate an answers file to a decision", add_arguments, run)

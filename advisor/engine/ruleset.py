@@ -42,7 +42,7 @@ from advisor.load.values import AnswerError, coerce_answer
 from advisor.model.decision import Decision, FiredRule, PendingRule
 from advisor.model.factspec import FactSpec
 from advisor.model.files import OPTIONS, Question, Rule
-from advisor.model.parts import Note, Option
+from advisor.model.parts import TIE_BREAK, Effects, Note, Option, Tie
 from advisor.problems import AdvisorError, Location, Problem, did_you_mean
 
 _TYPE_OF_QUESTION = {
@@ -436,20 +436,23 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
             )
         for ref in rule.sources:
             scheme, _, rest = ref.partition(":")
+            # Every prefix resolves: licences against the catalog, everything else (article,
+            # facts, ref, practice, policy, ...) against the source registry, so a reader can
+            # look each citation up.
             known = (
-                ref in rs.bundle.sources
-                if scheme == "article"
-                else rest.split("#")[0] in licence_ids
+                rest.split("#")[0] in licence_ids
                 if scheme == "license"
-                else True
+                else ref in rs.bundle.sources or not rest  # a bare label has no registry
             )
             if not known:
+                hint = did_you_mean(ref, sorted(rs.bundle.sources))
                 problems.append(
                     Problem(
                         origin.loc("source"),
                         "ADV408",
-                        f"The source {ref!r} is not defined; add it under 'sources:' (articles) "
-                        "or to the catalog's licenses.",
+                        f"The source {ref!r} is not defined.{hint} Add it under 'sources:' with "
+                        "its title and where to find it, or cite a catalog licence as "
+                        "license:<id>.",
                     )
                 )
                 bad = True
@@ -461,6 +464,19 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
                         origin.loc("exclude_models"),
                         "ADV409",
                         f"{mid!r} is not an open model in the catalog.{hint}",
+                    )
+                )
+                bad = True
+        for option, points in rule.score.items():
+            if isinstance(points, str) and (points not in rs.env or rs.env[points].type != NUMBER):
+                hint = did_you_mean(points, [n for n, i in rs.env.items() if i.type == NUMBER])
+                problems.append(
+                    Problem(
+                        origin.loc("score"),
+                        "ADV418",
+                        f"The score of {option!r} in the rule {rid!r} reads {points!r}, which "
+                        f"is not a number fact.{hint} Give a number or the id of a derived or "
+                        "computed fact that is a number.",
                     )
                 )
                 bad = True
@@ -506,6 +522,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
             continue
         names = condition.names if condition else frozenset()
         used.update(names)
+        used.update(p for p in rule.score.values() if isinstance(p, str))
         used.update(f[1] for f in fields if f[1])
         deps = frozenset().union(*(rs.deps[n] for n in names)) if names else frozenset()
         rs.rules.append(
@@ -638,6 +655,9 @@ def _generate(rs: RuleSet) -> None:
     for cr in rs.rules:
         if cr.condition:
             reads.update(n for n in cr.condition.names if rs.env[n].kind != "derived")
+        reads.update(
+            p for p in cr.rule.score.values() if isinstance(p, str) and rs.env[p].kind != "derived"
+        )
     local: dict[str, str] = {}
     lines = ["def _decide(f):"]
     for i, name in enumerate(sorted(reads)):
@@ -667,7 +687,9 @@ def _generate(rs: RuleSet) -> None:
         body = [f"fire({cr.index})"]
         for k, option in enumerate(OPTIONS):
             points = cr.rule.score.get(option)
-            if points:
+            if isinstance(points, str):
+                body.append(f"s{k} += {local[points]} * {wname[cr.category]}")
+            elif points:
                 body.append(f"s{k} += {float(points)!r} * {wname[cr.category]}")
         mask = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
         if mask:
@@ -768,7 +790,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
                 cr.category,
                 because,
                 cr.rule.sources,
-                cr.rule.effects,
+                _effects(cr, facts),
                 weights.get(cr.category, 1.0),
                 cr.rule.title,
             )
@@ -781,15 +803,18 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     not_fired = tuple(
         cr.rule.id for cr in rs.rules if cr.index not in fired_set and cr.rule.id not in pending_ids
     )
-    score_map: dict[Option, float] = {
-        o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)
-    }
+    score_map: dict[Option, float] = {o: round(s, 6) for o, s in zip(OPTIONS, scores, strict=True)}
     open_options = [o for o in OPTIONS if o not in vetoed]
     all_vetoed = not open_options
     ranked_pool = open_options or list(OPTIONS)
     ranking = sorted(ranked_pool, key=lambda o: (-score_map[o], OPTIONS.index(o)))
     ranking += [o for o in OPTIONS if o not in ranking]
-    recommendation = ranking[0]
+    # Nothing allowed, nothing recommended: the ranking still orders the vetoed options.
+    recommendation: Option | None = None if all_vetoed else ranking[0]
+    tie: Tie | None = None
+    best = [o for o in open_options if abs(score_map[o] - score_map[ranking[0]]) < 1e-9]
+    if len(best) > 1:
+        tie = {"options": [o for o in ranking if o in best], "broken_by": TIE_BREAK}
     by_id = {cr.rule.id: cr for cr in rs.rules}
     read = (
         frozenset().union(*(by_id[r.id].deps for r in fired_rules)) if fired_rules else frozenset()
@@ -823,6 +848,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
         answers=visible_answers,
         facts={k: v for k, v in facts.items() if k not in rs.questions},
         not_fired=not_fired,
+        tie=tie,
     )
 
 
@@ -882,10 +908,28 @@ def _interpret(
         fired.append(cr.index)
         w = weights.get(cr.category, 1.0)
         for k, option in enumerate(OPTIONS):
-            scores[k] += float(cr.rule.score.get(option, 0.0)) * w
+            scores[k] += _points(cr, option, facts) * w
         for option in cr.rule.veto:
             vm |= 1 << OPTIONS.index(option)
     return fired, scores, vm, pending, weights
+
+
+def _points(cr: CompiledRule, option: Option, facts: Mapping[str, Any]) -> float:
+    """The points a fired rule gives an option: its number, or the value of the fact it names
+    (0 while that fact has no value)."""
+    points = cr.rule.score.get(option, 0.0)
+    if isinstance(points, str):
+        value = facts.get(points, UNKNOWN)
+        return float(value) if isinstance(value, int | float) and math.isfinite(value) else 0.0
+    return float(points)
+
+
+def _effects(cr: CompiledRule, facts: Mapping[str, Any]) -> Effects:
+    """The rule's effects with graded scores resolved to the points they gave."""
+    effects = cr.rule.effects
+    if cr.rule.score:
+        effects["score"] = {o: round(_points(cr, o, facts), 4) for o in cr.rule.score}
+    return effects
 
 
 def _render(cr: CompiledRule, facts: Mapping[str, Any]) -> str:

@@ -17,6 +17,7 @@ from advisor.model.parts import (
     ModelEntry,
     Note,
     Option,
+    Tie,
 )
 
 
@@ -52,7 +53,7 @@ class PendingRule:
 
 @dataclass(frozen=True)
 class Decision:
-    recommendation: Option
+    recommendation: Option | None  # None when every option is vetoed
     scores: dict[Option, float]
     vetoed: dict[Option, list[str]]
     confidence: float
@@ -71,6 +72,7 @@ class Decision:
     answers: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
     not_fired: tuple[str, ...] = ()
+    tie: Tie | None = None
 
     @property
     def fired_ids(self) -> frozenset[str]:
@@ -83,13 +85,15 @@ class Decision:
     def top_reasons(self, n: int = 5) -> list[FiredRule]:
         """Fired rules that moved the recommended option most, strongest first."""
 
+        rec = self.recommendation
+        if rec is None:
+            return []
+
         def pull(rule: FiredRule) -> float:
-            if self.recommendation in rule.effects.get("veto", ()):
+            if rec in rule.effects.get("veto", ()):
                 return float("-inf")
             vetoes_others = bool(rule.effects.get("veto"))
-            points = (
-                float(rule.effects.get("score", {}).get(self.recommendation, 0.0)) * rule.weight
-            )
+            points = float(rule.effects.get("score", {}).get(rec, 0.0)) * rule.weight
             return points + (100.0 if vetoes_others else 0.0)
 
         ranked = sorted(self.fired, key=lambda r: (-pull(r), r.id))
@@ -110,6 +114,7 @@ class Decision:
             "confidence": self.confidence,
             "ranking": list(self.ranking),
             "all_vetoed": self.all_vetoed,
+            "tie": dict(self.tie) if self.tie else None,
             "weights": dict(self.weights),
             "fired": [r.to_dict() for r in self.fired],
             "not_fired": list(self.not_fired),

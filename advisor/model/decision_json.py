@@ -126,13 +126,20 @@ class ReportModel(_Open):
 # --- the contract ---------------------------------------------------------------------------
 
 
+class TieModel(_Open):
+    options: list[Option]
+    broken_by: str
+
+
 class DecisionModel(_Open):
     """The decision contract: keys may be added in later versions, never renamed."""
 
     schema_version: int = Field(
         default=1, description=f"version of this contract (this advisor writes {SCHEMA_VERSION})"
     )
-    recommendation: Option
+    recommendation: Option | None = Field(
+        description="null when every option is vetoed: nothing is allowed"
+    )
     scores: dict[Option, float]
     vetoed: dict[Option, list[str]]
     confidence: float = Field(ge=0, le=1)
@@ -143,6 +150,9 @@ class DecisionModel(_Open):
     audit: AuditModel
     ranking: list[Option] = Field(default_factory=list, description="best first")
     all_vetoed: bool = False
+    tie: TieModel | None = Field(
+        default=None, description="the best open options tied; broken_by names the tie-break"
+    )
     weights: dict[str, float] = Field(default_factory=dict, description="per category")
     not_fired: list[str] = Field(default_factory=list)
     defaults_used: list[str] = Field(default_factory=list)

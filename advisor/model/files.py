@@ -116,7 +116,8 @@ class Rule(Strict):
     id: RuleId
     category: str | None = None
     when: Expression | bool = True
-    score: dict[OptionName, Points] = Field(default_factory=dict)
+    # A number, or the id of a number fact (a graded score such as econ.points_self_host).
+    score: dict[OptionName, Points | str] = Field(default_factory=dict)
     veto: tuple[OptionName, ...] = ()
     exclude_models: tuple[Slug, ...] = ()
     risk: RuleText | None = None
@@ -146,7 +147,9 @@ class Rule(Strict):
     def effects(self) -> Effects:
         out: Effects = {}
         if self.score:
-            out["score"] = dict(self.score)
+            # A score read from a fact has no number until evaluation; the engine's FiredRule
+            # carries the resolved points (see advisor.engine.ruleset._effects).
+            out["score"] = {k: float(v) for k, v in self.score.items() if not isinstance(v, str)}
         if self.veto:
             out["veto"] = list(self.veto)
         if self.exclude_models:
@@ -163,6 +166,10 @@ class SourceRef(Strict):
     title: str
     text: str | None = None
     url: str | None = None
+    # The full reference a reader can check: publisher or author, date, article or clause.
+    citation: str | None = None
+    # A copy shipped with the rule set, relative to its directory (facts/throughput.md).
+    shipped_copy: str | None = None
 
 
 class RulesFile(Strict):

@@ -326,6 +326,16 @@ class Audit(TypedDict):
     catalog_as_of: str
 
 
+class Tie(TypedDict):
+    """Open options that share the best score, and the rule that picked among them."""
+
+    options: list[Option]
+    broken_by: str
+
+
+TIE_BREAK = "the option that changes least: stay_hosted, then hybrid, then self_host"
+
+
 class Note(TypedDict):
     """A risk or an action raised by a rule."""
 

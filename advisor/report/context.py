@@ -169,8 +169,12 @@ def build_context(
         meta=meta_d,
         generated_at=gen,
         questionnaire_title=questionnaire_title,
-        recommendation=decision.recommendation,
-        recommendation_label=option_label(decision.recommendation),
+        recommendation=decision.recommendation or "none",
+        recommendation_label=(
+            option_label(decision.recommendation)
+            if decision.recommendation
+            else "No allowed option"
+        ),
         confidence=decision.confidence,
         confidence_label=confidence_label(decision.confidence),
         summary=" ".join(summary_parts),
@@ -350,6 +354,8 @@ def _sources(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
                 "title": ref.title if ref else sid,
                 "text": (" ".join(ref.text.split()) if ref and ref.text else None),
                 "url": ref.url if ref else None,
+                "citation": " ".join(ref.citation.split()) if ref and ref.citation else None,
+                "shipped_copy": ref.shipped_copy if ref else None,
                 "clauses": [],
                 "cited_by": [rule.id],
             }
@@ -467,9 +473,10 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
     """The executive summary's paragraph as sentences: the decision, then why."""
     if d.all_vetoed:
         return [
-            "Every option is vetoed: the answers contradict each other (see the vetoes).",
-            f"{option_label(d.recommendation)} is shown only because it scores highest; "
-            "revisit the answers behind the vetoes before deciding.",
+            "No allowed option. Every option is vetoed ("
+            + "; ".join(f"{o} by {', '.join(v)}" for o, v in d.vetoed.items())
+            + ").",
+            "Revisit the answers behind the vetoes before deciding.",
         ]
     parts = [
         f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "

@@ -296,7 +296,9 @@ def compare(
         base,
         new,
         recommendation=(
-            (b.recommendation, n.recommendation) if b.recommendation != n.recommendation else None
+            (_said(b.recommendation), _said(n.recommendation))
+            if b.recommendation != n.recommendation
+            else None
         ),
         scores=scores,
         fired_added=_ordered(n.fired_ids - b.fired_ids, n),
@@ -304,6 +306,15 @@ def compare(
         vetoed_added=tuple(o for o in OPTIONS if o in n.vetoed and o not in b.vetoed),
         vetoed_removed=tuple(o for o in OPTIONS if o in b.vetoed and o not in n.vetoed),
     )
+
+
+NO_ALLOWED_OPTION = "no allowed option"
+
+
+def _said(recommendation: str | None) -> str:
+    """A recommendation as a diff shows it: every option vetoed reads "no allowed option",
+    not the best-scored vetoed option."""
+    return NO_ALLOWED_OPTION if recommendation is None else recommendation
 
 
 def _ordered(ids: frozenset[str], d: Decision) -> tuple[str, ...]:

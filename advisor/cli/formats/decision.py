@@ -15,12 +15,21 @@ REPORTERS: Registry[Decision] = Registry("decision")
 @REPORTERS.register("text", extension="txt", label="a plain-text summary")
 class TextReporter:
     def render(self, d: Decision) -> str:
-        out = [
-            f"Recommendation: {option_label(d.recommendation)} "
-            f"({d.recommendation}), confidence {d.confidence:.0%}",
-        ]
-        if d.all_vetoed:
-            out.append("  Every option is vetoed; the answers contradict each other (see vetoes).")
+        if d.recommendation is None:
+            blocks = "; ".join(
+                f"{o} by {', '.join(d.vetoed.get(o, []))}" for o in d.ranking if o in d.vetoed
+            )
+            out = [f"No allowed option: {blocks}."]
+            out.append("  Every option is vetoed; change an answer behind one of these vetoes.")
+        else:
+            out = [
+                f"Recommendation: {option_label(d.recommendation)} "
+                f"({d.recommendation}), confidence {d.confidence:.0%}",
+            ]
+        if d.tie:
+            out.append(
+                f"  Tie between {', '.join(d.tie['options'])}, broken by {d.tie['broken_by']}."
+            )
         out.append("")
         out.append("Scores:")
         top = max((abs(v) for v in d.scores.values()), default=1.0) or 1.0

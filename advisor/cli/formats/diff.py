@@ -225,7 +225,7 @@ class MarkdownReporter:
         if s.recommendation:
             return f"{_code(s.recommendation[0])} → **{_code(s.recommendation[1])}**"
         d = s.new.decision
-        return f"{_code(d.recommendation)} (same)" if d else ""
+        return f"{_code(d.recommendation or 'no allowed option')} (same)" if d else ""
 
     @staticmethod
     def _scores(s: ScenarioDiff) -> str:
