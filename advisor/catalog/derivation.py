@@ -268,14 +268,23 @@ def _path(
 
 
 def _breakeven_month(self_path: Sequence[float], hosted_path: Sequence[float]) -> int | None:
-    """The first month whose cumulative self-hosted cost is no more than the hosted one."""
+    """The month from which self-hosting has cost no more than staying hosted, cumulatively,
+    and stays so to the end of the horizon; None when it never gets there.
+
+    "Stays so" matters because the hosted path is not flat: a shutdown moves the traffic to a
+    successor that often costs a fraction, so self-hosting can be ahead in month 1 and behind
+    for the rest of the horizon; that is no break-even."""
     a = b = 0.0
+    month: int | None = None
     for m, (x, y) in enumerate(zip(self_path, hosted_path, strict=True)):
         a += x
         b += y
         if a <= b + 1e-9:
-            return m + 1
-    return None
+            if month is None:
+                month = m + 1
+        else:
+            month = None
+    return month
 
 
 def _deployment(p: Prepared, w: Workload, t: Terms, detail: Breakdown) -> Deployment:
