@@ -438,9 +438,8 @@ def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
     as bullets and a table, so they are not repeated here."""
     if d.all_vetoed:
         return (
-            "Every option is vetoed: the answers contradict each other. "
-            f"{option_label(d.recommendation)} is shown only because it scores highest; "
-            "revisit the answers behind the vetoes before deciding."
+            "Every option is vetoed: the answers contradict each other, so nothing is "
+            "recommended. Revisit the answers behind the vetoes before deciding."
         )
     parts = [
         f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "
