@@ -85,7 +85,8 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
         for r in rows:
             style = "bold green" if r.key == d.recommendation else ""
             out.append(f"{r.label:<{width}} {money(r.monthly):>14}", style=style)
-            out.append(f"  {money(r.horizon):>16}\n" if r.horizon is not None else "\n")
+            shown = horizon and r.horizon is not None  # a total only over a known horizon
+            out.append(f"  {money(r.horizon):>16}\n" if shown else "\n")
         month = breakeven_month_text(d.costs or {})
         if month:
             out.append(month + "\n", style="dim")
