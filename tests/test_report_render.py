@@ -278,7 +278,9 @@ def test_migration_gets_the_four_steps_and_staying_does_not(
     rs: RuleSet, migrate: Decision, small: Decision
 ) -> None:
     steps = ("**Evaluate**", "**Pilot**", "**Cut over**", "**Roll back**")
-    assert migrate.recommendation in ("hybrid", "self_host")
+    # A company wary of lock-in: at successor prices the plain answers stay hosted (issue 12).
+    migrate = decide(rs, {**MIGRATE, "strategy.lock_in_concern": "high"})
+    assert migrate.recommendation in ("hybrid", "self_host", "managed_open")
     text = render_report(migrate, rs, "md", None, FIXED)
     positions = [text.index(s) for s in steps]
     assert positions == sorted(positions)
@@ -562,7 +564,7 @@ def test_all_vetoed_is_said_plainly(layer: Any) -> None:
               - id: veto-everything
                 category: compliance
                 when: "true"
-                veto: [stay_hosted, hybrid, self_host]
+                veto: [stay_hosted, managed_open, hybrid, self_host]
                 because: A test rule that rules every option out.
                 source: article:A6
             """
@@ -576,7 +578,7 @@ def test_all_vetoed_is_said_plainly(layer: Any) -> None:
     assert "Every option is vetoed" in text and "**Warning:**" in text
     assert "**Evaluate**" not in text  # no migration plan for a contradiction
     html = render_report(decision, rs, "html", None, FIXED)
-    assert html.count('<span class="tag no">vetoed</span>') == 3
+    assert html.count('<span class="tag no">vetoed</span>') == 4
     data = json.loads(render_report(decision, rs, "json", None, FIXED))
     assert not list(jsonschema.Draft202012Validator(json_schema("decision")).iter_errors(data))
 

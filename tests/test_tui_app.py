@@ -251,7 +251,7 @@ async def test_live_panel_follows_an_answer(small: Any, tmp_path: Path) -> None:
         assert panel.updates == updates + 1
         after = panel.decision
         assert after is not None and after.recommendation == "self_host"
-        assert set(after.vetoed) == {"stay_hosted", "hybrid"}
+        assert set(after.vetoed) == {"stay_hosted", "managed_open", "hybrid"}
         shown = str(panel.render())
         assert "vetoed" in shown and "Self-host" in shown
         assert field.value is True

@@ -98,7 +98,7 @@ rules:
   - id: air-gapped-blocks-apis
     category: compliance
     when: data.air_gapped
-    veto: [stay_hosted, hybrid]
+    veto: [stay_hosted, managed_open, hybrid]
     because: An air-gapped network cannot reach a hosted API.
     source: test:T1
   - id: big-volume

@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.load.values import format_quantity
 from advisor.present.curve import CostCurve, cost_entry
 from advisor.present.labels import OPTIONS, short_label
-from advisor.present.numbers import money
+from advisor.present.numbers import money, token_volume
 
 SWITCH_HOSTED = "switch_hosted"
 """The "switch hosted model" row: the cheapest hosted model of the same or a higher tier. It
@@ -32,14 +31,18 @@ def _entry(costs: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return cost_entry(costs, key)
 
 
-def _label(key: str) -> str:
-    return "Switch hosted model" if key == SWITCH_HOSTED else short_label(key)
+SWITCH_LABEL = "Switch hosted model"
+
+
+def row_label(key: str) -> str:
+    """The short label of a cost row: the option's, or "Switch hosted model"."""
+    return SWITCH_LABEL if key == SWITCH_HOSTED else short_label(key)
 
 
 @dataclass(frozen=True)
 class CostRow:
     key: str
-    """The option."""
+    """The option (or ``switch_hosted``)."""
     label: str
     monthly: float | None
     horizon: float | None
@@ -55,39 +58,136 @@ def _num(mapping: Mapping[str, Any] | None, key: str) -> float | None:
     return float(value)
 
 
-def cost_rows(costs: Mapping[str, Any]) -> list[CostRow]:
+def catalog_name(catalog: Any, section: str, key: Any) -> str:
+    """The catalog's display name of an entry ("NVIDIA L40S" reads "L40S"), else its id."""
+    entries = getattr(catalog, section, None) or ()
+    entry = next((e for e in entries if getattr(e, "id", None) == key), None)
+    name = getattr(entry, "name", None)
+    if not name:
+        return str(key)
+    return str(name).removeprefix("NVIDIA ")
+
+
+def deployment_words(dep: Any, catalog: Any = None) -> str:
+    """A self-hosted deployment in words: "Llama 3.3 70B on 2 replicas of 4 H100 GPUs each"."""
+    if not isinstance(dep, Mapping) or not dep.get("gpu"):
+        return ""
+    gpu = catalog_name(catalog, "gpus", dep.get("gpu"))
+    model = catalog_name(catalog, "open_models", dep.get("model")) if dep.get("model") else ""
+    replicas, per = dep.get("replicas"), dep.get("gpus_per_replica")
+    if isinstance(replicas, int) and isinstance(per, int) and replicas and per:
+        text = (
+            f"{replicas} replica{'s' if replicas != 1 else ''} of {per} {gpu} "
+            f"GPU{'s' if per != 1 else ''}" + (" each" if replicas != 1 and per != 1 else "")
+        )
+    else:
+        total = dep.get("gpus_total")
+        text = f"{total} {gpu} GPU{'s' if total != 1 else ''}" if total else f"{gpu} GPUs"
+    return f"{model} on {text}" if model else text
+
+
+def row_detail(key: str, entry: Mapping[str, Any], catalog: Any = None) -> str:
+    """What a cost row rests on, in words (the TUI, the CLI and the reports show the same)."""
+    if not entry:
+        return ""
+    if key == "stay_hosted":
+        current = str(entry.get("current_model") or entry.get("model") or "")
+        successor, month = entry.get("successor"), entry.get("switch_month")
+        if entry.get("shut_down"):
+            return f"{current} shut down {entry.get('shutdown')}: priced at {successor}"
+        if successor and month:
+            return (
+                f"{current}, then its successor {successor} from month {month} "
+                f"(shutdown {entry.get('shutdown')})"
+            )
+        return current
+    if key == SWITCH_HOSTED:
+        text = f"{entry.get('model')} ({entry.get('tier')} tier, {entry.get('provider')})"
+        if entry.get("successor") and entry.get("switch_month"):
+            text += f", {entry['successor']} from month {entry['switch_month']}"
+        return text
+    if key == "managed_open":
+        regions = ", ".join(str(r) for r in entry.get("regions") or ()) or "no region listed"
+        return (
+            f"{entry.get('model')} via {entry.get('provider')} "
+            f"(endpoint {entry.get('endpoint')}, regions {regions})"
+        )
+    words = deployment_words(entry.get("deployment"), catalog)
+    if key == "hybrid":
+        share = _num(entry, "frontier_share_percent")
+        text = f"{share:g} % hosted" if share is not None else ""
+        if entry.get("frontier_model"):
+            text += f" on {entry['frontier_model']}"
+        if entry.get("open_via") == "managed_open":
+            rest = f"the rest on a managed API ({entry.get('managed_endpoint')})"
+        else:
+            rest = f"the rest self-hosted: {words}" if words else ""
+        text = ", ".join(t for t in (text, rest) if t)
+    else:
+        text = words
+    if entry.get("viable") is False:
+        text += "; rests on a model that does not qualify (see models)"
+    return text
+
+
+def cost_rows(costs: Mapping[str, Any], catalog: Any = None) -> list[CostRow]:
+    """One row per option, with "switch hosted model" after staying hosted."""
     out: list[CostRow] = []
     for key in ROW_KEYS:
         entry = _entry(costs, key)
-        detail = ""
-        if entry:
-            if key == "stay_hosted":
-                detail = str(entry.get("current_model") or entry.get("model") or "")
-                if entry.get("successor") and entry.get("switch_month"):
-                    detail += f", {entry['successor']} from month {entry['switch_month']}"
-            elif key == "switch_hosted":
-                detail = f"{entry.get('model')} ({entry.get('tier')} tier)"
-            elif key == "managed_open":
-                detail = f"{entry.get('model')} via {entry.get('provider')}"
-            else:
-                dep = entry.get("deployment")
-                if isinstance(dep, Mapping) and dep.get("model"):
-                    detail = f"{dep.get('model')} on {dep.get('gpus_total', '?')}x {dep.get('gpu')}"
-                if key == "hybrid" and entry.get("frontier_share_percent") is not None:
-                    share = float(entry["frontier_share_percent"])
-                    detail = f"{share:g} % hosted" + (f", {detail}" if detail else "")
-                    if entry.get("open_via") == "managed_open":
-                        detail += f", open share via {entry.get('managed_endpoint')}"
         out.append(
             CostRow(
                 key,
-                _label(key),
+                row_label(key),
                 _num(entry, "monthly_usd"),
                 _num(entry, "horizon_usd"),
-                detail,
+                row_detail(key, entry, catalog),
             )
         )
     return out
+
+
+def modifier_lines(costs: Mapping[str, Any]) -> list[str]:
+    """Every bill modifier (prompt cache, batch API, discount, regional uplift) of the hosted
+    and the managed bill, with its effect on month 1, and the report currency's rate."""
+    out: list[str] = []
+    for key in ("stay_hosted", "managed_open"):
+        entry = _entry(costs, key)
+        mods = [m for m in entry.get("modifiers") or () if isinstance(m, Mapping)]
+        if not mods:
+            continue
+        listed = _num(entry, "list_monthly_usd")
+        head = f"{row_label(key)} bill"
+        if listed is not None:
+            head += f" at list prices {money(listed)} a month"
+        out.append(head + ":")
+        for m in mods:
+            amount = _num(m, "monthly_usd") or 0.0
+            sign = "-" if amount < 0 else "+"
+            out.append(
+                f"  {m.get('name')} ({_num(m, 'percent') or 0:g} %): {sign}{money(abs(amount))} "
+                f"a month, {m.get('note')}"
+            )
+    rate = costs.get("exchange_rate")
+    if isinstance(rate, Mapping) and rate.get("code"):
+        out.append(
+            f"Report currency {rate['code']}: 1 {rate['code']} = {rate.get('usd_per_unit'):g} USD "
+            f"(fixing {rate.get('fixing_date')})."
+        )
+    return out
+
+
+def breakeven_month_text(costs: Mapping[str, Any]) -> str:
+    """ "Self-hosting breaks even in month 9 of 24." (cumulative costs along the growth path),
+    or that it does not within the horizon; ``""`` when the month was not computed."""
+    entry = costs.get("breakeven")
+    horizon = _num(costs, "horizon_months")
+    if not isinstance(entry, Mapping) or "month" not in entry or horizon is None:
+        return ""
+    month = entry.get("month")
+    if isinstance(month, int) and not isinstance(month, bool):
+        return f"Self-hosting breaks even in month {month} of {horizon:g}."
+    return f"Self-hosting does not break even within the {horizon:g}-month horizon."
 
 
 def breakeven_text(costs: Mapping[str, Any]) -> str:
@@ -96,11 +196,40 @@ def breakeven_text(costs: Mapping[str, Any]) -> str:
         return "Break-even: not computed yet (answer the volume and cost questions)."
     if not entry.get("reachable"):
         return "Break-even: self-hosting never gets cheaper than the API at any volume."
-    tokens = _num(entry, "monthly_tokens")
+    volume = _num(entry, "monthly_tokens")
     multiple = _num(entry, "multiple_of_current")
-    text = f"Break-even: {format_quantity(tokens)} tokens a month" if tokens else "Break-even: -"
+    text = f"Break-even: {token_volume(volume)} a month" if volume else "Break-even: -"
     if multiple is not None:
         text += f", {multiple:.2g}x today's volume"
+    month = breakeven_month_text(costs)
+    return text + "." + (f" {month}" if month else "")
+
+
+THROUGHPUT_BASIS = {
+    "measured": "measured",
+    "interpolated": "interpolated between measured shapes",
+    "estimated": "estimated (no measurement of this deployment)",
+}
+
+
+def throughput_text(dep: Any) -> str:
+    """How the deployment's throughput is known, with its band: "Throughput estimated (...):
+    9,157 output tokens/s a replica, band 7,860 (low) to 10,668 (high)"."""
+    if not isinstance(dep, Mapping) or not dep:
+        return ""
+    fallback = "estimated" if dep.get("estimated") else "measured"
+    basis = str(dep.get("throughput_basis") or fallback)
+    tps = _num(dep, "throughput_tokens_per_s")
+    text = f"Throughput {THROUGHPUT_BASIS.get(basis, basis)}"
+    if tps is not None:
+        text += f": {tps:,.0f} output tokens/s a replica"
+    band = dep.get("throughput_band")
+    if isinstance(band, Mapping):
+        low, likely, high = _num(band, "low"), _num(band, "likely"), _num(band, "high")
+        if low is not None and high is not None and low != high:
+            text += f", band {low:,.0f} (low) to {high:,.0f} (high)"
+            if likely is not None and tps is not None and abs(likely - tps) > 0.5:
+                text += f", likely {likely:,.0f}"
     return text + "."
 
 
@@ -129,4 +258,18 @@ def curve_series(curve: CostCurve) -> dict[str, list[tuple[float, float]]]:
     return out
 
 
-__all__ = ["CostRow", "breakdown_text", "breakeven_text", "cost_rows", "curve_series"]
+__all__ = [
+    "SWITCH_HOSTED",
+    "CostRow",
+    "breakdown_text",
+    "breakeven_month_text",
+    "breakeven_text",
+    "catalog_name",
+    "cost_rows",
+    "curve_series",
+    "deployment_words",
+    "modifier_lines",
+    "row_detail",
+    "row_label",
+    "throughput_text",
+]

@@ -4,7 +4,7 @@ Adding an option (say ``managed_open``) is one more row in :data:`OPTIONS`: the 
 the CLI summary, the report tables and both charts read their wording and colour from here.
 
 Wording: ``long`` is the recommendation as a sentence fragment ("Stay on the hosted API");
-``short`` fits a bar label, a table cell or a chart legend (at most 11 characters, the width
+``short`` fits a bar label, a table cell or a chart legend (at most 12 characters, the width
 the TUI's score bars leave for it). ``colour`` is one colour-blind safe (Okabe-Ito) hex colour
 per option, the same in the report's charts and the TUI's chart.
 """
@@ -38,8 +38,8 @@ OPTIONS: dict[str, OptionLabel] = {
 NEUTRAL_COLOUR = "#777777"
 """For anything that is not an option (an unknown option, reference lines)."""
 
-SHORT_WIDTH = 11
-"""The longest short label; the TUI's score bars are laid out for it."""
+SHORT_WIDTH = 12
+"""The longest short label ("Managed open"); the TUI's score bars are laid out for it."""
 
 
 def _fallback(option: str) -> str:

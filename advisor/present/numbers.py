@@ -41,6 +41,17 @@ def tokens(value: Any) -> str:
     return f"{value:.3g}"
 
 
+def token_volume(value: Any) -> str:
+    """A token volume to read, not to type: ``2291824167`` -> ``'2.29 B tokens'``,
+    ``48000`` -> ``'48,000 tokens'``."""
+    if not is_number(value):
+        return "n/a"
+    for suffix, factor in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g} {suffix} tokens"
+    return f"{value:,.0f} tokens"
+
+
 def percent(value: Any, digits: int = 0) -> str:
     """``0.781`` -> ``'78 %'`` (a share in 0..1)."""
     if not is_number(value):
@@ -88,5 +99,6 @@ __all__ = [
     "percent",
     "points",
     "share",
+    "token_volume",
     "tokens",
 ]

@@ -49,6 +49,13 @@ def pros_and_cons(ctx: ReportContext) -> list[dict[str, Any]]:
             (good if monthly < hosted else bad).append(line)
         elif is_number(monthly):
             neutral = f"it costs about {money(monthly)} a month at today's volume"
+        switch = costs.get("switch_hosted", {})
+        if option == "stay_hosted" and is_number(switch.get("monthly")):
+            # staying hosted includes switching to the cheapest hosted model of the tier
+            neutral += (
+                f"{'; ' if neutral else ''}switching hosted model ({switch.get('note')}) "
+                f"would cost about {money(switch.get('monthly'))} a month"
+            )
         out.append(
             {
                 "option": option,

@@ -438,9 +438,8 @@ def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
     as bullets and a table, so they are not repeated here."""
     if d.all_vetoed:
         return (
-            "Every option is vetoed: the answers contradict each other. "
-            f"{option_label(d.recommendation)} is shown only because it scores highest; "
-            "revisit the answers behind the vetoes before deciding."
+            "Every option is vetoed: the answers contradict each other, so nothing is "
+            "recommended. Revisit the answers behind the vetoes before deciding."
         )
     parts = [
         f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "
@@ -545,6 +544,32 @@ MIGRATION_STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
+MANAGED_STEPS: tuple[tuple[str, str], ...] = (
+    (
+        "Evaluate",
+        "Run {models} through {endpoint} on a sample of real prompts against the current hosted "
+        "model; agree the quality bar and the latency target, and read the provider's data terms "
+        "and regions before comparing.",
+    ),
+    (
+        "Pilot",
+        "Send a small share of non-critical traffic to {endpoint} for a few weeks; measure "
+        "quality, latency, rate limits and the real bill against the estimate in this report.",
+    ),
+    (
+        "Cut over",
+        "Move traffic in steps (for example 10 %, 50 %, 100 %), each gated on the pilot's "
+        "measures; keep prompts portable so another endpoint of the same weights can take over.",
+    ),
+    (
+        "Roll back",
+        "Keep the hosted API account, keys and prompts working until the cut-over has held for a "
+        "full billing cycle; define the signals (quality drop, error rate, cost overrun) that "
+        "send traffic back, and rehearse switching back once.",
+    ),
+)
+
+
 def _next_steps(d: Decision, costs: dict[str, Any]) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = [
         {"title": "", "text": a.get("text", ""), "rule": a.get("rule", "")} for a in d.actions
@@ -574,6 +599,22 @@ def _next_steps(d: Decision, costs: dict[str, Any]) -> list[dict[str, Any]]:
                 {
                     "title": title,
                     "text": template.format(models=models, deployment=dep_text, scope=scope),
+                    "rule": "",
+                }
+            )
+    elif d.recommendation == "managed_open" and not d.all_vetoed:
+        managed = d.costs.get("managed_open") if isinstance(d.costs, dict) else None
+        model = str(managed.get("model")) if managed else "the eligible open models"
+        endpoint = (
+            f"the managed endpoint {managed.get('endpoint')} ({managed.get('provider')})"
+            if managed
+            else "a managed endpoint whose regions the answers allow"
+        )
+        for title, template in MANAGED_STEPS:
+            steps.append(
+                {
+                    "title": title,
+                    "text": template.format(models=model, endpoint=endpoint),
                     "rule": "",
                 }
             )

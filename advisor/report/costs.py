@@ -13,6 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from advisor.present.costs_view import (
+    breakeven_month_text,
+    modifier_lines,
+    row_detail,
+    row_label,
+    throughput_text,
+)
 from advisor.present.curve import cost_curve as points_of
 from advisor.present.labels import OPTIONS, option_label
 from advisor.present.numbers import is_number, money, number, percent, tokens
@@ -72,7 +79,7 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         )
         options[option] = {
             "option": option,
-            "label": option_label(option) if option in OPTIONS else "Switch hosted model",
+            "label": option_label(option) if option in OPTIONS else row_label(option),
             "monthly": monthly,
             "horizon": horizon_total,
             "ratio": ratio,
@@ -155,6 +162,9 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         "today_tokens": today,
         "breakeven_tokens": be_tokens,
         "breakeven": _breakeven(breakeven, today, catalog),
+        "breakeven_month": breakeven_month_text(costs),
+        "modifiers": modifier_lines(costs),
+        "throughput": throughput_text(_dict(self_host.get("deployment"))),
         "key_assumptions": _key_assumptions(costs, hosted, self_host, decision, catalog),
         "assumptions": _assumptions(costs, catalog),
         "notes": [str(n) for n in costs.get("notes") or [] if n],
@@ -166,34 +176,12 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
 def _option_note(option: str, entry: dict[str, Any], catalog: Any) -> str:
     if not entry:
         return "not computed (answers missing or no eligible model)"
-    if option == "stay_hosted":
-        text = str(entry.get("current_model") or entry.get("model") or "")
-        if entry.get("shut_down"):
-            text += f", shut down {entry.get('shutdown')}: priced at {entry.get('successor')}"
-        elif entry.get("switch_month"):
-            text += (
-                f", shuts down {entry.get('shutdown')}: {entry.get('successor')} "
-                f"from month {entry.get('switch_month')}"
-            )
-        mods = entry.get("modifiers") or []
-        if mods:
-            text += "; " + ", ".join(
-                f"{m['name']} {m['monthly_usd']:+,.0f} USD" for m in mods if isinstance(m, dict)
-            )
-        return text
-    if option == "switch_hosted":
-        return f"{entry.get('model')} ({entry.get('tier')} tier, {entry.get('provider')})"
-    if option == "managed_open":
-        regions = ", ".join(entry.get("regions") or [])
-        return f"{entry.get('model')} via {entry.get('provider')} ({regions})"
-    if option == "hybrid":
-        share = _num(entry.get("frontier_share_percent"))
-        text = f"{number(share)} % stays hosted" if share is not None else ""
-        dep = _deployment(_dict(entry.get("deployment")), catalog)
-        if dep:
-            text += f", the rest on {dep['text']}"
-        if entry.get("viable") is False:
-            text += "; rests on a model that does not qualify (see models)"
+    if option in ("stay_hosted", "switch_hosted", "managed_open", "hybrid"):
+        # the same words as the TUI's and the CLI's rows (advisor.present.costs_view)
+        text = row_detail(option, entry, catalog)
+        mods = [m for m in entry.get("modifiers") or [] if isinstance(m, dict)]
+        if option != "hybrid" and mods:
+            text += "; " + ", ".join(f"{m['name']} {m['monthly_usd']:+,.0f} USD" for m in mods)
         return text
     dep = _deployment(_dict(entry.get("deployment")), catalog)
     text = dep["text"] if dep else ""
@@ -323,7 +311,7 @@ def _key_assumptions(
                 {
                     "name": "Throughput",
                     "value": f"{number(tps)} output tokens/s a replica, roofline estimate at "
-                    f"shape {dep.get('shape')} (not measured)",
+                    f"shape {dep.get('shape')} (not measured){_band(dep)}",
                     "as_of": _assumption_date(catalog, "roofline_compute_efficiency"),
                     "source": "sizing formulas calibrated on the measured table",
                 }
@@ -380,6 +368,14 @@ def _key_assumptions(
             }
         )
     return out
+
+
+def _band(dep: dict[str, Any]) -> str:
+    band = _dict(dep.get("throughput_band"))
+    low, high = _num(band.get("low")), _num(band.get("high"))
+    if low is None or high is None or low == high:
+        return ""
+    return f", band {number(round(low))} (low) to {number(round(high))} (high)"
 
 
 def _assumption_date(catalog: Any, aid: str) -> str:

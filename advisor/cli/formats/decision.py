@@ -6,8 +6,9 @@ import json
 
 from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
-from advisor.present.labels import option_label, short_label
-from advisor.present.numbers import money
+from advisor.present.costs_view import cost_rows, modifier_lines, row_detail, throughput_text
+from advisor.present.labels import option_label
+from advisor.present.numbers import money, token_volume
 
 REPORTERS: Registry[Decision] = Registry("decision")
 
@@ -60,72 +61,41 @@ class TextReporter:
         if warnings:
             out.append("")
             out.extend(f"Warning: {w}" for w in warnings)
-        rows = [
-            (short_label("stay_hosted"), hosted["monthly_usd"] if hosted else None, hosted),
-            ("Switch hosted", switch["monthly_usd"] if switch else None, switch),
-            (short_label("managed_open"), managed["monthly_usd"] if managed else None, managed),
-            (short_label("hybrid"), hybrid["monthly_usd"] if hybrid else None, hybrid),
-            (short_label("self_host"), self_host["monthly_usd"] if self_host else None, self_host),
-        ]
-        if any(v is not None for _, v, _ in rows):
+        rows = [row for row in cost_rows(costs) if row.monthly is not None]
+        if rows:
             out.append("")
             out.append("Monthly cost (month 1; horizon total):")
             rate = costs.get("exchange_rate")
-            for label, value, entry in rows:
-                if value is None or entry is None:
-                    continue
-                total = entry.get("horizon_usd")
-                line = f"  {label:<14} {money(value):>16}   {money(total):>18} over the horizon"
-                if rate:
+            width = max(len(row.label) for row in rows)
+            for row in rows:
+                line = (
+                    f"  {row.label:<{width}} {money(row.monthly):>16}   {money(row.horizon):>18} "
+                    "over the horizon"
+                )
+                if rate and row.monthly is not None and row.horizon is not None:
                     code, usd = rate["code"], rate["usd_per_unit"]
-                    line += (
-                        f"  ({value / usd:,.0f} / {total / usd:,.0f} {code})"
-                        if isinstance(total, int | float)
-                        else ""
-                    )
+                    line += f"  ({row.monthly / usd:,.0f} / {row.horizon / usd:,.0f} {code})"
                 out.append(line)
             if hosted is not None and "current_model" in hosted:
-                succ = hosted.get("successor")
-                month = hosted.get("switch_month")
-                out.append(
-                    f"  hosted: {hosted['current_model']}"
-                    + (f", successor {succ}" if succ else "")
-                    + (f" from month {month}" if month else "")
-                )
-                for m in hosted.get("modifiers", []):
-                    out.append(
-                        f"    {m['name']} {m['percent']:g} %: {m['monthly_usd']:+,.2f} USD "
-                        f"a month ({m['note']})"
-                    )
+                out.append(f"  hosted: {row_detail('stay_hosted', hosted)}")
+            out.extend(f"  {line}" for line in modifier_lines(costs))
             if switch is not None:
-                out.append(
-                    f"  switch hosted: {switch['model']} ({switch['tier']} tier, "
-                    f"{switch['provider']})"
-                )
+                out.append(f"  switch hosted: {row_detail('switch_hosted', switch)}")
             if managed is not None:
-                out.append(
-                    f"  managed open: {managed['model']} via {managed['provider']} "
-                    f"({managed['endpoint']}, regions {', '.join(managed['regions'])})"
-                )
+                out.append(f"  managed open: {row_detail('managed_open', managed)}")
             if hybrid is not None and "open_via" in hybrid:
-                out.append(f"  hybrid open share via {hybrid['open_via']}")
-            if rate:
-                out.append(
-                    f"  1 {rate['code']} = {rate['usd_per_unit']:g} USD "
-                    f"(fixing {rate['fixing_date']}; {rate['source'][:60]})"
-                )
+                out.append(f"  hybrid: {row_detail('hybrid', hybrid)}")
             if self_host is not None:
                 deployment = self_host["deployment"]
-                estimated = " (throughput estimated)" if deployment["estimated"] else ""
                 out.append(
                     f"  self-hosted on {deployment['replicas']} x "
                     f"{deployment['gpus_per_replica']} {deployment['gpu']} running "
-                    f"{deployment['model']}{estimated}"
+                    f"{deployment['model']}; {throughput_text(deployment).lower()}"
                 )
             found = costs["breakeven"]
             breakeven = found.get("monthly_tokens") if found is not None else None
             if breakeven is not None:
-                out.append(f"  self-hosting breaks even at {breakeven:,.0f} tokens a month")
+                out.append(f"  self-hosting breaks even at {token_volume(breakeven)} a month")
             month = costs["breakeven"].get("month") if costs["breakeven"] else None
             horizon = costs.get("horizon_months")
             if month is not None and horizon is not None:

@@ -34,7 +34,15 @@ from textual.widgets import (
 
 from advisor.load.answers import write_atomic
 from advisor.load.values import format_quantity
-from advisor.present.costs_view import breakdown_text, breakeven_text, cost_rows
+from advisor.present.costs_view import (
+    breakdown_text,
+    breakeven_month_text,
+    breakeven_text,
+    cost_rows,
+    modifier_lines,
+    throughput_text,
+)
+from advisor.present.costs_view import deployment_words as shared_deployment_words
 from advisor.present.curve import CostCurve, cost_curve
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_colour, option_label, option_mark, short_label
@@ -66,6 +74,22 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
         out.append(option_label(d.recommendation), style="bold green")
         out.append(f"   confidence {percent(d.confidence)}\n\n")
     out.append_text(score_bars(d, 60))
+    rows = [r for r in cost_rows(d.costs or {}, getattr(rs, "catalog", None)) if r.monthly]
+    if rows:
+        horizon = (d.costs or {}).get("horizon_months")
+        out.append(
+            f"\nCost a month (over {horizon:g} months)\n" if horizon else "\nCost a month\n",
+            style="bold",
+        )
+        width = max(len(r.label) for r in rows)
+        for r in rows:
+            style = "bold green" if r.key == d.recommendation else ""
+            out.append(f"{r.label:<{width}} {money(r.monthly):>14}", style=style)
+            shown = horizon and r.horizon is not None  # a total only over a known horizon
+            out.append(f"  {money(r.horizon):>16}\n" if shown else "\n")
+        month = breakeven_month_text(d.costs or {})
+        if month:
+            out.append(month + "\n", style="dim")
     if d.vetoed:
         out.append("\nVetoed\n", style="bold")
         fired = {r.id: r for r in d.fired}
@@ -136,48 +160,14 @@ def reasons_text(d: Decision, rs: RuleSet) -> Text:
     return out
 
 
-def _catalog_name(rs: RuleSet | None, section: str, key: Any) -> str:
-    entries = getattr(getattr(rs, "catalog", None), section, None) or ()
-    entry = next((e for e in entries if getattr(e, "id", None) == key), None)
-    name = getattr(entry, "name", None)
-    if not name:
-        return str(key)
-    # "NVIDIA L40S" reads as "L40S": the vendor is the same for every GPU in the catalog.
-    return str(name).removeprefix("NVIDIA ")
-
-
 def deployment_words(dep: Any, rs: RuleSet | None = None) -> str:
     """A self-hosted deployment as a sentence: "Llama 3.3 70B on 1 replica of 1 L40S GPU"."""
-    if not isinstance(dep, Mapping) or not dep.get("gpu"):
-        return ""
-    gpu = _catalog_name(rs, "gpus", dep.get("gpu"))
-    model = _catalog_name(rs, "open_models", dep.get("model")) if dep.get("model") else ""
-    replicas, per = dep.get("replicas"), dep.get("gpus_per_replica")
-    if isinstance(replicas, int) and isinstance(per, int) and replicas and per:
-        text = (
-            f"{replicas} replica{'s' if replicas != 1 else ''} of {per} {gpu} "
-            f"GPU{'s' if per != 1 else ''}" + (" each" if replicas != 1 and per != 1 else "")
-        )
-    else:
-        total = dep.get("gpus_total")
-        text = f"{total} {gpu} GPU{'s' if total != 1 else ''}" if total else f"{gpu} GPUs"
-    return f"{model} on {text}" if model else text
-
-
-def _row_detail(key: str, costs: Mapping[str, Any], fallback: str, rs: RuleSet | None) -> str:
-    entry = costs.get(key)
-    if key == "hosted" or not isinstance(entry, Mapping):
-        return fallback
-    words = deployment_words(entry.get("deployment"), rs)
-    if key == "hybrid" and entry.get("frontier_share_percent") is not None:
-        share = float(entry["frontier_share_percent"])
-        return f"{share:g} % hosted" + (f", the rest {words}" if words else "")
-    return words or fallback
+    return shared_deployment_words(dep, getattr(rs, "catalog", None))
 
 
 def costs_text(d: Decision, rs: RuleSet | None = None) -> Table | Text:
     costs = d.costs or {}
-    rows = cost_rows(costs)
+    rows = cost_rows(costs, getattr(rs, "catalog", None))
     if all(r.monthly is None for r in rows):
         pending = ", ".join(costs.get("pending") or ()) or "the volume questions"
         return Text(f"Costs appear once these are answered: {pending}.", style="dim")
@@ -188,12 +178,14 @@ def costs_text(d: Decision, rs: RuleSet | None = None) -> Table | Text:
     table.add_column(f"over {horizon} months" if horizon else "horizon", justify="right")
     table.add_column("basis", overflow="fold")
     for r in rows:
+        if r.monthly is None and r.key in ("switch_hosted", "managed_open"):
+            continue  # no such row for these answers (no cheaper model, no allowed endpoint)
         best = r.key == d.recommendation
         table.add_row(
-            Text(r.label, style="green" if best else ""),
+            Text(r.label, style="bold green" if best else ""),
             money(r.monthly),
             money(r.horizon),
-            Text(_row_detail(r.key, costs, r.detail, rs), style="dim"),
+            Text(r.detail or "-", style="dim"),
         )
     return table
 
@@ -205,6 +197,15 @@ def costs_notes(d: Decision) -> Text:
     extra = breakdown_text(costs)
     if extra:
         out.append(extra + "\n")
+    for key in ("self_host", "hybrid"):
+        entry = costs.get(key)
+        dep = entry.get("deployment") if isinstance(entry, Mapping) else None
+        if dep:
+            name = "Self-hosted" if key == "self_host" else "Hybrid's self-hosted part"
+            out.append(f"{name}: {throughput_text(dep)}\n")
+    modifiers = modifier_lines(costs)
+    if modifiers:
+        out.append("\n".join(modifiers) + "\n")
     for note in costs.get("notes") or ():
         out.append(f"• {note}\n", style="dim")
     return out

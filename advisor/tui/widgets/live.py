@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from advisor.model.files import OPTIONS
-from advisor.present.labels import SHORT_WIDTH, short_label
+from advisor.present.labels import SHORT_WIDTH, option_colour, short_label
 from advisor.present.numbers import percent
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ Run = tuple[str, str]  # a piece of text and its style, e.g. ("▶ ", "bold gree
 
 
 def score_runs(decision: Decision, width: int) -> list[list[Run]]:
-    """Three lines: label, a bar scaled to the largest score, the score (or 'vetoed')."""
+    """A line per option: marker and label, a bar in the option's colour scaled to the largest
+    score, the score (or 'vetoed')."""
     lines: list[list[Run]] = []
     top = max((abs(v) for v in decision.scores.values()), default=0.0) or 1.0
     bar_room = max(4, width - LABEL_WIDTH - 8)
@@ -52,7 +53,8 @@ def score_runs(decision: Decision, width: int) -> list[list[Run]]:
             line.append((" ✗ vetoed", "bold red"))
         else:
             filled = round(bar_room * max(0.0, score) / top)
-            line.append((" " + "█" * filled, "green" if is_best else "blue"))
+            # one colour per option, the reports' (present/labels), whichever is recommended
+            line.append((" " + "█" * filled, option_colour(option)))
             line.append(("░" * (bar_room - filled), "dim"))
             line.append((f" {score:5.1f}", ""))
         lines.append(line)
