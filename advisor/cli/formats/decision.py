@@ -8,6 +8,8 @@ from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
 from advisor.present.labels import option_label, short_label
 from advisor.present.numbers import money
+from advisor.present.robustness import flip_lines, probability_lines
+from advisor.scenarios.robust import probability
 
 REPORTERS: Registry[Decision] = Registry("decision")
 
@@ -24,7 +26,7 @@ class TextReporter:
         else:
             out = [
                 f"Recommendation: {option_label(d.recommendation)} "
-                f"({d.recommendation}), confidence {d.confidence:.0%}",
+                f"({d.recommendation}), {probability(d)}",
             ]
         if d.tie:
             out.append(
@@ -131,6 +133,12 @@ class TextReporter:
             if month is not None and horizon is not None:
                 # cumulative costs along the volume path (issue 13)
                 out.append(f"  self-hosting breaks even in month {month} of {horizon:g}")
+        if d.probabilities is not None:
+            out += ["", f"Probability of each recommendation ({probability(d)}):"]
+            out += probability_lines(d)
+        if d.sensitivity is not None:
+            out += ["", "What would change this:"]
+            out += flip_lines(d) or ["  nothing within x0.1..x10 of any input"]
         if d.pending:
             out.append("")
             out.append(f"Pending: {len(d.pending)} rules wait for answers:")
