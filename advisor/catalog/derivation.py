@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 from advisor.catalog.costs import (
@@ -69,7 +69,30 @@ from advisor.model.parts import (
 MANAGED_BLOCKING = ("data.air_gapped",)
 
 _SELF_INPUTS = frozenset(SELF)
-__all__ = ["FACT_SPECS", "Derived", "derive"]
+__all__ = ["FACT_SPECS", "Derived", "Scales", "derive"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scales:
+    """What-if factors on the catalog's key assumptions (1 = the catalog's figure), for the
+    robustness layer (advisor.scenarios.robust): every hosted model's list prices, every managed
+    endpoint's, every GPU's price (rent, or purchase and running costs) and every deployment's
+    throughput (measured or estimated). The cost model applies them where it reads those figures,
+    so a scaled derivation is the same computation as the catalog's, on other figures."""
+
+    hosted_price: float = 1.0
+    managed_price: float = 1.0
+    gpu_price: float = 1.0
+    throughput: float = 1.0
+
+    @property
+    def neutral(self) -> bool:
+        return (self.hosted_price, self.managed_price, self.gpu_price, self.throughput) == (
+            1.0,
+            1.0,
+            1.0,
+            1.0,
+        )
 
 
 @dataclass(frozen=True)
@@ -388,14 +411,23 @@ def _note_for(p: Prepared, w: Workload, t: Terms, what: str) -> str:
 
 
 def derive(
-    catalog: Catalog, values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]
+    catalog: Catalog,
+    values: Mapping[str, Any],
+    excluded: Mapping[str, Sequence[str]],
+    scales: Scales | None = None,
+    *,
+    models: bool = True,
 ) -> Derived:
     """Compute every ``cost.*`` and ``models.*`` fact the answers allow (see module doc).
 
     ``values``: question id -> typed answer (absent when unanswered); ``excluded``: model id ->
-    reasons given by rules' ``exclude_models``.
+    reasons given by rules' ``exclude_models``; ``scales``: what-if factors on the catalog's
+    prices and throughput (:class:`Scales`; None = the catalog's figures); ``models=False``
+    leaves the ``models`` list empty (its facts are still computed), for callers that read
+    only the facts many times over.
     """
     p = prepare(catalog)
+    sc = scales if scales is not None and not scales.neutral else None
     missing = frozenset(q for q in ALL_INPUTS if q not in values)
     view = model_view(p, values, excluded)
     need, mm = view.need, view.multimodal
@@ -437,6 +469,8 @@ def derive(
     hosted_plan: Plan | None = None
     start = _start(p)
     terms = BillTerms.of(values, hosted_model.provider if hosted_model is not None else None)
+    if sc is not None:
+        terms = replace(terms, price_scale=sc.hosted_price, managed_scale=sc.managed_price)
     # every option is costed month by month along one volume path (today's volume growing to
     # the growth factor over the horizon), so horizon totals compare like with like
     factors = _factors(_growth_factor(p, values), _months(horizon if horizon is not None else 1.0))
@@ -456,7 +490,9 @@ def derive(
             )
             hosted_cost = hosted_plan.first.total
             _hosted(p, hosted_plan, horizon, start, terms, factors, values, facts, costs, notes)
-            _cheaper_hosted(p, hosted_model, hosted_cost, inp, out, values, facts)
+            _cheaper_hosted(
+                p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
+            )
         _managed(
             p, view, values, inp, out, horizon, terms, factors, hosted_cost, facts, costs, notes
         )
@@ -470,7 +506,14 @@ def derive(
         and values.get("ops.engineer_annual_cost_usd") is not None
     ):
         w = workload(p, values)
+        if sc is not None and sc.gpu_price != 1.0:
+            g = sc.gpu_price
+            w.gpu_parts = tuple((a * g, b * g, c * g, d * g) for a, b, c, d in w.gpu_parts)
         table = Table(p, w)
+        if sc is not None and sc.throughput != 1.0:
+            t = sc.throughput
+            table.q = [x / t for x in table.q]
+            table.tokens_per_s = [x * t for x in table.tokens_per_s]
         r0 = w.min_replicas
         vol = w.output_tokens
         all_costs = table.costs_at(vol)
@@ -592,7 +635,17 @@ def derive(
             )
             if hosted_plan is not None and hosted_cost is not None:
                 effective = hosted_plan.first.model
-                _versus(p, table, pool, effective, hosted_cost, self_cost, facts, costs)
+                _versus(
+                    p,
+                    table,
+                    pool,
+                    effective,
+                    hosted_cost,
+                    self_cost,
+                    facts,
+                    costs,
+                    terms.price_scale,
+                )
                 hosted_path = [m["usd"] for m in hosted_plan.months]
                 month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
                 be = costs["breakeven"]
@@ -622,7 +675,7 @@ def derive(
     if values.get("usage.volume_growth") is not None:
         facts["cost.growth_factor"] = _growth_factor(p, values)
     _model_facts(p, view, per_model, facts)
-    models_json = _models_json(p, view, per_model, table)
+    models_json = _models_json(p, view, per_model, table) if models else []
     if missing:
         facts = {k: v for k, v in facts.items() if NEEDS[k].isdisjoint(missing)}
     return Derived(facts, costs, models_json)
@@ -636,6 +689,7 @@ def _cheaper_hosted(
     out: float,
     values: Mapping[str, Any],
     facts: dict[str, Any],
+    price_scale: float = 1.0,
 ) -> None:
     """Same-provider hosted models still served, of at least the needed tier, at most half the
     price, so the rules name them from the catalog rather than from a list that ages
@@ -652,7 +706,7 @@ def _cheaper_hosted(
             continue  # shut down already: no model to move to
         if TIER_LEVEL[m.tier] < TIER_LEVEL[need]:
             continue
-        cost = hosted_monthly(m, inp, out)
+        cost = hosted_monthly(m, inp, out) * price_scale
         if cost <= 0.5 * current_cost:
             found.append((cost, m.id))
     found.sort()
@@ -706,12 +760,13 @@ def _versus(
     self_cost: float,
     facts: dict[str, Any],
     costs: Costs,
+    price_scale: float = 1.0,
 ) -> None:
     w = table.w
     facts["cost.savings_monthly_usd"] = hosted_cost - self_cost
     if hosted_cost > 0:
         _put(facts, "cost.self_host_to_hosted_ratio", _div(self_cost, hosted_cost))
-    h = hosted_per_output_token(hosted_model, w.ratio)
+    h = hosted_per_output_token(hosted_model, w.ratio) * price_scale
     best_v = math.inf
     best_t: Terms | None = None
     if w.output_tokens > 0:
@@ -1075,7 +1130,7 @@ def _managed(
     level = view.need if view.need is not None else TIER_LEVEL["simple"]
     allowed = _allowed_models(p, view, level, view.multimodal)
     residency = residency_of(values)
-    managed_terms = BillTerms(terms.batch_share, terms.cache_share)
+    managed_terms = terms.managed()
     c = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, managed_terms)
     costs["managed_open"] = None
     facts["cost.managed_open_available"] = c is not None
@@ -1133,7 +1188,7 @@ def _managed_remainder(
         residency_of(values),
         inp,
         out,
-        BillTerms(terms.batch_share, terms.cache_share),
+        terms.managed(),
     )
 
 

@@ -54,6 +54,15 @@ class BillTerms:
     discount_pct: float = 0.0
     discount_provider: str | None = None
     regional: bool = False
+    # What-if scales of the list prices (advisor.catalog.derivation.Scales; 1 = the catalog's):
+    # ``price_scale`` multiplies this bill's prices, ``managed_scale`` those of the managed
+    # endpoints billed with the same shares. Every modifier is proportional, so the bill is too.
+    price_scale: float = 1.0
+    managed_scale: float = 1.0
+
+    def managed(self) -> BillTerms:
+        """The terms of a managed endpoint's bill: the same shares, no discount or uplift."""
+        return BillTerms(self.batch_share, self.cache_share, price_scale=self.managed_scale)
 
     @classmethod
     def of(cls, values: Mapping[str, Any], provider: str | None) -> BillTerms:
@@ -87,13 +96,16 @@ class Bill:
 
 def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
     """The monthly bill of ``h`` for these tokens (module doc, steps 1-5)."""
-    list_usd = (inp * h.input_usd_per_1m + out * h.output_usd_per_1m) / 1e6
+    scale = t.price_scale
+    list_usd = (inp * h.input_usd_per_1m + out * h.output_usd_per_1m) * scale / 1e6
     mods: list[Modifier] = []
     running = list_usd
     if t.cache_share > 0:
         cached = h.cached_input_usd_per_1m
         effect = (
-            0.0 if cached is None else -inp * t.cache_share * (h.input_usd_per_1m - cached) / 1e6
+            0.0
+            if cached is None
+            else -inp * t.cache_share * (h.input_usd_per_1m - cached) * scale / 1e6
         )
         mods.append(
             _mod(
@@ -204,35 +216,80 @@ def plan(
     start: _dt.date,
     t: BillTerms,
     factors: Sequence[float] = (),
+    *,
+    detail: bool = True,
 ) -> Plan:
     """Price ``h`` month by month over ``horizon`` months from ``start`` (module doc).
 
     ``factors``: each month's volume over today's (the growth path; missing months: 1). A
     hosted bill is linear in the tokens, so a month costs its model's bill at today's volume
-    times its factor."""
+    times its factor. ``detail=False`` leaves ``months`` empty (the totals are the same): the
+    search for the cheapest switch compares totals only."""
     n = max(1, math.ceil(horizon - 1e-9))
     base = _ym(start)
+    if not detail:
+        return _totals(catalog_hosted, h, inp, out, horizon, start, t, factors, n, base)
     bills: dict[str, Bill] = {}
     months: list[HostedMonth] = []
     total = 0.0
     switch: int | None = None
     first: Bill | None = None
+    totals: dict[str, float] = {}
+    # the serving model changes only at a shutdown: months before the first one need no lookup
+    stable = _ym(h.shutdown) - base if h.shutdown is not None else n
+    n_factors = len(factors)
     for i in range(n):
-        model = serving(catalog_hosted, h, base + i)
+        model = h if i < stable else serving(catalog_hosted, h, base + i)
         b = bills.get(model.id)
         if b is None:
             b = bills[model.id] = bill(model, inp, out, t)
+            totals[model.id] = b.total
         weight = min(1.0, horizon - i) if horizon > i else 0.0
-        usd = b.total * (factors[i] if i < len(factors) else 1.0)
+        usd = totals[model.id] * (factors[i] if i < n_factors else 1.0)
         total += usd * weight
         if first is None:
             first = b
         if switch is None and model.id != h.id:
             switch = i + 1
-        months.append({"month": month_label(start, i), "model": model.id, "usd": round(usd, 2)})
+        if detail:
+            months.append({"month": month_label(start, i), "model": model.id, "usd": round(usd, 2)})
     assert first is not None
     shut = h.shutdown is not None and h.shutdown <= start
     return Plan(h, tuple(months), first, total, switch, shut)
+
+
+def _totals(
+    catalog_hosted: Mapping[str, HostedModel],
+    h: HostedModel,
+    inp: float,
+    out: float,
+    horizon: float,
+    start: _dt.date,
+    t: BillTerms,
+    factors: Sequence[float],
+    n: int,
+    base: int,
+) -> Plan:
+    """:func:`plan` without the months: the same sums, month weights times volume factors
+    added per serving model (the model changes only at a shutdown)."""
+    wf = [
+        (min(1.0, horizon - i) if horizon > i else 0.0) * (factors[i] if i < len(factors) else 1.0)
+        for i in range(n)
+    ]
+    first = bill(serving(catalog_hosted, h, base), inp, out, t)
+    stable = min(n, _ym(h.shutdown) - base) if h.shutdown is not None else n
+    total = first.total * sum(wf[:stable]) if stable > 0 else 0.0
+    switch: int | None = None
+    totals = {first.model.id: first.total}
+    for i in range(max(stable, 0), n):
+        model = serving(catalog_hosted, h, base + i)
+        if model.id not in totals:
+            totals[model.id] = bill(model, inp, out, t).total
+        total += totals[model.id] * wf[i]
+        if switch is None and model.id != h.id:
+            switch = i + 1
+    shut = h.shutdown is not None and h.shutdown <= start
+    return Plan(h, (), first, total, switch, shut)
 
 
 def cheapest_switch(
@@ -258,7 +315,7 @@ def cheapest_switch(
             continue
         if need_regional and h.regional_uplift_pct is None:
             continue
-        p = plan(catalog_hosted, h, inp, out, horizon, start, t, factors)
+        p = plan(catalog_hosted, h, inp, out, horizon, start, t, factors, detail=False)
         if best is None or p.horizon_usd < best.horizon_usd - 1e-9:
             best = p
     if best is None:

@@ -52,13 +52,16 @@ def endpoint_bill(
     e: ManagedEndpoint, inp: float, out: float, t: BillTerms
 ) -> tuple[float, float, tuple[Modifier, ...]]:
     """(total, list, modifiers) of one month on endpoint ``e``: cache and batch as for hosted."""
-    list_usd = (inp * e.input_usd_per_1m + out * e.output_usd_per_1m) / 1e6
+    scale = t.price_scale
+    list_usd = (inp * e.input_usd_per_1m + out * e.output_usd_per_1m) * scale / 1e6
     mods: list[Modifier] = []
     running = list_usd
     if t.cache_share > 0:
         cached = e.cached_input_usd_per_1m
         effect = (
-            0.0 if cached is None else -inp * t.cache_share * (e.input_usd_per_1m - cached) / 1e6
+            0.0
+            if cached is None
+            else -inp * t.cache_share * (e.input_usd_per_1m - cached) * scale / 1e6
         )
         mods.append(
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from advisor.cli.compare import add_robustness_flags
 from advisor.cli.options import Command, add_format, add_output, add_rules, write_output
 
 
@@ -15,6 +16,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_rules(p)
     add_format(p, REPORTERS, "text")
     add_output(p)
+    add_robustness_flags(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.rules or None)
     answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
+    if args.samples > 0:
+        from advisor.scenarios.robust import assess
+
+        decision = assess(ruleset, answers.values, args.samples, args.seed, decision=decision)
     write_output(REPORTERS[args.format]().render(decision), args.output, [args.answers])
     # Every option vetoed is a finding about the answers (they contradict each other), not a
     # decision: CI that evaluates answers files should see it fail.

@@ -19,7 +19,17 @@ from collections.abc import Sequence
 from advisor.cli.options import Command, print_problems
 
 # In the order ``advisor --help`` lists them.
-COMMAND_MODULES = ("run", "check", "evaluate", "test", "schema", "catalog", "report", "diff")
+COMMAND_MODULES = (
+    "run",
+    "check",
+    "evaluate",
+    "test",
+    "schema",
+    "catalog",
+    "report",
+    "diff",
+    "compare",
+)
 
 
 def commands() -> dict[str, Command]:

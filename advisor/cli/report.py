@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from advisor.cli.compare import add_robustness_flags
 from advisor.cli.options import Command, add_format, add_output, add_rules, to_file, write_output
 
 
@@ -27,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     listing = ", ".join(f"{f.name} ({f.label})" for f in REGISTRY.values())
     add_format(p, REGISTRY, "md", short=True, describe=listing)
     add_output(p)
+    add_robustness_flags(p)
     p.add_argument(
         "--title",
         metavar="TEXT",
@@ -43,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     ruleset = load_ruleset(args.rules or None)
     answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
+    if args.samples > 0:
+        from advisor.scenarios.robust import assess
+
+        decision = assess(ruleset, answers.values, args.samples, args.seed, decision=decision)
     meta: dict[str, Any] = answers.meta.model_dump(exclude_none=True)
     if args.title:
         meta["title"] = args.title

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor import __version__
+from advisor.catalog.derivation import Scales
 from advisor.catalog.facts import fact_specs
 from advisor.catalog.freshness import catalog_as_of
 from advisor.catalog.schema import Catalog
@@ -120,8 +121,16 @@ class RuleSet:
         return {qid: qid not in skipped for qid in self.questions}
 
     def evaluate(self, answers: Mapping[str, Any]) -> Decision:
-        """The decision for typed answers (see :meth:`validate_answers` for raw ones)."""
+        """The decision for typed answers (see :meth:`validate_answers` for raw ones): a point
+        evaluation, no sampling. Its ``confidence`` is the score-margin measure (docs/engine.md),
+        not a probability; :func:`advisor.scenarios.robust.assess` adds the probability."""
         return _evaluate(self, answers)
+
+    def outcome(self, answers: Mapping[str, Any], scales: Scales | None = None) -> Outcome:
+        """The recommendation, scores and facts only, for what-if questions asked thousands of
+        times (flip points, Monte Carlo): the same computation as :meth:`evaluate` (the same
+        cost model, ``scales`` applied, and compiled rules) without building the Decision."""
+        return _outcome(self, answers, scales)
 
     def validate_answers(
         self, raw: Mapping[str, Any], locate: Callable[[str, bool], Location] | None = None
@@ -737,15 +746,29 @@ def _generate(rs: RuleSet) -> None:
 # --- evaluating -----------------------------------------------------------------------------
 
 
-def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
-    values, skipped, defaulted = rs._base_values(answers)
+@dataclass(frozen=True)
+class Outcome:
+    """What :meth:`RuleSet.outcome` returns: the recommended option (None when all are vetoed),
+    each option's score in :data:`OPTIONS` order, the veto mask (bit k: option k) and the facts
+    (answers, cost model, derived)."""
+
+    recommendation: Option | None
+    scores: tuple[float, ...]
+    vetoes: int
+    facts: dict[str, Any]
+
+
+def _missing(rs: RuleSet, values: Mapping[str, Any], skipped: set[str]) -> set[str]:
     optional = {q.id for q in rs.questions.values() if q.optional}
-    missing = {
+    return {
         qid
         for qid in rs.questions
         if qid not in values and qid not in skipped and qid not in optional
     }
-    # Phase 1: rules that exclude models decide before the cost model runs.
+
+
+def _exclusions(rs: RuleSet, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Phase 1: rules that exclude models decide before the cost model runs."""
     excluded: dict[str, list[str]] = {}
     if rs._exclusion_rules:
         early = dict(values)
@@ -758,6 +781,36 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
                 reason = _render(cr, early)
                 for mid in cr.rule.exclude_models:
                     excluded.setdefault(mid, []).append(reason)
+    return excluded
+
+
+def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> Outcome:
+    from advisor.catalog.derivation import derive
+
+    values, skipped, _defaulted = rs._base_values(answers)
+    derived = derive(rs.catalog, values, _exclusions(rs, values), scales, models=False)
+    facts = {**values, **derived.facts}
+    if rs._reads <= facts.keys():
+        _best, fast_scores, vm, _fired, dvals = rs.decide_fast(facts)
+        scores = list(fast_scores)
+        for fact, v in zip(rs.facts, dvals, strict=True):
+            facts[fact.id] = v
+    else:
+        _fired, scores, vm, _pending, _weights_used = _interpret(
+            rs, facts, _missing(rs, values, skipped)
+        )
+    rounded = tuple(round(x, 6) for x in scores)
+    best: Option | None = None
+    for k, option in enumerate(OPTIONS):
+        if not vm >> k & 1 and (best is None or rounded[k] > rounded[OPTIONS.index(best)]):
+            best = option
+    return Outcome(best, rounded, vm, facts)
+
+
+def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
+    values, skipped, defaulted = rs._base_values(answers)
+    missing = _missing(rs, values, skipped)
+    excluded = _exclusions(rs, values)
     from advisor.catalog.derivation import derive  # the cost model loads on first evaluation only
 
     derived = derive(rs.catalog, values, excluded)
@@ -988,4 +1041,4 @@ def _confidence(
     return round(completeness * (0.4 + 0.6 * clarity), 3)
 
 
-__all__ = ["RuleSet", "compile_bundle", "load_ruleset", "validate"]
+__all__ = ["Outcome", "RuleSet", "Scales", "compile_bundle", "load_ruleset", "validate"]

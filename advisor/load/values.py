@@ -70,6 +70,14 @@ def format_quantity(value: float) -> str:
     return f"{value:g}"
 
 
+def is_range(raw: Any) -> bool:
+    """A numeric answer stated as a range: ``2B..4B``, ``2B..3B..4B``, ``{low, likely, high}``
+    (a mapping, the answers file's typed band, or an already typed Range)."""
+    if isinstance(raw, str):
+        return ".." in raw
+    return isinstance(raw, dict) or hasattr(raw, "model_dump") or hasattr(raw, "high")
+
+
 def coerce_answer(question: Question, raw: Any) -> Any:
     """The typed value of ``raw`` for ``question``; raises AnswerError saying what to fix."""
     kind = question.type
@@ -81,6 +89,10 @@ def coerce_answer(question: Question, raw: Any) -> Any:
             return raw.strip().lower() in _TRUE
         raise AnswerError("ADV502", f"{qid} takes true or false, not {shown(raw)}.")
     if kind in ("number", "integer"):
+        if is_range(raw):
+            from advisor.load.ranges import coerce_range  # a range: low..high (issue 15)
+
+            return coerce_range(qid, raw, lambda end, _which: float(coerce_answer(question, end)))
         if isinstance(raw, bool):
             raise AnswerError("ADV502", f"{qid} takes a number, not {shown(raw)}.")
         if isinstance(raw, int) and abs(raw) > sys.float_info.max:

@@ -12,12 +12,17 @@ from typing import Any
 from advisor.model.parts import (
     SCHEMA_VERSION,
     Audit,
+    ConfidenceBasis,
     Costs,
     Effects,
+    FlipPoint,
     ModelEntry,
     Note,
     Option,
+    Percentiles,
+    Probabilities,
     Tie,
+    Tornado,
 )
 
 
@@ -73,6 +78,13 @@ class Decision:
     facts: dict[str, Any] = field(default_factory=dict)
     not_fired: tuple[str, ...] = ()
     tie: Tie | None = None
+    # Robustness (advisor.scenarios.robust.assess fills these; a point evaluation leaves them
+    # None and ``confidence`` is then the score-margin measure, not a probability).
+    confidence_basis: ConfidenceBasis = "margin"
+    probabilities: Probabilities | None = None
+    cost_percentiles: dict[Option, Percentiles] | None = None
+    sensitivity: tuple[FlipPoint, ...] | None = None
+    tornado: Tornado | None = None
 
     @property
     def fired_ids(self) -> frozenset[str]:
@@ -127,7 +139,21 @@ class Decision:
             "models": [dict(m) for m in self.models],
             "answers": dict(self.answers),
             "audit": dict(self.audit),
+            "confidence_basis": self.confidence_basis,
+            **self._robustness(),
         }
+
+    def _robustness(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.probabilities is not None:
+            out["probabilities"] = dict(self.probabilities)
+        if self.cost_percentiles is not None:
+            out["cost_percentiles"] = {k: dict(v) for k, v in self.cost_percentiles.items()}
+        if self.sensitivity is not None:
+            out["sensitivity"] = [dict(e) for e in self.sensitivity]
+        if self.tornado is not None:
+            out["tornado"] = dict(self.tornado)
+        return out
 
 
 def json_safe(value: Any) -> Any:

@@ -15,7 +15,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.model.parts import SCHEMA_VERSION, Costs, ModelEntry, Option
+from advisor.model.parts import (
+    SCHEMA_VERSION,
+    ConfidenceBasis,
+    Costs,
+    FlipPoint,
+    ModelEntry,
+    Option,
+    Percentiles,
+    Probabilities,
+    Tornado,
+)
 
 
 class _Open(BaseModel):
@@ -160,6 +170,23 @@ class DecisionModel(_Open):
     risks: list[NoteModel] = Field(default_factory=list)
     actions: list[NoteModel] = Field(default_factory=list)
     answers: dict[str, Any] = Field(default_factory=dict)
+    confidence_basis: ConfidenceBasis = Field(
+        default="margin",
+        description="margin: completeness x score margin of a point evaluation, not a "
+        "probability; probability: the share of Monte Carlo samples that agree",
+    )
+    probabilities: Probabilities | None = Field(
+        default=None, description="Monte Carlo (advisor evaluate --samples N --seed S)"
+    )
+    cost_percentiles: dict[Option, Percentiles] | None = Field(
+        default=None, description="P10/P50/P90 of each option's horizon cost over the samples"
+    )
+    sensitivity: list[FlipPoint] | None = Field(
+        default=None, description="flip points: what would change the recommendation, closest first"
+    )
+    tornado: Tornado | None = Field(
+        default=None, description="the horizon-cost ratio of the two leading options per input band"
+    )
     report: ReportModel | None = Field(
         default=None, description="present in reports (advisor report --format json)"
     )

@@ -190,9 +190,21 @@ class Meta(Strict):
     notes: str | None = None
 
 
+class Band(BaseModel):
+    """A numeric answer stated as a range (docs/engine.md, "Confidence"): low, high and
+    optionally likely, each a number or a quantity such as 2B. Other keys pass through so that
+    the answer check names them in a sentence."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    low: float | str
+    likely: float | str | None = None
+    high: float | str
+
+
 class AnswersFile(Strict):
     meta: Meta = Field(default_factory=Meta)
-    answers: dict[str, Scalar | list[str] | None] = Field(default_factory=dict)
+    answers: dict[str, Scalar | list[str] | Band | None] = Field(default_factory=dict)
 
 
 # --- scenario tests -------------------------------------------------------------------------
@@ -214,7 +226,7 @@ class Expect(Strict):
 class Scenario(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
-    answers: dict[str, Scalar | list[str] | None] = Field(default_factory=dict)
+    answers: dict[str, Scalar | list[str] | Band | None] = Field(default_factory=dict)
     answers_file: str | None = None
     expect: Expect
 

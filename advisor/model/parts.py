@@ -336,6 +336,70 @@ class Tie(TypedDict):
 TIE_BREAK = "the option that changes least: stay_hosted, then hybrid, then self_host"
 
 
+# --- robustness (advisor.scenarios.robust.assess; docs/engine.md, "Confidence") -------------
+
+ConfidenceBasis = Literal["margin", "probability"]
+"""What ``decision.confidence`` is: ``margin`` (a point evaluation: completeness x score margin,
+not a probability) or ``probability`` (the share of Monte Carlo samples that recommend the
+option; ``probabilities`` says over how many)."""
+
+
+class Band(TypedDict):
+    """An input's range: a stated answer range or a catalog assumption's factor band."""
+
+    low: float
+    likely: float
+    high: float
+
+
+class Probabilities(TypedDict):
+    """The Monte Carlo behind a probability: how many samples, the seed, what was drawn."""
+
+    samples: int
+    seed: int
+    distribution: str  # "PERT": beta with shape 4 between low and high around likely
+    agree: int  # samples whose recommendation is the decision's
+    unanimous: bool  # every sample agrees: the only case shown as "all N samples agree"
+    options: dict[Option, float]  # share of samples recommending each option
+    inputs: dict[str, Band]  # answer id or catalog.* assumption -> its band
+
+
+class Percentiles(TypedDict):
+    """P10 / P50 / P90 of an option's horizon cost over the samples (USD)."""
+
+    p10: float
+    p50: float
+    p90: float
+
+
+class FlipPoint(TypedDict):
+    """A value of one input at which the recommendation changes, the rest kept."""
+
+    fact: str  # question id, or catalog.hosted_price / managed_price / gpu_price / throughput
+    current: float | str | bool
+    flips_at: float | str | bool
+    to: Option | None  # None: every option vetoed there
+    direction: Literal["up", "down", "choice"]
+    closeness: float  # |log10(flips_at / current)| for numbers; steps/span; 1 for a choice
+
+
+class TornadoBar(TypedDict):
+    fact: str
+    low: float
+    high: float
+    ratio_low: float  # horizon-cost ratio of the two leading options at the band's low end
+    ratio_high: float
+
+
+class Tornado(TypedDict):
+    """How each input's band moves the horizon-cost ratio numerator / denominator."""
+
+    numerator: Option
+    denominator: Option
+    ratio: float
+    bars: list[TornadoBar]
+
+
 class Note(TypedDict):
     """A risk or an action raised by a rule."""
 

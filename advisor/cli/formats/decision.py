@@ -9,6 +9,8 @@ from advisor.model.decision import Decision
 from advisor.present.costs_view import cost_rows, modifier_lines, row_detail, throughput_text
 from advisor.present.labels import option_label
 from advisor.present.numbers import money, token_volume
+from advisor.present.robustness import flip_lines, probability_lines
+from advisor.scenarios.robust import probability
 
 REPORTERS: Registry[Decision] = Registry("decision")
 
@@ -25,7 +27,7 @@ class TextReporter:
         else:
             out = [
                 f"Recommendation: {option_label(d.recommendation)} "
-                f"({d.recommendation}), confidence {d.confidence:.0%}",
+                f"({d.recommendation}), {probability(d)}",
             ]
         if d.tie:
             out.append(
@@ -101,6 +103,12 @@ class TextReporter:
             if month is not None and horizon is not None:
                 # cumulative costs along the volume path (issue 13)
                 out.append(f"  self-hosting breaks even in month {month} of {horizon:g}")
+        if d.probabilities is not None:
+            out += ["", f"Probability of each recommendation ({probability(d)}):"]
+            out += probability_lines(d)
+        if d.sensitivity is not None:
+            out += ["", "What would change this:"]
+            out += flip_lines(d) or ["  nothing within x0.1..x10 of any input"]
         if d.pending:
             out.append("")
             out.append(f"Pending: {len(d.pending)} rules wait for answers:")

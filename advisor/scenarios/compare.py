@@ -1,0 +1,124 @@
+"""Compare two assessments: the answers that differ, each recommendation and its costs, and
+which differences drive the change.
+
+A difference *drives* the change when putting B's value of that one answer into A's answers
+changes A's recommendation (one swap at a time, decided by the engine itself). When no single
+swap does, the change comes from differences together, and the result says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from advisor.engine.ruleset import RuleSet
+from advisor.load.ranges import Range
+from advisor.model.decision import Decision
+from advisor.model.parts import OPTIONS
+from advisor.scenarios.probe import horizon_fact
+from advisor.scenarios.robust import assess, probability
+
+
+def _plain(value: Any) -> Any:
+    return value.to_json() if isinstance(value, Range) else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Range) or isinstance(b, Range):
+        return _plain(a) == _plain(b) and type(a) is type(b)
+    return bool(a == b)
+
+
+def compare(
+    rs: RuleSet,
+    a: Mapping[str, Any],
+    b: Mapping[str, Any],
+    names: tuple[str, str] = ("A", "B"),
+    samples: int = 0,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """``samples`` > 0: each side's confidence is its probability (advisor.scenarios.robust)."""
+    da: Decision = rs.evaluate(a)
+    db: Decision = rs.evaluate(b)
+    if samples > 0:
+        da = assess(rs, a, samples, seed, flips=False, decision=da)
+        db = assess(rs, b, samples, seed, flips=False, decision=db)
+    differs = [q for q in rs.questions if (q in a or q in b) and not _same(a.get(q), b.get(q))]
+    rows = []
+    for q in differs:
+        swapped = dict(a)
+        if q in b:
+            swapped[q] = b[q]
+        else:
+            swapped.pop(q, None)
+        to = rs.outcome(swapped).recommendation
+        rows.append(
+            {
+                "question": q,
+                "a": _plain(a.get(q)),
+                "b": _plain(b.get(q)),
+                "drives": to != da.recommendation,
+                "a_with_this_b_value": to,
+            }
+        )
+    changed = da.recommendation != db.recommendation
+    return {
+        "names": list(names),
+        "recommendations": [da.recommendation, db.recommendation],
+        "confidence": [da.confidence, db.confidence],
+        "confidence_basis": [da.confidence_basis, db.confidence_basis],
+        "confidence_text": [probability(da), probability(db)],
+        "changed": changed,
+        "horizon_costs": [_costs(da), _costs(db)],
+        "differences": rows,
+        "drivers": [r["question"] for r in rows if r["drives"]],
+        "together": changed and not any(r["drives"] for r in rows),
+    }
+
+
+def _costs(d: Decision) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for o in OPTIONS:
+        v = d.facts.get(horizon_fact(o))
+        out[o] = round(float(v), 2) if isinstance(v, int | float) else None
+    return out
+
+
+def render_text(result: dict[str, Any], markdown: bool = False) -> str:
+    a, b = result["names"]
+    ra, rb = result["recommendations"]
+    ca, cb = result["confidence_text"]
+    lines: list[str] = []
+    if markdown:
+        lines += [f"# Compare {a} and {b}", ""]
+        lines += ["| | " + a + " | " + b + " |", "|---|---|---|"]
+        lines.append(f"| Recommendation | {ra} ({ca}) | {rb} ({cb}) |")
+        for o in OPTIONS:
+            x, y = result["horizon_costs"][0][o], result["horizon_costs"][1][o]
+            lines.append(f"| {o} horizon cost (USD) | {_m(x)} | {_m(y)} |")
+        lines += ["", "| Answer | " + a + " | " + b + " | Drives the change |", "|---|---|---|---|"]
+        for r in result["differences"]:
+            lines.append(
+                f"| {r['question']} | {r['a']} | {r['b']} | "
+                + (f"yes: alone it makes {a} {r['a_with_this_b_value']}" if r["drives"] else "no")
+                + " |"
+            )
+    else:
+        lines.append(f"{a}: {ra} ({ca})")
+        lines.append(f"{b}: {rb} ({cb})")
+        lines.append("The recommendation " + ("changes." if result["changed"] else "is the same."))
+        lines += ["", "Horizon cost (USD):"]
+        for o in OPTIONS:
+            x, y = result["horizon_costs"][0][o], result["horizon_costs"][1][o]
+            lines.append(f"  {o:<12} {_m(x):>16} {_m(y):>16}")
+        lines += ["", f"Answers that differ ({len(result['differences'])}):"]
+        for r in result["differences"]:
+            mark = f"  <- alone makes {a} {r['a_with_this_b_value']}" if r["drives"] else ""
+            lines.append(f"  {r['question']}: {r['a']} -> {r['b']}{mark}")
+    if result["together"]:
+        lines += ["", "No single difference changes the recommendation; they do it together."]
+    return "\n".join(lines) + "\n"
+
+
+def _m(x: float | None) -> str:
+    return f"{x:,.0f}" if x is not None else "n/a"

@@ -1,0 +1,199 @@
+"""Monte Carlo over the stated uncertainty: how often each option wins, and its cost spread.
+
+Inputs drawn per sample, independently:
+
+* every answer stated as a range (:class:`advisor.load.ranges.Range`): PERT (a beta
+  distribution with shape 4 around ``likely``) between ``low`` and ``high``;
+* the catalog's default bands (:func:`catalog_bands`), as factors on the catalog's figures:
+  hosted price level, GPU price level, self-hosted throughput; PERT too.
+
+Each sample is decided by :class:`advisor.scenarios.probe.Probe`. The random stream is Python's
+``random.Random(seed)``; inputs are drawn in a fixed order (answers in questionnaire order,
+then the bands), so the same seed gives the same figures, byte for byte.
+
+``confidence`` = the share of samples whose recommendation is the point decision's.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.catalog.schema import Catalog
+from advisor.engine.ruleset import RuleSet
+from advisor.load.ranges import ranges_of
+from advisor.model.decision import Decision
+from advisor.model.parts import OPTIONS, Band, Option, Percentiles, Probabilities
+from advisor.scenarios.probe import SCALES, Probe, horizon_fact
+
+DEFAULT_SAMPLES = 10_000
+# Default bands of the catalog assumptions, as (low, likely, high) factors; docs/engine.md.
+THROUGHPUT_BAND = (0.7, 1.0, 1.3)  # estimates and measurements differ by tens of per cent
+MEASURED_BAND = (0.9, 1.0, 1.1)  # the narrowest throughput band, even for a measured row
+GPU_PRICE_BAND = (0.75, 1.0, 1.25)  # used when no GPU gives rent_usd_per_hour_low/high
+HOSTED_PRICE_BAND = (0.5, 0.9, 1.1)  # list prices fall at each generation, rarely rise
+MANAGED_PRICE_BAND = (0.5, 0.9, 1.1)  # open-model API prices follow the same trend
+
+
+def catalog_bands(
+    catalog: Catalog, decision: Decision | None = None
+) -> dict[str, tuple[float, float, float]]:
+    """The (low, likely, high) factor of each scaled catalog assumption.
+
+    Hosted and managed API prices: :data:`HOSTED_PRICE_BAND` (list prices fall at each
+    generation). GPU prices: the mean spread of the GPUs' ``rent_usd_per_hour_low/high``
+    around their rent price where the catalog gives it, else :data:`GPU_PRICE_BAND`.
+    Throughput: the chosen deployment's band from the sizing model
+    (``costs.self_host.deployment.throughput_band``, low/likely and high/likely) when it is
+    wider than :data:`MEASURED_BAND`, else that band (a measured row still varies by engine
+    version and settings); without a deployment, :data:`THROUGHPUT_BAND`.
+    """
+    lows = [
+        g.rent_usd_per_hour_low / g.rent_usd_per_hour
+        for g in catalog.gpus
+        if g.rent_usd_per_hour_low
+    ]
+    highs = [
+        g.rent_usd_per_hour_high / g.rent_usd_per_hour
+        for g in catalog.gpus
+        if g.rent_usd_per_hour_high
+    ]
+    gpu = (
+        (min(1.0, sum(lows) / len(lows)), 1.0, max(1.0, sum(highs) / len(highs)))
+        if lows and highs
+        else GPU_PRICE_BAND
+    )
+    throughput = THROUGHPUT_BAND
+    self_host = decision.costs.get("self_host") if decision is not None else None
+    band = self_host["deployment"].get("throughput_band") if self_host else None
+    if band and band["likely"] > 0:
+        low, high = band["low"] / band["likely"], band["high"] / band["likely"]
+        throughput = (
+            round(min(low, MEASURED_BAND[0]), 4),
+            1.0,
+            round(max(high, MEASURED_BAND[2]), 4),
+        )
+    return {
+        "catalog.hosted_price": HOSTED_PRICE_BAND,
+        "catalog.managed_price": MANAGED_PRICE_BAND,
+        "catalog.gpu_price": (round(gpu[0], 4), 1.0, round(gpu[2], 4)),
+        "catalog.throughput": throughput,
+    }
+
+
+def pert(rng: random.Random, low: float, likely: float, high: float) -> float:
+    if high <= low:
+        return likely
+    alpha = 1.0 + 4.0 * (likely - low) / (high - low)
+    beta = 1.0 + 4.0 * (high - likely) / (high - low)
+    return low + rng.betavariate(alpha, beta) * (high - low)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    samples: int
+    seed: int
+    recommendation: Option | None
+    counts: dict[Option, int]
+    cost_percentiles: dict[Option, Percentiles]
+    inputs: dict[str, Band]  # what was drawn: name -> low, likely, high
+
+    @property
+    def agree(self) -> int:
+        return self.counts[self.recommendation] if self.recommendation is not None else 0
+
+    @property
+    def confidence(self) -> float:
+        return shown(self.agree, self.samples)
+
+    @property
+    def unanimous(self) -> bool:
+        return self.samples > 0 and self.agree == self.samples
+
+    def probabilities(self) -> Probabilities:
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "distribution": "PERT",
+            "agree": self.agree,
+            "unanimous": self.unanimous,
+            "options": {o: round(self.counts[o] / self.samples, 4) for o in OPTIONS},
+            "inputs": dict(self.inputs),
+        }
+
+
+def simulate(
+    rs: RuleSet,
+    answers: Mapping[str, Any],
+    decision: Decision,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    percentiles: bool = True,
+    probe: Probe | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Simulation:
+    """``cancelled``: asked every 50 samples; when it returns True the simulation stops and
+    raises :class:`Cancelled` (the TUI's worker, overtaken by the next answer)."""
+    ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
+    bands = catalog_bands(rs.catalog, decision)
+    probe = probe or Probe(rs, answers)
+    rng = random.Random(seed)
+    counts: dict[Option, int] = dict.fromkeys(OPTIONS, 0)
+    costs: dict[Option, list[float]] = {o: [] for o in OPTIONS}
+    integer = {q for q in ranged if rs.questions[q].type == "integer"}
+    for i in range(samples):
+        if cancelled is not None and i % 50 == 0 and cancelled():
+            raise Cancelled
+        changes: dict[str, Any] = {}
+        for qid, r in ranged.items():
+            x = pert(rng, r.low, r.likely, r.high)
+            changes[qid] = round(x) if qid in integer else x
+        scale = {name: pert(rng, *bands[name]) for name in SCALES}
+        best, facts = probe.run(changes, scale)
+        if best is not None:
+            counts[best] += 1
+        if percentiles:
+            for o in OPTIONS:
+                v = facts.get(horizon_fact(o))
+                if isinstance(v, int | float):
+                    costs[o].append(float(v))
+    pct: dict[Option, Percentiles] = {}
+    for o in OPTIONS:
+        xs = sorted(costs[o])
+        if xs:
+            pct[o] = {
+                "p10": round(_quantile(xs, 0.1), 2),
+                "p50": round(_quantile(xs, 0.5), 2),
+                "p90": round(_quantile(xs, 0.9), 2),
+            }
+    inputs: dict[str, Band] = {
+        q: {"low": r.low, "likely": r.likely, "high": r.high} for q, r in ranged.items()
+    }
+    for n in SCALES:
+        low, likely, high = bands[n]
+        inputs[n] = {"low": low, "likely": likely, "high": high}
+    return Simulation(samples, seed, decision.recommendation, counts, pct, inputs)
+
+
+def _quantile(xs: list[float], q: float) -> float:
+    """Linear interpolation between order statistics (numpy's default 'linear')."""
+    pos = (len(xs) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+class Cancelled(Exception):
+    """The simulation was stopped by its ``cancelled`` callback."""
+
+
+def shown(agree: int, samples: int) -> float:
+    """agree / samples to 3 decimals, but never rounded up to 1.0 unless all agree."""
+    if samples <= 0:
+        return 0.0
+    value = round(agree / samples, 3)
+    if value >= 1.0 and agree < samples:
+        value = 0.999
+    return value
