@@ -10,7 +10,14 @@ from advisor.model.decision import Decision
 from advisor.scenarios.probe import SCALE_LABELS
 from advisor.scenarios.robust import probability
 
-__all__ = ["confidence_text", "fact_label", "flip_lines", "probability_lines", "value_text"]
+__all__ = [
+    "confidence_short",
+    "confidence_text",
+    "fact_label",
+    "flip_lines",
+    "probability_lines",
+    "value_text",
+]
 
 FACT_LABELS = {
     "catalog.hosted_price": "hosted price level (x catalog)",
@@ -23,6 +30,15 @@ FACT_LABELS = {
 def confidence_text(d: Decision) -> str:
     """What the confidence figure is, in words: never '100 %' unless every sample agrees."""
     return probability(d)
+
+
+def confidence_short(d: Decision) -> str:
+    """The confidence in a few words, for a narrow panel: 'p 87 %', 'all agree' or
+    'margin 0.62' (a point decision's score margin, not a probability)."""
+    p = d.probabilities
+    if d.confidence_basis == "probability" and p is not None:
+        return "all samples agree" if p["unanimous"] else f"p {d.confidence * 100:.0f} %"
+    return f"margin {d.confidence:.2f}"
 
 
 def fact_label(fact: str) -> str:

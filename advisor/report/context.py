@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_label
-from advisor.present.numbers import is_number, money, number, percent, tokens
+from advisor.present.numbers import is_number, money, number, tokens
+from advisor.present.robustness import confidence_text
 from advisor.present.text import sentence
 
 if TYPE_CHECKING:
@@ -441,10 +442,7 @@ def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
             "Every option is vetoed: the answers contradict each other, so nothing is "
             "recommended. Revisit the answers behind the vetoes before deciding."
         )
-    parts = [
-        f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "
-        f"confidence ({percent(d.confidence)})."
-    ]
+    parts = [f"{option_label(d.recommendation or '')} is recommended ({confidence_text(d)})."]
     open_rows = [r for r in scores if not r["vetoed"] and r["option"] != d.recommendation]
     top = next((r for r in scores if r["option"] == d.recommendation), None)
     if open_rows and top is not None:
@@ -477,10 +475,7 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
             + ").",
             "Revisit the answers behind the vetoes before deciding.",
         ]
-    parts = [
-        f"{option_label(d.recommendation)} is recommended with {confidence_label(d.confidence)} "
-        f"confidence ({percent(d.confidence)})."
-    ]
+    parts = [f"{option_label(d.recommendation or '')} is recommended ({confidence_text(d)})."]
     reasons = d.top_reasons(3)
     if reasons:
         parts.append("Mainly because: " + " ".join(sentence(r.because) for r in reasons))
@@ -668,7 +663,7 @@ def _answer_text(question: Any, value: Any) -> str:
         return ""
     labels = {o.value: o.label for o in getattr(question, "options", ()) or ()}
     if question.type == "choice":
-        return labels.get(value, str(value))
+        return str(labels.get(value, value))
     if question.type == "multi":
         items = [labels.get(v, str(v)) for v in value] if isinstance(value, list) else [str(value)]
         return ", ".join(items) if items else "none"

@@ -26,4 +26,4 @@ def render(ctx: ReportContext) -> str:
         "cost": cost_chart(ctx.curve) if ctx.curve else None,
     }
     template = html_env().get_template("report.html.j2")
-    return template.render(ctx=ctx, charts=charts, css=stylesheet())
+    return str(template.render(ctx=ctx, charts=charts, css=stylesheet()))

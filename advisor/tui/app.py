@@ -42,7 +42,7 @@ class AdvisorApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="advisor.quit", priority=True),
         Binding("ctrl+s", "save", "Save", id="advisor.save", priority=True),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual's own declaration)
 
     def __init__(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -245,6 +246,9 @@ class QuestionnaireScreen(Screen[None]):
                 return i
         return 0
 
+    def _goto_in_worker(self, index: int) -> None:
+        self.run_worker(self.goto_section(index))
+
     async def goto_section(self, index: int, focus: bool = True) -> None:
         sections = self.rs.sections
         if not sections:
@@ -355,7 +359,7 @@ class QuestionnaireScreen(Screen[None]):
                 (
                     f"Go to section: {section.title}",
                     f"{len(section.questions)} questions",
-                    lambda i=i: self.run_worker(self.goto_section(i)),
+                    partial(self._goto_in_worker, i),
                 )
             )
         return out

@@ -12,6 +12,7 @@ import importlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -46,7 +47,8 @@ from advisor.present.costs_view import deployment_words as shared_deployment_wor
 from advisor.present.curve import CostCurve, cost_curve
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_colour, option_label, option_mark, short_label
-from advisor.present.numbers import money, percent
+from advisor.present.numbers import money
+from advisor.present.robustness import confidence_text
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -71,8 +73,8 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
         )
     else:
         out.append("Recommendation: ", style="bold")
-        out.append(option_label(d.recommendation), style="bold green")
-        out.append(f"   confidence {percent(d.confidence)}\n\n")
+        out.append(option_label(d.recommendation or ""), style="bold green")
+        out.append(f"   {confidence_text(d)}\n\n")
     out.append_text(score_bars(d, 60))
     rows = [r for r in cost_rows(d.costs or {}, getattr(rs, "catalog", None)) if r.monthly]
     if rows:
@@ -211,7 +213,7 @@ def costs_notes(d: Decision) -> Text:
     return out
 
 
-def model_reasons(model: dict[str, Any]) -> str:
+def model_reasons(model: Mapping[str, Any]) -> str:
     reasons = list(model.get("reasons") or ()) + list(model.get("fit_reasons") or ())
     obligations = model.get("obligations") or ()
     text = " ".join(str(r) for r in reasons)
@@ -510,6 +512,9 @@ class ResultsScreen(Screen[None]):
         if buttons:
             buttons.first().focus()
 
+    def _show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
     def palette_commands(self) -> list[PaletteCommand]:
         out: list[PaletteCommand] = [
             ("Back to the questions", "Return to the questionnaire (escape)", self.action_back),
@@ -522,7 +527,7 @@ class ResultsScreen(Screen[None]):
                 (
                     f"Show {tab}",
                     f"The {tab} tab of the results",
-                    lambda tab=tab: setattr(self.query_one(TabbedContent), "active", tab),
+                    partial(self._show_tab, tab),
                 )
             )
         if self.report is not None:
@@ -531,7 +536,7 @@ class ResultsScreen(Screen[None]):
                     (
                         f"Export report as {FORMAT_NAMES.get(fmt, fmt)}",
                         f"Write {export_path(self.session.path, fmt).name}",
-                        lambda fmt=fmt: self.export(fmt),
+                        partial(self.export, fmt),
                     )
                 )
         return out

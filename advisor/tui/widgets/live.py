@@ -13,7 +13,7 @@ same content as Rich text, for the layout's height and for tests.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -25,7 +25,7 @@ from textual.widget import Widget
 
 from advisor.model.files import OPTIONS
 from advisor.present.labels import SHORT_WIDTH, option_colour, short_label
-from advisor.present.numbers import percent
+from advisor.present.robustness import confidence_short
 
 if TYPE_CHECKING:
     from advisor.model.decision import Decision
@@ -83,7 +83,7 @@ class LivePanel(Widget):
     LivePanel { height: auto; }
     """
 
-    def __init__(self, **kwargs: str) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.decision: Decision | None = None
         self.updates = 0
@@ -160,11 +160,11 @@ class LivePanel(Widget):
             return [[("Answer a question to see where the decision is heading.", "dim")]]
         width = max(20, self.content_size.width - 1)
         lines: list[list[Run]] = []
-        if d.all_vetoed:
+        if d.recommendation is None:
             lines.append([("Every option is vetoed", "bold red")])
         else:
             label = short_label(d.recommendation)
-            confidence = f"confidence {percent(d.confidence)}"
+            confidence = confidence_short(d)
             gap = width - len(label) - len(confidence)
             if gap >= 2:
                 lines.append([(label, "bold green"), (" " * gap, ""), (confidence, "dim")])
