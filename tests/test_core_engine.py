@@ -35,7 +35,7 @@ rules:
   - id: air-gap
     category: compliance
     when: data.air_gapped
-    veto: [stay_hosted, hybrid]
+    veto: [stay_hosted, managed_open, hybrid]
     because: An air-gapped network cannot reach a hosted API.
     source: article:A6
   - id: big-volume
@@ -82,11 +82,15 @@ def test_scores_are_multiplied_by_category_weights(rules_dir: Callable[..., Path
 def test_vetoes_remove_options_and_name_the_rule(rules_dir: Callable[..., Path]) -> None:
     rs = load(rules_dir)
     d = rs.evaluate(rs.validate_answers({"data.air_gapped": True, "ops.ml_engineers": 0}))
-    assert d.vetoed == {"stay_hosted": ["air-gap"], "hybrid": ["air-gap"]}
+    assert d.vetoed == {
+        "stay_hosted": ["air-gap"],
+        "managed_open": ["air-gap"],
+        "hybrid": ["air-gap"],
+    }
     # stay_hosted scores more, but is vetoed
     assert d.scores["stay_hosted"] > d.scores["self_host"]
     assert d.recommendation == "self_host"
-    assert d.ranking[-2:] == ("stay_hosted", "hybrid")
+    assert d.ranking[-3:] == ("stay_hosted", "managed_open", "hybrid")
 
 
 def test_all_vetoed_is_flagged_with_zero_confidence(rules_dir: Callable[..., Path]) -> None:
@@ -135,7 +139,7 @@ def test_confidence_falls_with_missing_answers_and_thin_margins(
     partial = rs.evaluate(rs.validate_answers({"ops.ml_engineers": 5}))
     assert 0 <= partial.confidence < complete.confidence <= 1
     tie = rs.evaluate(rs.validate_answers({"ops.ml_engineers": 5, **{k: 1 for k in full}}))
-    assert tie.scores == {"stay_hosted": 0, "hybrid": 0, "self_host": 0}
+    assert tie.scores == {"stay_hosted": 0, "managed_open": 0, "hybrid": 0, "self_host": 0}
     assert tie.confidence < complete.confidence
 
 
@@ -150,7 +154,8 @@ def test_ties_break_towards_less_change(rules_dir: Callable[..., Path]) -> None:
             }
         )
     )
-    assert d.ranking == ("stay_hosted", "hybrid", "self_host")
+    # the option that changes least first: the API, the API of an open model, then GPUs
+    assert d.ranking == ("stay_hosted", "managed_open", "hybrid", "self_host")
     assert d.recommendation == "stay_hosted"
 
 
@@ -567,7 +572,8 @@ def test_fast_path_and_interpreter_agree_on_the_default_rules(answers: dict[str,
         assert sorted(cr_id for cr_id in d.fired_ids) == sorted(
             cr.rule.id for cr in rs.rules if cr.index in set(fired)
         )
-        for option, score in zip(("stay_hosted", "hybrid", "self_host"), scores, strict=True):
+        options = ("stay_hosted", "managed_open", "hybrid", "self_host")
+        for option, score in zip(options, scores, strict=True):
             assert d.scores[option] == pytest.approx(score, abs=1e-6)
 
 

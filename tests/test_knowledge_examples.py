@@ -15,7 +15,9 @@ from advisor.model.files import OPTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-HEADER = re.compile(r"\A# Expected recommendation: (stay_hosted|hybrid|self_host)\.\n# Why: ")
+HEADER = re.compile(
+    r"\A# Expected recommendation: (stay_hosted|managed_open|hybrid|self_host)\.\n# Why: "
+)
 
 
 @pytest.fixture(scope="module")

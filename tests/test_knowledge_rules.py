@@ -89,7 +89,14 @@ def test_questionnaire_keeps_the_contract(ruleset: RuleSet, qid: str) -> None:
     kind, options = CONTRACT[qid]
     question = ruleset.questions[qid]
     assert question.type == kind
-    assert question.option_values == options
+    if qid == "usage.current_model":
+        # the catalog's hosted models, newest first (market, issue 12): every one the cost model
+        # can price is offered, and the models of earlier answers stay answerable
+        catalog = {m.id for m in ruleset.catalog.hosted_models}
+        assert set(question.option_values) == catalog
+        assert set(options) <= catalog
+    else:
+        assert question.option_values == options
     assert question.section == qid.split(".")[0]
 
 
@@ -179,14 +186,18 @@ def test_scores_are_proportionate(ruleset: RuleSet) -> None:
 
 def test_vetoes_are_kept_for_impossibilities(ruleset: RuleSet) -> None:
     vetoing = {rid: set(rule.veto) for rid, rule in ruleset.bundle.rules.items() if rule.veto}
+    # managed_open sends data to a provider like the API (air gap, premises, refusal veto it)
+    # and cannot be shipped (redistribution); an EU or in-country requirement is met by the
+    # cost model keeping only endpoints in the region, and no endpoint at all vetoes it.
     assert vetoing == {
-        "air-gapped-blocks-apis": {"stay_hosted", "hybrid"},
-        "on-prem-residency": {"stay_hosted", "hybrid"},
+        "air-gapped-blocks-apis": {"stay_hosted", "managed_open", "hybrid"},
+        "on-prem-residency": {"stay_hosted", "managed_open", "hybrid"},
         "no-regional-endpoint": {"stay_hosted", "hybrid"},
-        "hosted-approval-refused": {"stay_hosted", "hybrid"},
+        "hosted-approval-refused": {"stay_hosted", "managed_open", "hybrid"},
         "no-eligible-open-model": {"self_host", "hybrid"},
         "no-open-model-meets-need": {"self_host"},
-        "redistribution-needs-open-weights": {"stay_hosted"},
+        "redistribution-needs-open-weights": {"stay_hosted", "managed_open"},
+        "managed-open-unavailable": {"managed_open"},
     }
 
 

@@ -104,6 +104,9 @@ def _answer(qid: str) -> st.SearchStrategy[Any]:
         return st.lists(st.sampled_from(q.option_values), unique=True)
     if q.type == "bool":
         return st.booleans()
+    if qid.startswith("usage.context_"):
+        # prompt lengths, not monthly volumes (sizing bounds them at 100 M tokens)
+        return st.none() | st.sampled_from([4e3, 1.28e5, 1e6])
     if qid.endswith("_tokens"):
         return st.sampled_from([1e6, 1e8, 5e9, 2e11])
     if qid == "org.monthly_active_users":

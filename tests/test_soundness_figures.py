@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # after it (24x7); an optional scale word after it.
 NUMBER = re.compile(r"(?<![\w.\-])(\d[\d,]*(?:\.\d+)?)(?![\w\-])(\s*(?:million|billion))?")
 LEGAL = re.compile(r"Art\. \d+(?:\(\d+\))?")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SCALE = {"million": 1e6, "billion": 1e9}
 CATALOG_NUMBERS = [float(lic.mau_cap) for lic in RULESET.catalog.licenses if lic.mau_cap]
 
@@ -45,11 +46,25 @@ def _values(obj: Any) -> Iterator[float]:
             yield from _values(v)
 
 
+def _strings(obj: Any) -> Iterator[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from _strings(v)
+
+
 def _unbacked(d: Decision) -> list[str]:
     known = sorted({*_values(d.to_dict()), *_values(d.facts), *CATALOG_NUMBERS})
+    # A date (a shutdown day) is a figure too: backed when the decision carries it as a value.
+    dates = {s for s in (*_strings(d.to_dict()), *_strings(d.facts)) if DATE.fullmatch(s)}
     texts = [r.because for r in d.fired] + [n["text"] for n in (*d.risks, *d.actions)]
     bad: list[str] = []
     for text in texts:
+        text = DATE.sub(lambda m: "" if m.group(0) in dates else m.group(0), text)
         # A range (36-48 %) is two figures, each to be backed.
         plain = re.sub(r"(\d)-(\d)", r"\1 - \2", LEGAL.sub("", text))
         for m in NUMBER.finditer(plain):

@@ -89,6 +89,10 @@ def test_doubling_the_volume_never_moves_from_self_hosting_to_the_api(a: dict[st
     after = _rec(doubled)
     if before.recommendation == "self_host":
         assert after.recommendation != "stay_hosted", (a, after.scores)
+    # managed_open bills per token like the API: doubling the volume moves both bills alike, so
+    # it never hands the workload back to the API (cost-score-managed-open, issue 12)
+    if before.recommendation == "managed_open":
+        assert after.recommendation != "stay_hosted", (a, after.scores)
 
 
 def _lead(d: Decision, option: str, over: str) -> float:
@@ -99,7 +103,7 @@ def _lead(d: Decision, option: str, over: str) -> float:
 @given(ANSWERS)
 def test_raising_hosted_prices_never_favours_the_api_more(a: dict[str, Any]) -> None:
     before, after = _rec(a), DEARER_API.evaluate(a)
-    for other in ("hybrid", "self_host"):
+    for other in ("managed_open", "hybrid", "self_host"):
         assert _lead(after, "stay_hosted", other) <= _lead(before, "stay_hosted", other) + 1e-9
     if before.recommendation != "stay_hosted":
         assert after.recommendation != "stay_hosted", (a, before.scores, after.scores)
@@ -114,9 +118,8 @@ def test_raising_the_gpu_price_never_favours_self_hosting_more(
     # the API, which uses none.
     cheap = _rec({**a, "ops.gpu_hourly_usd": price})
     dear = _rec({**a, "ops.gpu_hourly_usd": price * 1.5})
-    assert (
-        _lead(dear, "self_host", "stay_hosted") <= _lead(cheap, "self_host", "stay_hosted") + 1e-9
-    )
+    for other in ("stay_hosted", "managed_open"):  # neither rents GPUs
+        assert _lead(dear, "self_host", other) <= _lead(cheap, "self_host", other) + 1e-9
     if cheap.recommendation != "self_host":
         assert dear.recommendation != "self_host", (a, cheap.scores, dear.scores)
 
@@ -193,6 +196,7 @@ def test_lowering_a_priority_never_makes_a_neutral_case_prefer_the_costlier_opti
             "stay_hosted": d.facts.get("cost.hosted_horizon_usd"),
             "self_host": d.facts.get("cost.self_host_horizon_usd"),
             "hybrid": d.facts.get("cost.hybrid_horizon_usd"),
+            "managed_open": d.facts.get("cost.managed_open_horizon_usd"),
         }[d.recommendation]
         if cheapest is not None and horizon is not None:
             assert horizon <= cheapest * (1 + 1e-9), (level, d.recommendation, d.scores)
