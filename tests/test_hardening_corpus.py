@@ -51,6 +51,7 @@ TARGETS = (
     "catalog",
     "tests",
     "injection",
+    "output",
 )
 
 
@@ -116,13 +117,19 @@ def _time_limit(seconds: int) -> Iterator[None]:
 
 def _cli(argv: list[str]) -> tuple[int, str]:
     """Run the CLI in process; (exit code, stdout+stderr). Exceptions propagate."""
+    code, out, err = _cli_split(argv)
+    return code, out + err
+
+
+def _cli_split(argv: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in process; (exit code, stdout, stderr). Exceptions propagate."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as exc:  # argparse
             code = int(exc.code or 0)
-    return code, out.getvalue() + err.getvalue()
+    return code, out.getvalue(), err.getvalue()
 
 
 class _LiveTags(HTMLParser):
@@ -216,6 +223,8 @@ def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
 
 def _run_case(case: Case, tmp: Path) -> Outcome:
     target = case.target
+    if target == "output":
+        return _output_case(case, tmp)
     if target in ("answers", "run", "autosave"):
         path = tmp / "answers.yaml"
         if case.mode == "folder":
@@ -311,9 +320,199 @@ def _session_case(case: Case, path: Path, before: bytes | None) -> Outcome:
     return Outcome("accepted")
 
 
+_RULESETS: dict[tuple[tuple[str, ...], str], Any] = {}
+
+
+@contextlib.contextmanager
+def _computed_once() -> Iterator[None]:
+    """Compile each distinct rule stack once per process: the default rule set (and any
+    layer a case repeats) is keyed by its directories and the digest of their files' text, so
+    a case that changes a file gets a fresh compile; a stack that does not compile is never
+    cached. Loading stays real (the parsed files are cached by the loader itself)."""
+    from advisor.engine import ruleset as module
+    from advisor.load.bundle import load_bundle
+
+    real = module.load_ruleset
+
+    def load_ruleset(dirs: Any = None) -> Any:
+        bundle = load_bundle([Path(d) for d in dirs] if dirs else None)
+        key = (tuple(str(d) for d in bundle.dirs), bundle.digest)
+        if key not in _RULESETS:
+            _RULESETS[key] = module.compile_bundle(bundle)
+        return _RULESETS[key]
+
+    # The cost curve (some 20 cost derivations) is the bulk of a report; the four formats of
+    # one case draw it for the same rule set and answers, so it is drawn once per case.
+    from advisor.report import costs
+
+    real_curve = costs.points_of
+    curves: dict[tuple[int, str], Any] = {}
+
+    def points_of(decision: Any, ruleset: Any) -> Any:
+        key = (id(ruleset), repr(sorted(decision.answers.items())))
+        if key not in curves:
+            curves[key] = real_curve(decision, ruleset)
+        return curves[key]
+
+    module.load_ruleset = load_ruleset  # type: ignore[assignment]
+    costs.points_of = points_of  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        module.load_ruleset = real  # type: ignore[assignment]
+        costs.points_of = real_curve  # type: ignore[assignment]
+
+
+# --- -o PATH: the safe writer through main(argv) ---------------------------------------------
+
+SCENARIO = """\
+tests:
+  - name: a small hosted workload
+    answers:
+      usage.monthly_input_tokens: 1M
+      usage.monthly_output_tokens: 200k
+    expect:
+      recommendation: stay_hosted
+"""
+OLD = b"old contents\n"
+
+
+def _snapshot(path: Path) -> tuple[str, bytes | str | None, int]:
+    """What is at ``path``: its kind, its contents (a link: where it points) and its mode."""
+    try:
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return ("missing", None, 0)
+    if stat.S_ISLNK(info.st_mode):
+        return ("link", os.readlink(path), 0)
+    if stat.S_ISREG(info.st_mode):
+        return ("file", path.read_bytes(), stat.S_IMODE(info.st_mode))
+    if stat.S_ISFIFO(info.st_mode):
+        return ("fifo", None, stat.S_IMODE(info.st_mode))
+    if stat.S_ISDIR(info.st_mode):
+        return ("folder", None, stat.S_IMODE(info.st_mode))
+    return ("other", None, 0)
+
+
+def _prepare_output(mode: str, tmp: Path, inputs: dict[str, Path], command: str) -> Path | str:
+    target = tmp / "target.txt"
+    own = {"check": inputs["layer"] / "policy.yaml", "test": inputs["scenario"]}.get(
+        command, inputs["answers"]
+    )
+    if mode == "stdout":
+        return "-"
+    if mode == "fifo":
+        os.mkfifo(tmp / "out.pipe")
+        return tmp / "out.pipe"
+    if mode in ("symlink", "symlink-readonly"):
+        target.write_bytes(OLD)
+        if mode == "symlink-readonly":
+            target.chmod(0o444)
+        (tmp / "link").symlink_to(target)
+        return tmp / "link"
+    if mode == "dangling-symlink":
+        (tmp / "link").symlink_to(tmp / "new-target.txt")
+        return tmp / "link"
+    if mode == "symlink-own-input":
+        (tmp / "link").symlink_to(own)
+        return tmp / "link"
+    if mode in ("regular", "readonly"):
+        (tmp / "out.txt").write_bytes(OLD)
+        if mode == "readonly":
+            (tmp / "out.txt").chmod(0o444)
+        return tmp / "out.txt"
+    if mode == "folder":
+        (tmp / "outdir").mkdir()
+        return tmp / "outdir"
+    if mode == "own-input":
+        return own
+    if mode == "missing-folder":
+        return tmp / "nope" / "out.txt"
+    if mode == "file-in-path":
+        (tmp / "plain.txt").write_bytes(OLD)
+        return tmp / "plain.txt" / "out.txt"
+    if mode == "new":
+        return tmp / "new.out"
+    raise AssertionError(f"unknown output mode {mode!r}")
+
+
+def _output_case(case: Case, tmp: Path) -> Outcome:
+    import threading
+
+    inputs = {"answers": tmp / "answers.yaml", "scenario": tmp / "scenario.yaml"}
+    inputs["answers"].write_bytes(EXAMPLE.read_bytes())
+    inputs["scenario"].write_text(SCENARIO, encoding="utf-8")
+    inputs["layer"] = _layer(tmp, {"policy.yaml": "rules: []\n"})
+    command = case.input.split()[0]
+    out = _prepare_output(case.mode or "", tmp, inputs, command)
+    argv = case.input.format(
+        answers=inputs["answers"], scenario=inputs["scenario"], layer=inputs["layer"], out=out
+    ).split()
+    watched = [p for p in tmp.rglob("*")] + ([Path(out)] if out != "-" else [])
+    before = {p: _snapshot(p) for p in watched}
+    chunks: list[bytes] = []
+    reader = keepalive = -1
+    thread = None
+    if case.mode == "fifo":
+        reader = os.open(out, os.O_RDONLY | os.O_NONBLOCK)
+        keepalive = os.open(out, os.O_WRONLY)  # no end-of-file before the command opens it
+        os.set_blocking(reader, True)
+
+        def drain() -> None:  # outputs can exceed the pipe's buffer
+            while chunk := os.read(reader, 65536):
+                chunks.append(chunk)
+
+        thread = threading.Thread(target=drain, daemon=True)
+        thread.start()
+    try:
+        code, stdout, stderr = _cli_split(argv)
+    finally:
+        if thread is not None:
+            os.close(keepalive)
+            thread.join(5)
+            os.close(reader)
+    text = stdout + stderr
+    if "Traceback (most recent call last)" in text:
+        return Outcome("traceback", text[-2000:])
+    leftovers = [p.name for p in tmp.rglob("*.tmp")]
+    if leftovers:
+        return Outcome("data-loss", f"temporary files left: {leftovers}")
+    changed = [str(p) for p in watched if _snapshot(p) != before[p]]
+    if case.expect == "refused" or code not in (0, 1) or "ADV120" in stderr:
+        if code != 2 or f"{out}: ADV120: " not in stderr:
+            kind = "accepted" if code in (0, 1) else "unlocated"
+            return Outcome(kind, f"exit {code}: {text[-1000:]}")
+        if changed:
+            return Outcome("data-loss", f"refused, but changed {changed}")
+        return Outcome("refused", stderr[-300:])
+    # The command ran (exit 1: a scenario failed, which is a result): where did the output go?
+    written: str
+    if case.mode == "stdout":
+        written = stdout
+    elif case.mode == "fifo":
+        written = b"".join(chunks).decode("utf-8")
+        if _snapshot(Path(out))[0] != "fifo":
+            return Outcome("data-loss", "the FIFO was replaced")
+    elif case.mode in ("symlink", "dangling-symlink"):
+        link = Path(out)
+        if _snapshot(link) != before[link]:
+            return Outcome("data-loss", "the symlink was replaced or repointed")
+        written = link.resolve().read_text(encoding="utf-8")
+    else:
+        written = Path(out).read_text(encoding="utf-8")
+    if not written.strip() or written.encode() == OLD:
+        return Outcome("failed", f"nothing written: {text[-500:]}")
+    if "--format json" in case.input or command == "schema":
+        _strict_json(written if case.mode != "stdout" else stdout)
+    unexpected = [c for c in changed if c not in (str(out), str(tmp / "target.txt"))]
+    if unexpected:
+        return Outcome("data-loss", f"changed {unexpected}")
+    return Outcome("accepted")
+
+
 def classify(case: Case, tmp: Path) -> Outcome:
     try:
-        with _time_limit(TIME_LIMIT):
+        with _time_limit(TIME_LIMIT), _computed_once():
             return _run_case(case, tmp)
     except _Timeout:
         return Outcome("hang", f"over {TIME_LIMIT} s")
