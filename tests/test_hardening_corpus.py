@@ -18,6 +18,7 @@ Anything but the expected outcome fails, with the case's name. ``HOSTILE_CASE=na
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -74,10 +75,13 @@ class Outcome:
     outputs: list[str] = field(default_factory=list)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_cases() -> list[Case]:
     cases: list[Case] = []
     for path in sorted(HERE.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         for raw in data["cases"]:
             cases.append(
                 Case(
@@ -194,8 +198,17 @@ def _rules_dirs(layer: Path) -> list[str]:
     return ["--rules", "@default", "--rules", str(layer)]
 
 
-def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
-    """evaluate (text, json) and report (md, html, json, adr): all must succeed and be inert."""
+MARKUP = ("<", "`", "javascript:", "](", "&", "[")
+
+
+def _evaluate_all(tmp: Path, rules: list[str], answers: Path, case: Case) -> Outcome:
+    """evaluate (text, json) and report (md, html, json, adr): all must succeed and be inert.
+
+    The Markdown reports are rendered by a CommonMark parser (raw HTML on, as a viewer might)
+    when the case's text carries anything markup could be made of; otherwise their raw text
+    is scanned for tags, which is what an inert case could still leak (rendering every
+    report took a third of the corpus's time)."""
+    hostile = any(m in case.input + (case.answers or "") for m in MARKUP)
     code, text = _cli(["evaluate", str(answers), *rules, "--format", "json"])
     if code != 0:
         return _refusal(code, text, Case("", "", "", ""))
@@ -215,7 +228,12 @@ def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
         outputs.append(body)
         if fmt == "json":
             _strict_json(body)
-        live = live_html(body) if fmt == "html" else markdown_live(body) if fmt != "json" else []
+        if fmt == "json":
+            live = []
+        elif fmt == "html" or not hostile:
+            live = live_html(body)
+        else:
+            live = markdown_live(body)
         if live:
             return Outcome("injection", f"{fmt}: {live[:3]}")
     return Outcome("accepted", outputs=outputs)
@@ -239,7 +257,7 @@ def _run_case(case: Case, tmp: Path) -> Outcome:
             outcome = _refusal(code, text, case)
             if outcome.kind == "accepted":
                 _strict_json(text)
-                outcome = _evaluate_all(tmp, [], path)
+                outcome = _evaluate_all(tmp, [], path, case)
         else:
             outcome = _session_case(case, path, before)
         if target == "answers" and path.is_file() and path.read_bytes() != before:
@@ -285,7 +303,7 @@ def _run_case(case: Case, tmp: Path) -> Outcome:
     if case.answers is not None:
         answers = tmp / "answers.yaml"
         answers.write_text(case.answers, encoding="utf-8")
-    return _evaluate_all(tmp, rules, answers)
+    return _evaluate_all(tmp, rules, answers, case)
 
 
 def _session_case(case: Case, path: Path, before: bytes | None) -> Outcome:
@@ -321,45 +339,56 @@ def _session_case(case: Case, path: Path, before: bytes | None) -> Outcome:
 
 
 _RULESETS: dict[tuple[tuple[str, ...], str], Any] = {}
+_CURVES: dict[tuple[str, str, str], Any] = {}
+_CATALOG_KEYS: dict[int, str] = {}
+
+
+def _catalog_key(ruleset: Any) -> str:
+    """The catalog's content, by rule set (every rule set stays alive in _RULESETS)."""
+    if id(ruleset) not in _CATALOG_KEYS:
+        text = repr(ruleset.bundle.catalog_data).encode()
+        _CATALOG_KEYS[id(ruleset)] = hashlib.sha256(text).hexdigest()
+    return _CATALOG_KEYS[id(ruleset)]
 
 
 @contextlib.contextmanager
 def _computed_once() -> Iterator[None]:
-    """Compile each distinct rule stack once per process: the default rule set (and any
-    layer a case repeats) is keyed by its directories and the digest of their files' text, so
-    a case that changes a file gets a fresh compile; a stack that does not compile is never
-    cached. Loading stays real (the parsed files are cached by the loader itself)."""
+    """Compile each distinct rule stack once per process: ``check``, ``evaluate`` and
+    ``report`` of a case, and every case on the defaults, share the compiled rule set, keyed
+    by its directories and the digest of their files' text (a case that changes a file gets
+    a fresh compile; a stack that does not compile is never cached). Loading stays real; the
+    loader itself caches the parsed base layer."""
     from advisor.engine import ruleset as module
-    from advisor.load.bundle import load_bundle
 
-    real = module.load_ruleset
+    real = module.compile_bundle
 
-    def load_ruleset(dirs: Any = None) -> Any:
-        bundle = load_bundle([Path(d) for d in dirs] if dirs else None)
+    def compile_bundle(bundle: Any) -> Any:
         key = (tuple(str(d) for d in bundle.dirs), bundle.digest)
         if key not in _RULESETS:
-            _RULESETS[key] = module.compile_bundle(bundle)
+            _RULESETS[key] = real(bundle)
         return _RULESETS[key]
 
-    # The cost curve (some 20 cost derivations) is the bulk of a report; the four formats of
-    # one case draw it for the same rule set and answers, so it is drawn once per case.
+    # The cost curve (some 20 cost derivations) is the bulk of a report. It is a function of
+    # the catalog, the answers and the models the fired rules exclude, so each distinct
+    # combination is drawn once: the four formats of a case, and cases that differ only in
+    # their rules, share it.
     from advisor.report import costs
 
     real_curve = costs.points_of
-    curves: dict[tuple[int, str], Any] = {}
 
     def points_of(decision: Any, ruleset: Any) -> Any:
-        key = (id(ruleset), repr(sorted(decision.answers.items())))
-        if key not in curves:
-            curves[key] = real_curve(decision, ruleset)
-        return curves[key]
+        excluded = [(rule.because, rule.effects.get("exclude_models")) for rule in decision.fired]
+        key = (_catalog_key(ruleset), repr(sorted(decision.answers.items())), repr(excluded))
+        if key not in _CURVES:
+            _CURVES[key] = real_curve(decision, ruleset)
+        return _CURVES[key]
 
-    module.load_ruleset = load_ruleset  # type: ignore[assignment]
+    module.compile_bundle = compile_bundle  # type: ignore[assignment]
     costs.points_of = points_of  # type: ignore[assignment]
     try:
         yield
     finally:
-        module.load_ruleset = real  # type: ignore[assignment]
+        module.compile_bundle = real  # type: ignore[assignment]
         costs.points_of = real_curve  # type: ignore[assignment]
 
 
