@@ -299,6 +299,8 @@ def _run_case(case: Case, tmp: Path) -> Outcome:
     outcome = _refusal(code, text, case)
     if outcome.kind != "accepted":
         return outcome
+    if case.code and case.code not in text:  # an accepted case may expect a warning
+        return Outcome("wrong-code", f"check did not report {case.code}: {text[-1000:]}")
     answers = EXAMPLE
     if case.answers is not None:
         answers = tmp / "answers.yaml"

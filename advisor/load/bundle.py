@@ -407,7 +407,20 @@ def _add_questionnaire(bundle: Bundle, doc: Document, layer: int) -> None:
         for qi, question in enumerate(section.questions):
             q_origin = Origin(doc, ("sections", si, "questions", qi), layer)
             before = earlier.get(question.id)
-            if before is not None and before.type != question.type:
+            if before is not None and before.type != question.type and question.retype:
+                first = bundle.question_origin[question.id].loc("type")
+                bundle.problems.append(
+                    Problem(
+                        q_origin.loc("retype"),
+                        "ADV419",
+                        f"The question {question.id!r} was a {before.type} question (at "
+                        f"{first}) and this layer makes it a {question.type} one; every rule, "
+                        "fact and cost figure that reads it was written for the old type. "
+                        "Check each of them, or add a new question with its own id instead.",
+                        "warning",
+                    )
+                )
+            elif before is not None and before.type != question.type:
                 # Rules, facts and the cost model were written against the earlier type: a
                 # number read as a bool would weigh `true` as one token.
                 first = bundle.question_origin[question.id].loc("type")
@@ -417,7 +430,8 @@ def _add_questionnaire(bundle: Bundle, doc: Document, layer: int) -> None:
                         "ADV417",
                         f"The question {question.id!r} is a {before.type} question (at "
                         f"{first}); a later layer cannot make it a {question.type} one. Keep "
-                        f"'type: {before.type}', or add a new question with its own id.",
+                        f"'type: {before.type}', add a new question with its own id, or say "
+                        "'retype: true' on this question if the change is meant.",
                     )
                 )
                 continue
