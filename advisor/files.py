@@ -15,8 +15,12 @@ must not:
   :class:`OutputRefused` before anything is written.
 
 Temporary files are named ``.NAME.advisor-XXXX.tmp`` and removed on every exit path that Python
-sees; one left by a killed process (SIGKILL, power loss) is removed by the next write into the
-same folder once it is over a minute old, so a write still under way elsewhere is left alone.
+sees, SIGTERM and SIGHUP included (while a write is under way they raise inside it, the
+temporary is removed, and the signal is then delivered again to whatever handled it before, so
+the process still ends as it would have); SIGINT is Python's KeyboardInterrupt already. One
+left by a process that could not clean up (SIGKILL, power loss) is removed by the next write
+into the same folder once it is over a minute old, so a write still under way elsewhere is left
+alone, and the TUI removes those of its answers file when it opens it.
 """
 
 from __future__ import annotations
@@ -24,13 +28,15 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 TEMP_MARK = ".advisor-"
 STALE_SECONDS = 60.0
@@ -154,8 +160,60 @@ def _refuse_inputs(path: Path, info: os.stat_result | None, inputs: Iterable[Pat
             )
 
 
+class _Terminated(BaseException):
+    """Raised inside a write by SIGTERM or SIGHUP, so that its clean-up runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_CLEANUP_SIGNALS = tuple(
+    s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s
+)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While the block runs, SIGTERM and SIGHUP raise :class:`_Terminated` (in the main thread;
+    a signal whose handler is SIG_IGN stays ignored). After the block the old handlers are back
+    and a signal that arrived is sent again, so it ends the process (or reaches the
+    application's handler) as it would have without the write."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise _Terminated(signum)
+
+    old: dict[int, Any] = {}
+    for signum in _CLEANUP_SIGNALS:
+        try:
+            if signal.getsignal(signum) is signal.SIG_IGN:
+                continue
+            old[signum] = signal.signal(signum, raise_terminated)
+        except (ValueError, OSError):  # not settable here
+            continue
+    received: int | None = None
+    try:
+        yield
+    except _Terminated as exc:
+        received = exc.signum
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    if received is not None:
+        os.kill(os.getpid(), received)
+        raise OSError(f"the write was interrupted by signal {received}")
+
+
 def _replace(target: Path, folder: Path, text: str, mode: int | None) -> None:
     remove_stale_temporaries(folder)
+    with _signals_raise():
+        _replace_now(target, folder, text, mode)
+
+
+def _replace_now(target: Path, folder: Path, text: str, mode: int | None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TEMP_MARK}", suffix=".tmp", dir=folder)
     try:
         if mode is None:  # mkstemp creates the file 0600; a new file honours the umask
@@ -171,7 +229,7 @@ def _replace(target: Path, folder: Path, text: str, mode: int | None) -> None:
         tmp = ""
         _sync_folder(folder)
     finally:
-        if tmp:  # any failure or interruption (KeyboardInterrupt included) before the rename
+        if tmp:  # any failure or interruption (signals included) before the rename
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 

@@ -261,6 +261,13 @@ CODES: dict[str, Code] = {
             "problem",
         ),
         _code(
+            "ADV419",
+            "QuestionRetyped",
+            "A layer changes the type of an earlier question on purpose (retype: true).",
+            "warning",
+            "problem",
+        ),
+        _code(
             "ADV418",
             "BadScoreFact",
             "A rule's score names a fact that is not a number.",

@@ -18,6 +18,7 @@ Anything but the expected outcome fails, with the case's name. ``HOSTILE_CASE=na
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -51,6 +52,7 @@ TARGETS = (
     "catalog",
     "tests",
     "injection",
+    "output",
 )
 
 
@@ -73,10 +75,13 @@ class Outcome:
     outputs: list[str] = field(default_factory=list)
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_cases() -> list[Case]:
     cases: list[Case] = []
     for path in sorted(HERE.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         for raw in data["cases"]:
             cases.append(
                 Case(
@@ -116,13 +121,19 @@ def _time_limit(seconds: int) -> Iterator[None]:
 
 def _cli(argv: list[str]) -> tuple[int, str]:
     """Run the CLI in process; (exit code, stdout+stderr). Exceptions propagate."""
+    code, out, err = _cli_split(argv)
+    return code, out + err
+
+
+def _cli_split(argv: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in process; (exit code, stdout, stderr). Exceptions propagate."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as exc:  # argparse
             code = int(exc.code or 0)
-    return code, out.getvalue() + err.getvalue()
+    return code, out.getvalue(), err.getvalue()
 
 
 class _LiveTags(HTMLParser):
@@ -187,8 +198,17 @@ def _rules_dirs(layer: Path) -> list[str]:
     return ["--rules", "@default", "--rules", str(layer)]
 
 
-def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
-    """evaluate (text, json) and report (md, html, json, adr): all must succeed and be inert."""
+MARKUP = ("<", "`", "javascript:", "](", "&", "[")
+
+
+def _evaluate_all(tmp: Path, rules: list[str], answers: Path, case: Case) -> Outcome:
+    """evaluate (text, json) and report (md, html, json, adr): all must succeed and be inert.
+
+    The Markdown reports are rendered by a CommonMark parser (raw HTML on, as a viewer might)
+    when the case's text carries anything markup could be made of; otherwise their raw text
+    is scanned for tags, which is what an inert case could still leak (rendering every
+    report took a third of the corpus's time)."""
+    hostile = any(m in case.input + (case.answers or "") for m in MARKUP)
     code, text = _cli(["evaluate", str(answers), *rules, "--format", "json"])
     if code != 0:
         return _refusal(code, text, Case("", "", "", ""))
@@ -208,7 +228,12 @@ def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
         outputs.append(body)
         if fmt == "json":
             _strict_json(body)
-        live = live_html(body) if fmt == "html" else markdown_live(body) if fmt != "json" else []
+        if fmt == "json":
+            live = []
+        elif fmt == "html" or not hostile:
+            live = live_html(body)
+        else:
+            live = markdown_live(body)
         if live:
             return Outcome("injection", f"{fmt}: {live[:3]}")
     return Outcome("accepted", outputs=outputs)
@@ -216,6 +241,8 @@ def _evaluate_all(tmp: Path, rules: list[str], answers: Path) -> Outcome:
 
 def _run_case(case: Case, tmp: Path) -> Outcome:
     target = case.target
+    if target == "output":
+        return _output_case(case, tmp)
     if target in ("answers", "run", "autosave"):
         path = tmp / "answers.yaml"
         if case.mode == "folder":
@@ -230,7 +257,7 @@ def _run_case(case: Case, tmp: Path) -> Outcome:
             outcome = _refusal(code, text, case)
             if outcome.kind == "accepted":
                 _strict_json(text)
-                outcome = _evaluate_all(tmp, [], path)
+                outcome = _evaluate_all(tmp, [], path, case)
         else:
             outcome = _session_case(case, path, before)
         if target == "answers" and path.is_file() and path.read_bytes() != before:
@@ -272,11 +299,13 @@ def _run_case(case: Case, tmp: Path) -> Outcome:
     outcome = _refusal(code, text, case)
     if outcome.kind != "accepted":
         return outcome
+    if case.code and case.code not in text:  # an accepted case may expect a warning
+        return Outcome("wrong-code", f"check did not report {case.code}: {text[-1000:]}")
     answers = EXAMPLE
     if case.answers is not None:
         answers = tmp / "answers.yaml"
         answers.write_text(case.answers, encoding="utf-8")
-    return _evaluate_all(tmp, rules, answers)
+    return _evaluate_all(tmp, rules, answers, case)
 
 
 def _session_case(case: Case, path: Path, before: bytes | None) -> Outcome:
@@ -311,9 +340,210 @@ def _session_case(case: Case, path: Path, before: bytes | None) -> Outcome:
     return Outcome("accepted")
 
 
+_RULESETS: dict[tuple[tuple[str, ...], str], Any] = {}
+_CURVES: dict[tuple[str, str, str], Any] = {}
+_CATALOG_KEYS: dict[int, str] = {}
+
+
+def _catalog_key(ruleset: Any) -> str:
+    """The catalog's content, by rule set (every rule set stays alive in _RULESETS)."""
+    if id(ruleset) not in _CATALOG_KEYS:
+        text = repr(ruleset.bundle.catalog_data).encode()
+        _CATALOG_KEYS[id(ruleset)] = hashlib.sha256(text).hexdigest()
+    return _CATALOG_KEYS[id(ruleset)]
+
+
+@contextlib.contextmanager
+def _computed_once() -> Iterator[None]:
+    """Compile each distinct rule stack once per process: ``check``, ``evaluate`` and
+    ``report`` of a case, and every case on the defaults, share the compiled rule set, keyed
+    by its directories and the digest of their files' text (a case that changes a file gets
+    a fresh compile; a stack that does not compile is never cached). Loading stays real; the
+    loader itself caches the parsed base layer."""
+    from advisor.engine import ruleset as module
+
+    real = module.compile_bundle
+
+    def compile_bundle(bundle: Any) -> Any:
+        key = (tuple(str(d) for d in bundle.dirs), bundle.digest)
+        if key not in _RULESETS:
+            _RULESETS[key] = real(bundle)
+        return _RULESETS[key]
+
+    # The cost curve (some 20 cost derivations) is the bulk of a report. It is a function of
+    # the catalog, the answers and the models the fired rules exclude, so each distinct
+    # combination is drawn once: the four formats of a case, and cases that differ only in
+    # their rules, share it.
+    from advisor.report import costs
+
+    real_curve = costs.points_of
+
+    def points_of(decision: Any, ruleset: Any) -> Any:
+        excluded = [(rule.because, rule.effects.get("exclude_models")) for rule in decision.fired]
+        key = (_catalog_key(ruleset), repr(sorted(decision.answers.items())), repr(excluded))
+        if key not in _CURVES:
+            _CURVES[key] = real_curve(decision, ruleset)
+        return _CURVES[key]
+
+    module.compile_bundle = compile_bundle  # type: ignore[assignment]
+    costs.points_of = points_of  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        module.compile_bundle = real  # type: ignore[assignment]
+        costs.points_of = real_curve  # type: ignore[assignment]
+
+
+# --- -o PATH: the safe writer through main(argv) ---------------------------------------------
+
+SCENARIO = """\
+tests:
+  - name: a small hosted workload
+    answers:
+      usage.monthly_input_tokens: 1M
+      usage.monthly_output_tokens: 200k
+    expect:
+      recommendation: stay_hosted
+"""
+OLD = b"old contents\n"
+
+
+def _snapshot(path: Path) -> tuple[str, bytes | str | None, int]:
+    """What is at ``path``: its kind, its contents (a link: where it points) and its mode."""
+    try:
+        info = path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return ("missing", None, 0)
+    if stat.S_ISLNK(info.st_mode):
+        return ("link", os.readlink(path), 0)
+    if stat.S_ISREG(info.st_mode):
+        return ("file", path.read_bytes(), stat.S_IMODE(info.st_mode))
+    if stat.S_ISFIFO(info.st_mode):
+        return ("fifo", None, stat.S_IMODE(info.st_mode))
+    if stat.S_ISDIR(info.st_mode):
+        return ("folder", None, stat.S_IMODE(info.st_mode))
+    return ("other", None, 0)
+
+
+def _prepare_output(mode: str, tmp: Path, inputs: dict[str, Path], command: str) -> Path | str:
+    target = tmp / "target.txt"
+    own = {"check": inputs["layer"] / "policy.yaml", "test": inputs["scenario"]}.get(
+        command, inputs["answers"]
+    )
+    if mode == "stdout":
+        return "-"
+    if mode == "fifo":
+        os.mkfifo(tmp / "out.pipe")
+        return tmp / "out.pipe"
+    if mode in ("symlink", "symlink-readonly"):
+        target.write_bytes(OLD)
+        if mode == "symlink-readonly":
+            target.chmod(0o444)
+        (tmp / "link").symlink_to(target)
+        return tmp / "link"
+    if mode == "dangling-symlink":
+        (tmp / "link").symlink_to(tmp / "new-target.txt")
+        return tmp / "link"
+    if mode == "symlink-own-input":
+        (tmp / "link").symlink_to(own)
+        return tmp / "link"
+    if mode in ("regular", "readonly"):
+        (tmp / "out.txt").write_bytes(OLD)
+        if mode == "readonly":
+            (tmp / "out.txt").chmod(0o444)
+        return tmp / "out.txt"
+    if mode == "folder":
+        (tmp / "outdir").mkdir()
+        return tmp / "outdir"
+    if mode == "own-input":
+        return own
+    if mode == "missing-folder":
+        return tmp / "nope" / "out.txt"
+    if mode == "file-in-path":
+        (tmp / "plain.txt").write_bytes(OLD)
+        return tmp / "plain.txt" / "out.txt"
+    if mode == "new":
+        return tmp / "new.out"
+    raise AssertionError(f"unknown output mode {mode!r}")
+
+
+def _output_case(case: Case, tmp: Path) -> Outcome:
+    import threading
+
+    inputs = {"answers": tmp / "answers.yaml", "scenario": tmp / "scenario.yaml"}
+    inputs["answers"].write_bytes(EXAMPLE.read_bytes())
+    inputs["scenario"].write_text(SCENARIO, encoding="utf-8")
+    inputs["layer"] = _layer(tmp, {"policy.yaml": "rules: []\n"})
+    command = case.input.split()[0]
+    out = _prepare_output(case.mode or "", tmp, inputs, command)
+    argv = case.input.format(
+        answers=inputs["answers"], scenario=inputs["scenario"], layer=inputs["layer"], out=out
+    ).split()
+    watched = [p for p in tmp.rglob("*")] + ([Path(out)] if out != "-" else [])
+    before = {p: _snapshot(p) for p in watched}
+    chunks: list[bytes] = []
+    reader = keepalive = -1
+    thread = None
+    if case.mode == "fifo":
+        reader = os.open(out, os.O_RDONLY | os.O_NONBLOCK)
+        keepalive = os.open(out, os.O_WRONLY)  # no end-of-file before the command opens it
+        os.set_blocking(reader, True)
+
+        def drain() -> None:  # outputs can exceed the pipe's buffer
+            while chunk := os.read(reader, 65536):
+                chunks.append(chunk)
+
+        thread = threading.Thread(target=drain, daemon=True)
+        thread.start()
+    try:
+        code, stdout, stderr = _cli_split(argv)
+    finally:
+        if thread is not None:
+            os.close(keepalive)
+            thread.join(5)
+            os.close(reader)
+    text = stdout + stderr
+    if "Traceback (most recent call last)" in text:
+        return Outcome("traceback", text[-2000:])
+    leftovers = [p.name for p in tmp.rglob("*.tmp")]
+    if leftovers:
+        return Outcome("data-loss", f"temporary files left: {leftovers}")
+    changed = [str(p) for p in watched if _snapshot(p) != before[p]]
+    if case.expect == "refused" or code not in (0, 1) or "ADV120" in stderr:
+        if code != 2 or f"{out}: ADV120: " not in stderr:
+            kind = "accepted" if code in (0, 1) else "unlocated"
+            return Outcome(kind, f"exit {code}: {text[-1000:]}")
+        if changed:
+            return Outcome("data-loss", f"refused, but changed {changed}")
+        return Outcome("refused", stderr[-300:])
+    # The command ran (exit 1: a scenario failed, which is a result): where did the output go?
+    written: str
+    if case.mode == "stdout":
+        written = stdout
+    elif case.mode == "fifo":
+        written = b"".join(chunks).decode("utf-8")
+        if _snapshot(Path(out))[0] != "fifo":
+            return Outcome("data-loss", "the FIFO was replaced")
+    elif case.mode in ("symlink", "dangling-symlink"):
+        link = Path(out)
+        if _snapshot(link) != before[link]:
+            return Outcome("data-loss", "the symlink was replaced or repointed")
+        written = link.resolve().read_text(encoding="utf-8")
+    else:
+        written = Path(out).read_text(encoding="utf-8")
+    if not written.strip() or written.encode() == OLD:
+        return Outcome("failed", f"nothing written: {text[-500:]}")
+    if "--format json" in case.input or command == "schema":
+        _strict_json(written if case.mode != "stdout" else stdout)
+    unexpected = [c for c in changed if c not in (str(out), str(tmp / "target.txt"))]
+    if unexpected:
+        return Outcome("data-loss", f"changed {unexpected}")
+    return Outcome("accepted")
+
+
 def classify(case: Case, tmp: Path) -> Outcome:
     try:
-        with _time_limit(TIME_LIMIT):
+        with _time_limit(TIME_LIMIT), _computed_once():
             return _run_case(case, tmp)
     except _Timeout:
         return Outcome("hang", f"over {TIME_LIMIT} s")

@@ -1,8 +1,13 @@
 """Fuzzing: expressions and rule sets that pass the checker never make evaluation raise.
 
-Profiles (``HYPOTHESIS_PROFILE``): ``ci`` (default; derandomized, >= 20,000 expressions and
-2,000 rule sets, cheap cases) and ``nightly`` (random, ten times more). See docs/engine.md,
-"Fuzzing".
+The cases come from seeded generators of our own (a plain ``random.Random`` per chunk), not
+from hypothesis's recursive strategies: those cost ~15 ms per expression, the generators here
+a few microseconds, so CI checks the issue's full counts in seconds. Each chunk's seed is in
+its test id and in every assertion message, so a failure reproduces exactly.
+
+Profiles (``FUZZ_PROFILE``): ``ci`` (default: fixed seeds, 20,000 expressions that pass the
+checker and 2,000 rule sets) and ``nightly`` (seeds from ``FUZZ_SEED`` or the clock, ten
+times as many). See docs/engine.md, "Fuzzing".
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from helpers.evaluate3 import evaluate3
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from advisor.expr.language import (
     NUMBER,
@@ -28,19 +34,13 @@ from advisor.expr.language import (
     to_python,
 )
 
-settings.register_profile(
-    "ci", derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-)
-settings.register_profile(
-    "nightly", deadline=None, database=None, suppress_health_check=list(HealthCheck)
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-NIGHTLY = os.environ.get("HYPOTHESIS_PROFILE") == "nightly"
+NIGHTLY = os.environ.get("FUZZ_PROFILE", os.environ.get("HYPOTHESIS_PROFILE")) == "nightly"
+SCALE = 10 if NIGHTLY else 1
+BASE_SEED = int(os.environ.get("FUZZ_SEED", time.time_ns() % 10**9)) if NIGHTLY else 17
 
-# Each example checks a batch of expressions: hypothesis overhead per example is far above
-# the cost of checking and evaluating one small expression.
-EXPR_EXAMPLES, EXPR_BATCH = (200, 10) if not NIGHTLY else (2000, 10)
-RULESET_EXAMPLES = 40 if not NIGHTLY else 2000
+EXPR_CHUNKS, EXPR_PER_CHUNK = 4 * SCALE, 5_000  # expressions that pass the checker
+RULESET_CHUNKS, RULESETS_PER_CHUNK = 4 * SCALE, 500  # rule sets that pass the checks
+COMPILE_BATCH = 500  # the fast path compiles this many lambdas in one module
 
 ENV = {
     "a.n": FactInfo(NUMBER),
@@ -49,105 +49,156 @@ ENV = {
     "a.b": FactInfo("bool"),
     "a.c": FactInfo("str", ("x", "y", "z")),
 }
+EXPR_BOOLS = ["a.b", "True", "not a.b", "a.c == 'x'", "a.c in ['y', 'z']", "a.c != 'z'"]
 EDGE_NUMBERS = [0, 1, -1, 0.5, 2, 10**18, -(10**18), 1e300, -1e300, 1e-300, 5e-324, 64, -64]
-
-
-def _numbers() -> st.SearchStrategy[str]:
-    leaf = st.one_of(
-        st.sampled_from(["a.n", "a.m", "a.k", "len(['p', 'q'])"]),
-        st.sampled_from(EDGE_NUMBERS).map(repr),
-        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300).map(
-            repr
-        ),
-    )
-
-    def grow(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        binop = st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "//", "%"]), inner).map(
-            lambda t: f"({t[0]} {t[1]} {t[2]})"
-        )
-        power = st.tuples(inner, st.sampled_from(["2", "0.5", "-1", "64", "-64", "3"])).map(
-            lambda t: f"({t[0]} ** {t[1]})"
-        )
-        call1 = st.tuples(st.sampled_from(["abs", "ceil", "floor", "log10", "round"]), inner).map(
-            lambda t: f"{t[0]}({t[1]})"
-        )
-        call2 = st.tuples(st.sampled_from(["min", "max", "round"]), inner, inner).map(
-            lambda t: f"{t[0]}({t[1]}, {t[2]})"
-        )
-        clamp = st.tuples(inner, inner, inner).map(lambda t: f"clamp({t[0]}, {t[1]}, {t[2]})")
-        cond = st.tuples(inner, _bools_leaf(inner), inner).map(
-            lambda t: f"({t[0]} if {t[1]} else {t[2]})"
-        )
-        neg = inner.map(lambda e: f"(-{e})")
-        return st.one_of(binop, power, call1, call2, clamp, cond, neg)
-
-    return st.recursive(leaf, grow, max_leaves=8)
-
-
-def _bools_leaf(numbers: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    compare = st.tuples(numbers, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), numbers).map(
-        lambda t: f"({t[0]} {t[1]} {t[2]})"
-    )
-    choice = st.sampled_from(["a.c == 'x'", "a.c in ['y', 'z']", "a.c != 'z'"])
-    return st.one_of(st.sampled_from(["a.b", "True", "not a.b"]), compare, choice)
-
-
-NUMBERS = _numbers()
-BOOLS = st.recursive(
-    _bools_leaf(NUMBERS),
-    lambda inner: st.one_of(
-        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(
-            lambda t: f"({t[0]} {t[1]} {t[2]})"
-        ),
-        inner.map(lambda e: f"(not {e})"),
-    ),
-    max_leaves=4,
-)
-VALUES = st.fixed_dictionaries(
-    {
-        "a.n": st.sampled_from(EDGE_NUMBERS) | st.floats(allow_nan=False, allow_infinity=False),
-        "a.m": st.sampled_from(EDGE_NUMBERS) | st.integers(-(10**15), 10**15),
-        "a.k": st.sampled_from([0, 0.0, -0.0, 1e308, 2**53]),
-        "a.b": st.booleans(),
-        "a.c": st.sampled_from(["x", "y", "z"]),
-    }
-)
 checked_count = {"expressions": 0, "rulesets": 0}
 
 
-def _evaluate_every_way(text: str, values: dict[str, Any]) -> None:
-    try:
-        checked = check(text, ENV)
-    except ExprError:
-        return  # refused with a code: fine, only what passes must evaluate
-    checked_count["expressions"] += 1
-    local = {name: f"f[{name!r}]" for name in checked.names}
+# --- the generators -----------------------------------------------------------------------
+
+
+class Gen:
+    """Expression text from a seeded generator: numbers and booleans over ``numbers`` (fact
+    names), edge literals and random literals across the whole finite range."""
+
+    def __init__(
+        self, rng: random.Random, numbers: list[str], bools: list[str], ops: str = "+-*/%"
+    ) -> None:
+        self.rng = rng
+        self.numbers = numbers
+        self.bools = bools
+        self.ops = ["//" if o == "%" and rng.random() < 0.5 else o for o in ops] + ["//"]
+
+    def literal(self) -> str:
+        r = self.rng
+        kind = r.random()
+        if kind < 0.4:
+            return repr(r.choice(EDGE_NUMBERS))
+        if kind < 0.6:
+            return repr(r.randint(-(10**18), 10**18))
+        if kind < 0.8:
+            return repr(r.uniform(-1000, 1000))
+        return repr(r.choice((-1, 1)) * 10 ** r.uniform(-300, 300))
+
+    def number(self, depth: int) -> str:
+        r = self.rng
+        if depth <= 0 or r.random() < 0.25:
+            leaf = r.random()
+            if leaf < 0.55:
+                return r.choice(self.numbers)
+            if leaf < 0.6:
+                return "len(['p', 'q'])"
+            return self.literal()
+        a = self.number(depth - 1)
+        form = r.randrange(8)
+        if form <= 1:
+            return f"({a} {r.choice(self.ops)} {self.number(depth - 1)})"
+        if form == 2:
+            return f"({a} ** {r.choice(['2', '0.5', '-1', '64', '-64', '3'])})"
+        if form == 3:
+            return f"{r.choice(['abs', 'ceil', 'floor', 'log10', 'round'])}({a})"
+        if form == 4:
+            return f"{r.choice(['min', 'max', 'round'])}({a}, {self.number(depth - 1)})"
+        if form == 5:
+            return f"clamp({a}, {self.number(depth - 1)}, {self.number(depth - 1)})"
+        if form == 6:
+            return f"({a} if {self.boolean(depth - 1)} else {self.number(depth - 1)})"
+        return f"(-{a})"
+
+    def boolean(self, depth: int) -> str:
+        r = self.rng
+        form = r.randrange(6) if depth > 0 else r.randrange(2)
+        if form == 0:
+            return r.choice(self.bools)
+        if form in (1, 2, 3):
+            op = r.choice(["<", "<=", ">", ">=", "==", "!="])
+            return f"({self.number(depth - 1)} {op} {self.number(depth - 1)})"
+        if form == 4:
+            joiner = r.choice(["and", "or"])
+            return f"({self.boolean(depth - 1)} {joiner} {self.boolean(depth - 1)})"
+        return f"(not {self.boolean(depth - 1)})"
+
+    def values(self) -> dict[str, Any]:
+        r = self.rng
+        return {
+            "a.n": r.choice(EDGE_NUMBERS) if r.random() < 0.5 else self._any_float(),
+            "a.m": r.choice(EDGE_NUMBERS) if r.random() < 0.5 else r.randint(-(10**15), 10**15),
+            "a.k": r.choice([0, 0.0, -0.0, 1e308, 2**53]),
+            "a.b": r.random() < 0.5,
+            "a.c": r.choice("xyz"),
+        }
+
+    def _any_float(self) -> float:
+        """Any finite float: random sign, mantissa and exponent (subnormals included)."""
+        bits = self.rng.getrandbits(64)
+        sign = "-" if bits & 1 else ""
+        return float.fromhex(f"{sign}0x1.{bits >> 12:013x}p{self.rng.randint(-1074, 1023)}")
+
+
+# --- expressions: three evaluation paths, same value, never an exception -------------------
+
+
+def _fast_path(batch: list[tuple[Any, dict[str, Any]]]) -> list[Callable[[Any], Any]]:
+    """The generated two-valued code of each checked tree, compiled as one module."""
+    lines = []
+    for i, (checked, _values) in enumerate(batch):
+        local = {name: f"f[{name!r}]" for name in checked.names}
+        lines.append(f"_e{i} = lambda f: {to_python(checked.tree, local)}")
     namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME}
-    exec(compile(f"_e = lambda f: {to_python(checked.tree, local)}", "<fuzz>", "exec"), namespace)
-    fast = namespace["_e"](values)
-    slow = evaluate3(checked.tree, values)
-    closures = compile3(checked.tree)(values)
-    partial = dict(values)
-    partial.pop("a.n")
-    evaluate3(checked.tree, partial)  # with a missing fact: UNKNOWN, never an exception
-    compile3(checked.tree)(partial)
-    for other in (slow, closures):
-        same = other == fast or (
-            isinstance(fast, float)
-            and isinstance(other, float)
-            and math.isnan(fast)
-            and math.isnan(other)
-        )
-        assert same, (text, values, fast, other)
-    assert fast is not UNKNOWN
+    exec(compile("\n".join(lines), "<fuzz>", "exec"), namespace)
+    return [namespace[f"_e{i}"] for i in range(len(batch))]
 
 
-@settings(max_examples=EXPR_EXAMPLES)
-@given(st.lists(st.one_of(NUMBERS, BOOLS), min_size=EXPR_BATCH, max_size=EXPR_BATCH), VALUES)
-def test_checked_expressions_never_raise(texts: list[str], values: dict[str, Any]) -> None:
-    for text in texts:
-        _evaluate_every_way(text, values)
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b)
 
+
+def _evaluate_batch(seed: int, batch: list[tuple[Any, dict[str, Any]]]) -> None:
+    for (checked, values), fast in zip(batch, _fast_path(batch), strict=True):
+        where = f"seed {seed}: {checked.source!r} with {values}"
+        try:
+            value = fast(values)
+            slow = evaluate3(checked.tree, values)
+            closures = compile3(checked.tree)(values)
+            partial = dict(values)
+            partial.pop("a.n")
+            evaluate3(checked.tree, partial)  # a missing fact: UNKNOWN, never an exception
+            compile3(checked.tree)(partial)
+        except Exception as exc:  # the property: nothing raises
+            raise AssertionError(f"{where} raised {exc!r}") from exc
+        assert value is not UNKNOWN, where
+        for other in (slow, closures):
+            assert _same(value, other), f"{where}: fast {value!r}, other {other!r}"
+
+
+@pytest.mark.parametrize("chunk", range(EXPR_CHUNKS))
+def test_checked_expressions_never_raise(chunk: int) -> None:
+    seed = BASE_SEED * 1000 + chunk
+    gen = Gen(random.Random(seed), ["a.n", "a.m", "a.k"], EXPR_BOOLS)
+    passed = attempts = 0
+    batch: list[tuple[Any, dict[str, Any]]] = []
+    while passed < EXPR_PER_CHUNK:
+        attempts += 1
+        assert attempts < 3 * EXPR_PER_CHUNK, f"seed {seed}: the checker refuses most cases"
+        depth = gen.rng.randint(1, 4)
+        text = gen.number(depth) if gen.rng.random() < 0.6 else gen.boolean(depth)
+        try:
+            checked = check(text, ENV)
+        except ExprError:
+            continue  # refused with a code: fine, only what passes must evaluate
+        passed += 1
+        batch.append((checked, gen.values()))
+        if len(batch) == COMPILE_BATCH:
+            _evaluate_batch(seed, batch)
+            batch = []
+    if batch:
+        _evaluate_batch(seed, batch)
+    checked_count["expressions"] += passed
+
+
+# --- rule sets: layered over a small base, compiled through the real checks ---------------
 
 RULE_TEMPLATE = """\
 categories:
@@ -157,73 +208,82 @@ facts:
   - id: fuzz.x
     expr: "{fact}"
 rules:
-{rules}
-"""
-
-
-def _rule(i: int, when: str, points: float, spec: str) -> str:
-    return (
-        f"  - id: fuzz-{i}\n"
-        f"    category: cost\n"
-        f'    when: "{when}"\n'
-        f"    score: {{self_host: {points!r}, hybrid: {-points!r}}}\n"
-        f'    because: "x is {{fuzz.x{spec}}} and input {{usage.monthly_input_tokens}}"\n'
-        f"    source: article:A4\n"
-    )
-
+{rules}"""
 
 NAMES = [
     "usage.monthly_input_tokens",
     "usage.monthly_output_tokens",
     "ops.engineer_annual_cost_usd",
 ]
-RULE_NUMBERS = st.one_of(
-    st.sampled_from([*NAMES, "fuzz.x"]),
-    st.sampled_from(["0", "1", "1e300", "-1e300", "1e-300", "0.5"]),
-)
-RULE_EXPR = st.recursive(
-    RULE_NUMBERS,
-    lambda inner: (
-        st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "//", "%"]), inner).map(
-            lambda t: f"({t[0]} {t[1]} {t[2]})"
-        )
-        | inner.map(lambda e: f"round({e}, {e})")
-        | inner.map(lambda e: f"log10({e})")
-    ),
-    max_leaves=4,
-)
-RULE_SETS = st.tuples(
-    st.sampled_from(["1", "0", "1000000", "fuzz.x", "fuzz.x * 1e300", "0 - fuzz.x"]),
-    RULE_EXPR,
-    st.lists(
-        st.tuples(
-            st.tuples(RULE_EXPR, st.sampled_from(["<", ">", "==", "!="]), RULE_EXPR).map(" ".join),
-            st.sampled_from([1.0, -3.0, 1e6, -1e6, 0.25]),
-            st.sampled_from(["", ":,.0f", ":>50", ":.50e", ":.1%", ":g"]),
-        ),
-        min_size=1,
-        max_size=3,
-    ),
-)
-ANSWER_SETS = st.fixed_dictionaries(
+WEIGHTS = ["1", "0", "1000000", "fuzz.x", "fuzz.x * 1e300", "0 - fuzz.x", "1e300", "0.25"]
+SPECS = ["", ":,.0f", ":>50", ":.50e", ":.1%", ":g", ":,.2f", ":.3"]
+RULE_BOOLS = ["True", "False", "usage.monthly_input_tokens > 5", "fuzz.x == 0"]
+ANSWER_SETS: list[dict[str, Any]] = [
     {},
-    optional={
-        "usage.monthly_input_tokens": st.sampled_from([0, 10, 1e6, 1e15]),
-        "usage.monthly_output_tokens": st.sampled_from([0, 1e15]),
-        "ops.engineer_annual_cost_usd": st.sampled_from([0, 1e7]),
+    {"usage.monthly_input_tokens": 10},
+    {
+        "usage.monthly_input_tokens": 1e15,
+        "usage.monthly_output_tokens": 1e15,
+        "ops.engineer_annual_cost_usd": 1e7,
     },
-)
+    {"usage.monthly_input_tokens": 0, "usage.monthly_output_tokens": 0},
+    {"usage.monthly_input_tokens": 1e6, "ops.engineer_annual_cost_usd": 0},
+]
+
+
+def _rule(i: int, when: str, points: float, spec: str, name: str) -> str:
+    return (
+        f"  - id: fuzz-{i}\n"
+        f"    category: cost\n"
+        f'    when: "{when}"\n'
+        f"    score: {{self_host: {points!r}, hybrid: {-points!r}}}\n"
+        f'    because: "x is {{fuzz.x{spec}}} and {{{name}}}"\n'
+        f"    source: article:A4\n"
+    )
+
+
+def _rule_set(gen: Gen) -> str:
+    r = gen.rng
+    rules = []
+    for i in range(r.randint(1, 3)):
+        op = r.choice(["<", ">", "==", "!="])
+        when = f"{gen.number(r.randint(0, 2))} {op} {gen.number(r.randint(0, 2))}"
+        points = r.choice([1.0, -3.0, 1e6, -1e6, 0.25, 0.0])
+        rules.append(_rule(i, when, points, r.choice(SPECS), r.choice(NAMES)))
+    return RULE_TEMPLATE.format(
+        weight=json.dumps(r.choice(WEIGHTS)), fact=gen.number(r.randint(0, 3)), rules="".join(rules)
+    )
 
 
 @pytest.fixture(scope="module")
-def base_bundle() -> Any:
-    from advisor.load.bundle import load_bundle
+def small_base() -> Any:
+    return build_small_base()
 
-    return load_bundle()
+
+def build_small_base() -> Any:
+    """The default rule set cut down to what the generated rules read: three questions, the
+    catalog's assumptions and the source registry; no default rules, facts or categories.
+    Compiling a generated rule set over it costs milliseconds, not the whole default bundle."""
+    import copy
+
+    from advisor.load.bundle import load_bundle
+    from advisor.model.files import Section
+
+    full = load_bundle()
+    questions = full.questions
+    base = copy.copy(full)
+    base.sections = [
+        Section(id="usage", title="Usage", questions=tuple(questions[n] for n in NAMES))
+    ]
+    base.section_origin = {"usage": full.section_origin["usage"]}
+    base.question_origin = {n: full.question_origin[n] for n in NAMES}
+    base.catalog_data = {"assumptions": full.catalog_data["assumptions"]}
+    base.problems = []
+    return base
 
 
 def _compile(base: Any, text: str) -> Any:
-    """Layer generated rule text over the default rule set, through the real checks."""
+    """Layer generated rule text over the base, through the loader's and compiler's checks."""
     import copy
 
     from advisor.engine.ruleset import compile_bundle
@@ -232,17 +292,8 @@ def _compile(base: Any, text: str) -> Any:
     from advisor.problems import AdvisorError
 
     bundle = copy.copy(base)
-    for name in (
-        "rules",
-        "rule_origin",
-        "categories",
-        "category_origin",
-        "facts",
-        "fact_origin",
-        "sources",
-        "source_origin",
-    ):
-        setattr(bundle, name, dict(getattr(base, name)))
+    for name in ("rules", "rule_origin", "categories", "category_origin", "facts", "fact_origin"):
+        setattr(bundle, name, {})
     bundle.problems = []
     try:
         _add_rules(bundle, parse_text(text, "fuzz.yaml"), 1)
@@ -251,32 +302,35 @@ def _compile(base: Any, text: str) -> Any:
         return None
 
 
-@settings(max_examples=RULESET_EXAMPLES)
-@given(RULE_SETS, ANSWER_SETS)
-def test_rule_sets_that_pass_check_evaluate_without_raising(
-    base_bundle: Any, spec: tuple[str, str, list[tuple[str, float, str]]], answers: dict[str, Any]
-) -> None:
-    weight, fact, rules = spec
-    text = RULE_TEMPLATE.format(
-        weight=json.dumps(weight),
-        fact=fact,
-        rules="".join(_rule(i, when, points, fmt) for i, (when, points, fmt) in enumerate(rules)),
-    )
-    ruleset = _compile(base_bundle, text)
-    if ruleset is None:
-        return  # refused with located problems: only what passes must evaluate
-    checked_count["rulesets"] += 1
-    decision = ruleset.evaluate(answers)
-    json.dumps(decision.to_dict(), allow_nan=False)  # always valid JSON
-    assert all(math.isfinite(v) for v in decision.scores.values())
-    for fired in decision.fired:
-        assert len(fired.because) <= 10_100
+@pytest.mark.parametrize("chunk", range(RULESET_CHUNKS))
+def test_rule_sets_that_pass_check_evaluate_without_raising(small_base: Any, chunk: int) -> None:
+    seed = BASE_SEED * 1000 + 500 + chunk
+    gen = Gen(random.Random(seed), [*NAMES, "fuzz.x"], RULE_BOOLS)
+    passed = n = 0
+    while passed < RULESETS_PER_CHUNK:
+        n += 1
+        assert n < 3 * RULESETS_PER_CHUNK, f"seed {seed}: the checker refuses most rule sets"
+        text = _rule_set(gen)
+        ruleset = _compile(small_base, text)
+        if ruleset is None:
+            continue  # refused with located problems: only what passes must evaluate
+        passed += 1
+        for answers in (ANSWER_SETS[n % len(ANSWER_SETS)], ANSWER_SETS[2]):
+            where = f"seed {seed}, rule set {n}, answers {answers}:\n{text}"
+            try:
+                decision = ruleset.evaluate(answers)
+                json.dumps(decision.to_dict(), allow_nan=False)  # always valid JSON
+            except Exception as exc:  # the property: nothing raises
+                raise AssertionError(f"{where}\nraised {exc!r}") from exc
+            assert all(math.isfinite(v) for v in decision.scores.values()), where
+            for fired in decision.fired:
+                assert len(fired.because) <= 10_100, where
+    checked_count["rulesets"] += passed
 
 
 def test_fuzzers_exercised_enough_cases() -> None:
-    """Runs after the two properties (file order): most generated cases pass the checker, so
-    the properties are not vacuous."""
+    """Runs after the properties (file order): the counts the issue asks for were reached."""
     if checked_count["expressions"] == 0:
         pytest.skip("run with the property tests")
-    assert checked_count["expressions"] >= EXPR_EXAMPLES * EXPR_BATCH // 2
-    assert checked_count["rulesets"] >= RULESET_EXAMPLES // 4
+    assert checked_count["expressions"] >= EXPR_CHUNKS * EXPR_PER_CHUNK >= 20_000
+    assert checked_count["rulesets"] >= RULESET_CHUNKS * RULESETS_PER_CHUNK >= 2_000

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -69,9 +69,11 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a node came from: the document, its path inside it and the layer index."""
+class Origin(NamedTuple):
+    """Where a node came from: the document, its path inside it and the layer index.
+
+    A named tuple, not a dataclass: the catalog records one per field (some 15,000 for the
+    defaults), and a tuple is several times cheaper to make."""
 
     doc: Document
     path: PathKey
@@ -265,10 +267,14 @@ def load_bundle(dirs: Iterable[Path] | None = None) -> Bundle:
                     "directory after the defaults with another --rules.",
                 )
             )
+        base_key = _base_key(folder, [*files, *catalog_files]) if layer == 0 else None
+        if base_key is not None and _restore_base(bundle, base_key, hasher):
+            bundle.test_files.extend(_yaml_files(folder / TESTS_DIR))
+            continue
         for path in [*files, *catalog_files]:
             name = display_path(path)
             try:
-                doc = load_file(path, name)
+                doc = load_file(path, name, cached=True)
             except AdvisorError as exc:
                 errors.extend(exc.problems)
                 continue
@@ -285,6 +291,10 @@ def load_bundle(dirs: Iterable[Path] | None = None) -> Bundle:
                     _add_rules(bundle, doc, layer)
             except AdvisorError as exc:
                 errors.extend(exc.problems)
+        if base_key is not None and not errors:
+            if len(_BASES) >= 8:
+                _BASES.pop(next(iter(_BASES)))
+            _BASES[base_key] = (_snapshot(bundle), base_key[3])
         bundle.test_files.extend(_yaml_files(folder / TESTS_DIR))
     if not errors and not bundle.catalog_data:
         base = stack[0]
@@ -301,6 +311,81 @@ def load_bundle(dirs: Iterable[Path] | None = None) -> Bundle:
         raise AdvisorError(errors + [p for p in bundle.problems])
     bundle.digest = "sha256:" + hasher.hexdigest()
     return bundle
+
+
+# The base layer (usually the packaged defaults) as loaded, by folder, working directory (the
+# names in locations are relative to it) and the text of its files: every command, each layer
+# prefix ``check`` compares, and test suites load it again and again, and merging its catalog
+# records an origin for each of some 15,000 fields.
+_BaseKey = tuple[str, str, str, tuple[tuple[str, bytes], ...]]
+_BASES: dict[_BaseKey, tuple[Bundle, tuple[tuple[str, bytes], ...]]] = {}
+
+
+def _base_key(folder: Path, paths: list[Path]) -> _BaseKey | None:
+    """The base layer's identity: its folder, the working directory and its files' text."""
+    try:
+        texts = tuple((path.relative_to(folder).as_posix(), path.read_bytes()) for path in paths)
+    except OSError:
+        return None  # the loader reports what cannot be read
+    digest = hashlib.sha256(b"".join(f"{rel}\n".encode() + data for rel, data in texts))
+    return (str(folder.resolve()), os.getcwd(), digest.hexdigest(), texts)
+
+
+def _snapshot(bundle: Bundle) -> Bundle:
+    """A copy whose tables a later layer may change without touching ``bundle``: the models
+    and Documents inside are never changed in place, the containers holding them are."""
+    return Bundle(
+        dirs=bundle.dirs,
+        title=bundle.title,
+        sections=list(bundle.sections),
+        section_origin=dict(bundle.section_origin),
+        question_origin=dict(bundle.question_origin),
+        rules=dict(bundle.rules),
+        rule_origin=dict(bundle.rule_origin),
+        categories=dict(bundle.categories),
+        category_origin=dict(bundle.category_origin),
+        facts=dict(bundle.facts),
+        fact_origin=dict(bundle.fact_origin),
+        sources=dict(bundle.sources),
+        source_origin=dict(bundle.source_origin),
+        catalog_data={k: list(v) for k, v in bundle.catalog_data.items()},
+        catalog_origin={k: dict(v) for k, v in bundle.catalog_origin.items()},
+        test_files=list(bundle.test_files),
+        files=list(bundle.files),
+        problems=list(bundle.problems),
+    )
+
+
+def _restore_base(bundle: Bundle, key: _BaseKey, hasher: Any) -> bool:
+    """Fill ``bundle`` from the remembered base layer when its files are unchanged."""
+    found = _BASES.get(key)
+    if found is None:
+        return False
+    saved, texts = found
+    for rel, data in texts:  # the bundle's digest covers these files as when parsed
+        hasher.update(f"0:{rel}\n".encode())
+        hasher.update(data)
+    copy = _snapshot(saved)
+    for name in (
+        "title",
+        "sections",
+        "section_origin",
+        "question_origin",
+        "rules",
+        "rule_origin",
+        "categories",
+        "category_origin",
+        "facts",
+        "fact_origin",
+        "sources",
+        "source_origin",
+        "catalog_data",
+        "catalog_origin",
+        "files",
+        "problems",
+    ):
+        setattr(bundle, name, getattr(copy, name))
+    return True
 
 
 def _empty_mapping(doc: Document) -> bool:
@@ -322,7 +407,20 @@ def _add_questionnaire(bundle: Bundle, doc: Document, layer: int) -> None:
         for qi, question in enumerate(section.questions):
             q_origin = Origin(doc, ("sections", si, "questions", qi), layer)
             before = earlier.get(question.id)
-            if before is not None and before.type != question.type:
+            if before is not None and before.type != question.type and question.retype:
+                first = bundle.question_origin[question.id].loc("type")
+                bundle.problems.append(
+                    Problem(
+                        q_origin.loc("retype"),
+                        "ADV419",
+                        f"The question {question.id!r} was a {before.type} question (at "
+                        f"{first}) and this layer makes it a {question.type} one; every rule, "
+                        "fact and cost figure that reads it was written for the old type. "
+                        "Check each of them, or add a new question with its own id instead.",
+                        "warning",
+                    )
+                )
+            elif before is not None and before.type != question.type:
                 # Rules, facts and the cost model were written against the earlier type: a
                 # number read as a bool would weigh `true` as one token.
                 first = bundle.question_origin[question.id].loc("type")
@@ -332,7 +430,8 @@ def _add_questionnaire(bundle: Bundle, doc: Document, layer: int) -> None:
                         "ADV417",
                         f"The question {question.id!r} is a {before.type} question (at "
                         f"{first}); a later layer cannot make it a {question.type} one. Keep "
-                        f"'type: {before.type}', or add a new question with its own id.",
+                        f"'type: {before.type}', add a new question with its own id, or say "
+                        "'retype: true' on this question if the change is meant.",
                     )
                 )
                 continue

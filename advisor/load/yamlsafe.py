@@ -291,6 +291,27 @@ def read_text(path: Path, display: str | None = None) -> str:
         raise fail(Location(name), "ADV100", f"The file cannot be read: {exc.strerror}.") from None
 
 
-def load_file(path: Path, display: str | None = None) -> Document:
+def load_file(path: Path, display: str | None = None, *, cached: bool = False) -> Document:
+    """Parse the YAML file at ``path``; problems name it ``display`` (default: the path).
+
+    ``cached``: reuse the Document parsed earlier in this process from the same text under
+    the same name (rules directories: the defaults are read by every command, by each layer
+    prefix ``check`` compares, and by every case of the test suites). A Document is never
+    changed after parsing, so sharing it is safe; a file whose text changed is parsed again.
+    """
     name = display or str(path)
-    return parse_text(read_text(path, name), name)
+    text = read_text(path, name)
+    if not cached:
+        return parse_text(text, name)
+    key = (name, text)
+    doc = _PARSED.get(key)
+    if doc is None:
+        doc = parse_text(text, name)  # a refusal raises and is not cached
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = doc
+    return doc
+
+
+_PARSED: dict[tuple[str, str], Document] = {}
+_PARSED_LIMIT = 128

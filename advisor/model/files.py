@@ -63,6 +63,9 @@ class Question(Strict):
     ask_if: Expression | None = None
     optional: bool = False
     placeholder: str | None = None
+    # A later layer that changes an earlier question's type must say so (ADV417 otherwise);
+    # check then warns (ADV419) that the rules reading it were written for the old type.
+    retype: bool = False
 
     @model_validator(mode="after")
     def _options_fit_type(self) -> Question:
