@@ -248,11 +248,11 @@ def test_dev_stdout_redirected_to_a_file_keeps_everything_printed(tmp_path: Path
     import subprocess
     import sys
 
+    json_to_stdout = ("--format", "json", "-o", "/dev/stdout")
     out = tmp_path / "out.txt"
     with out.open("w") as handle:
         done = subprocess.run(
-            [sys.executable, "-m", "advisor", "test", *OWN_TESTS, "--format", "json", "-o"]
-            + ["/dev/stdout"],
+            [sys.executable, "-m", "advisor", "test", *OWN_TESTS, *json_to_stdout],
             cwd=ROOT,
             stdout=handle,
             stderr=subprocess.PIPE,
