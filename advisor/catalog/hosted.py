@@ -235,6 +235,44 @@ def plan(
     return Plan(h, tuple(months), first, total, switch, shut)
 
 
+def _cumulative_weights(horizon: float, factors: Sequence[float]) -> list[float]:
+    """Running sums of each month's volume factor times its share of the horizon (the last
+    month may count in part), as :func:`plan` weighs the months."""
+    n = max(1, math.ceil(horizon - 1e-9))
+    cum = [0.0]
+    for i in range(n):
+        weight = min(1.0, horizon - i) if horizon > i else 0.0
+        cum.append(cum[-1] + (factors[i] if i < len(factors) else 1.0) * weight)
+    return cum
+
+
+def horizon_total(
+    catalog_hosted: Mapping[str, HostedModel],
+    h: HostedModel,
+    inp: float,
+    out: float,
+    start: _dt.date,
+    t: BillTerms,
+    cum: Sequence[float],
+) -> float:
+    """``plan(...).horizon_usd`` up to rounding, without building the months: one bill per
+    model along the successor chain, times the weights of the months it serves (``cum`` from
+    :func:`_cumulative_weights`). The cheapest switch compares every hosted model this way;
+    only the winner's months are built."""
+    n = len(cum) - 1
+    base = _ym(start)
+    total = 0.0
+    i = 0
+    while i < n:
+        model = serving(catalog_hosted, h, base + i)
+        j = n
+        if model.shutdown is not None and model.replaced_by in catalog_hosted:
+            j = min(n, max(i + 1, _ym(model.shutdown) - base))
+        total += bill(model, inp, out, t).total * (cum[j] - cum[i])
+        i = j
+    return total
+
+
 def cheapest_switch(
     catalog_hosted: Mapping[str, HostedModel],
     current: HostedModel,
@@ -250,7 +288,9 @@ def cheapest_switch(
     models still served at the start (a shut-down model is its successor); with a residency
     need, only models that offer regional processing. Ties go to catalog order."""
     level = TIER_LEVEL[current.tier]
-    best: Plan | None = None
+    cum = _cumulative_weights(horizon, factors)
+    winner: HostedModel | None = None
+    lowest = math.inf
     for h in catalog_hosted.values():
         if TIER_LEVEL[h.tier] < level:
             continue
@@ -258,11 +298,12 @@ def cheapest_switch(
             continue
         if need_regional and h.regional_uplift_pct is None:
             continue
-        p = plan(catalog_hosted, h, inp, out, horizon, start, t, factors)
-        if best is None or p.horizon_usd < best.horizon_usd - 1e-9:
-            best = p
-    if best is None:
+        total = horizon_total(catalog_hosted, h, inp, out, start, t, cum)
+        if winner is None or total < lowest - 1e-9:
+            winner, lowest = h, total
+    if winner is None:
         return None
+    best = plan(catalog_hosted, winner, inp, out, horizon, start, t, factors)
     m = best.current
     row: SwitchHosted = {
         "model": m.id,
