@@ -30,6 +30,7 @@ the share of requests above the threshold.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ def start_date(catalog: Catalog) -> _dt.date:
     return max(dates)
 
 
+@functools.lru_cache(maxsize=4096)
 def month_label(start: _dt.date, index: int) -> str:
     """'YYYY-MM' of month ``index`` (0-based) counted from the start's month."""
     y, m = divmod(start.year * 12 + start.month - 1 + index, 12)
@@ -212,18 +214,20 @@ def plan(
     times its factor."""
     n = max(1, math.ceil(horizon - 1e-9))
     base = _ym(start)
-    bills: dict[str, Bill] = {}
+    bills: dict[str, tuple[Bill, float]] = {}
     months: list[HostedMonth] = []
     total = 0.0
     switch: int | None = None
     first: Bill | None = None
     for i in range(n):
         model = serving(catalog_hosted, h, base + i)
-        b = bills.get(model.id)
-        if b is None:
-            b = bills[model.id] = bill(model, inp, out, t)
+        known = bills.get(model.id)
+        if known is None:
+            one = bill(model, inp, out, t)
+            known = bills[model.id] = (one, one.total)
+        b, monthly = known
         weight = min(1.0, horizon - i) if horizon > i else 0.0
-        usd = b.total * (factors[i] if i < len(factors) else 1.0)
+        usd = monthly * (factors[i] if i < len(factors) else 1.0)
         total += usd * weight
         if first is None:
             first = b
