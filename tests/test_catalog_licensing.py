@@ -21,6 +21,7 @@ LLAMA_4 = ("llama-4-scout", "llama-4-maverick")
 BASE: dict[str, Any] = {
     "org.hq_region": "us",
     "org.monthly_active_users": 1_000_000,
+    "org.intended_use": [],
     "usage.capability_need": "general",
     "usage.needs_multimodal": False,
     "licensing.redistributes_model": False,
@@ -115,7 +116,8 @@ def test_redistribution_without_acceptable_attribution_bars_llama() -> None:
     result = models(licensing__redistributes_model=True, licensing__attribution_acceptable=False)
     assert barred(result) == set(LLAMA)
     reason = result["llama-4-maverick"]["reasons"][0]
-    assert "Built with Llama" in reason and '"Llama"' in reason and "line 35" in reason
+    assert "Built with Llama" in reason and "line 35" in reason
+    assert "any product or service" in reason  # issue 12: not only redistribution
     assert "Llama 4 Community License" in reason
     assert result["gemma-3-27b"]["eligible"] and result["deepseek-r1"]["eligible"]
     assert (
@@ -126,9 +128,18 @@ def test_redistribution_without_acceptable_attribution_bars_llama() -> None:
     )
 
 
-def test_attribution_binds_only_when_redistributing() -> None:
+def test_built_with_llama_binds_any_product_or_service() -> None:
+    """Issue 12: Llama's "Built with Llama" (§1.b.i) binds any product or service that contains
+    Llama or makes it available, so refusing the attribution bars Llama even without shipping
+    the weights; an attribution that binds only redistribution (Tongyi Qianwen) does not."""
     result = models(licensing__redistributes_model=False, licensing__attribution_acceptable=False)
-    assert barred(result) == set()
+    assert barred(result) == set(LLAMA)
+    assert "any product or service" in result["llama-3.3-70b"]["reasons"][0]
+    layer = catalog_with({"open_models": [{"id": "qwen3-32b", "license": "qwen"}]})
+    internal = models(
+        layer, licensing__redistributes_model=False, licensing__attribution_acceptable=False
+    )
+    assert internal["qwen3-32b"]["eligible"]
 
 
 def test_acceptable_attribution_becomes_an_obligation() -> None:
@@ -136,6 +147,7 @@ def test_acceptable_attribution_becomes_an_obligation() -> None:
     assert barred(result) == set()
     obligations = " ".join(result["llama-3.3-70b"]["obligations"])
     assert "Built with Llama" in obligations and "copy of the licence" in obligations
+    assert '"Llama"' in obligations  # a shipped derivative's name starts with "Llama"
     assert any("NOTICE" in o for o in result["qwen3-32b"]["obligations"])  # Apache 2.0
 
 
@@ -179,7 +191,12 @@ def test_a_non_commercial_licence_bars_the_model() -> None:
 
 def test_excluded_origins_bar_models_from_there() -> None:
     result = models(licensing__excluded_origins=["cn"])
-    assert barred(result) == {"deepseek-r1", "deepseek-v3", "qwen3-32b", "qwen3-235b-a22b"}
+    chinese = {
+        "deepseek-r1", "deepseek-v3", "deepseek-v3.1", "deepseek-v3.2", "qwen3-32b",
+        "qwen3-235b-a22b", "qwen3-235b-a22b-instruct-2507", "qwen3-30b-a3b-instruct-2507",
+        "glm-4.5", "glm-4.6", "kimi-k2-instruct-0905", "kimi-k2-thinking",
+    }  # fmt: skip
+    assert barred(result) == chinese
     reason = result["deepseek-r1"]["reasons"][0]
     assert "licensing.excluded_origins" in reason and "China" in reason
     assert barred(models(licensing__excluded_origins=["us"])) == {
@@ -192,7 +209,7 @@ def test_excluded_origins_bar_models_from_there() -> None:
         "mistral-small-3.1",
         "mixtral-8x22b",
     }
-    assert facts(licensing__excluded_origins=["cn"])["models.origin_blocked_count"] == 4
+    assert facts(licensing__excluded_origins=["cn"])["models.origin_blocked_count"] == 12
 
 
 def test_rule_exclusions_add_their_reasons() -> None:
@@ -254,6 +271,12 @@ def test_an_unanswered_clause_is_pending_not_barring() -> None:
     assert not by_id["llama-3.3-70b"]["provisional"]
     assert "models.eligible" not in result.facts
     assert "models.llama_eu_blocked" not in result.facts
+    # the acceptable-use question unanswered leaves every Llama model pending on it too
+    values = {k: v for k, v in BASE.items() if k != "org.intended_use"}
+    by_id = {m["id"]: m for m in derive(default_catalog(), values, {}).models}
+    assert by_id["llama-3.3-70b"]["eligible"] and by_id["llama-3.3-70b"]["provisional"]
+    assert by_id["llama-3.3-70b"]["pending"] == ["org.intended_use"]
+    assert not by_id["qwen3-32b"]["provisional"]
 
 
 # --- capability fit -----------------------------------------------------------------------------
@@ -263,13 +286,14 @@ def test_capability_tiers() -> None:
     def capable(**changes: Any) -> list[str]:
         return list(facts(**changes)["models.capable"])
 
+    # the 2026-12 models (issue 12) join the reasoning tier with their sourced quality tier
     assert capable(usage__capability_need="reasoning") == [
-        "deepseek-r1",
-        "gpt-oss-120b",
-        "qwen3-235b-a22b",
-    ]
+        "deepseek-r1", "gpt-oss-120b", "qwen3-235b-a22b", "deepseek-v3.2", "deepseek-v3.1",
+        "glm-4.5", "glm-4.6", "kimi-k2-thinking",
+    ]  # fmt: skip
     assert "llama-3.1-8b" not in capable(usage__capability_need="general")
-    assert len(capable(usage__capability_need="simple")) == 14
+    assert "gpt-oss-20b" not in capable(usage__capability_need="general")
+    assert len(capable(usage__capability_need="simple")) == 22
     assert capable(usage__capability_need="frontier") == []
     assert capable(usage__capability_need="general", usage__needs_multimodal=True) == [
         "llama-4-scout",

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "rules" / "catalog"
 LITELLM = ROOT / "tests" / "data" / "litellm_model_prices.subset.json"
 TODAY = date(2026, 12, 1)
+LATER = date(2026, 12, 15)  # a map newer than the catalog's 2026-12-01 figures
+MAP_DATE = date(2026, 7, 24)  # the shipped map (tests/data/README.md)
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def test_changed_prices_are_written_in_place_keeping_comments_and_order(
             "unrelated-model": {"input_cost_per_token": 1.0},
         },
     )
-    changes = import_prices(prices, catalog, TODAY)
+    changes = import_prices(prices, catalog, LATER)
     after = (catalog / "hosted.yaml").read_text()
 
     assert comments(after) == comments(before)
@@ -61,8 +63,8 @@ def test_changed_prices_are_written_in_place_keeping_comments_and_order(
     assert moved[("gpt-4o", "input_usd_per_1m")] == (2.5, 2.0)
     assert moved[("gpt-4o", "output_usd_per_1m")] == (10.0, 8.0)
     assert ("gpt-4o", "cached_input_usd_per_1m") not in moved  # unchanged
-    assert moved[("gpt-4o", "as_of")] == ("2026-07-24", "2026-12-01")
-    assert moved[("gemini-2.5-pro", "as_of")] == ("2026-07-24", "2026-12-01")
+    assert moved[("gpt-4o", "as_of")] == ("2026-12-01", "2026-12-15")
+    assert moved[("gemini-2.5-pro", "as_of")] == ("2026-12-01", "2026-12-15")
     assert ("gpt-4o-mini", "as_of") not in moved  # not in the map: untouched
 
     # only the lines of the two entries found changed; the rest is byte for byte the same
@@ -73,22 +75,70 @@ def test_changed_prices_are_written_in_place_keeping_comments_and_order(
     reloaded = {h.id: h for h in load_catalog_dir(catalog).hosted_models}
     assert reloaded["gpt-4o"].input_usd_per_1m == 2.0
     assert reloaded["gpt-4o"].output_usd_per_1m == 8.0
-    assert reloaded["gpt-4o"].as_of == TODAY
+    assert reloaded["gpt-4o"].as_of == LATER
     assert "prices.json" in reloaded["gpt-4o"].source
-    assert reloaded["gpt-4o-mini"].as_of == date(2026, 7, 24)
+    assert reloaded["gpt-4o-mini"].as_of == TODAY
     assert list(reloaded) == [h.id for h in load_catalog_dir(CATALOG_DIR).hosted_models]
 
     text = format_changes(changes)
     assert "gpt-4o: input_usd_per_1m 2.5 -> 2.0; output_usd_per_1m 10.0 -> 8.0" in text
-    assert "gemini-2.5-pro: prices unchanged (as_of 2026-07-24 -> 2026-12-01)" in text
+    assert "gemini-2.5-pro: prices unchanged (as_of 2026-12-01 -> 2026-12-15)" in text
     assert "1 of 2 hosted models changed price." in text
 
 
-def test_the_shipped_price_map_matches_the_catalog(catalog: Path) -> None:
-    changes = import_prices(LITELLM, catalog, TODAY)
-    assert {c.field for c in changes} == {"as_of"}
-    assert len(changes) == 11
-    assert "0 of 11 hosted models changed price." in format_changes(changes)
+def test_the_shipped_map_is_older_than_the_catalog_and_changes_nothing(catalog: Path) -> None:
+    """Issue 12: the catalog's prices were read on vendor pages on 2026-12-01; the shipped
+    litellm map is of 2026-07-24. Importing it keeps every newer entry and says so."""
+    before = {p.name: p.read_text() for p in catalog.iterdir()}
+    changes = import_prices(LITELLM, catalog, TODAY, map_date=MAP_DATE)
+    assert list(changes) == []
+    assert {p.name: p.read_text() for p in catalog.iterdir()} == before
+    assert len(changes.warnings) == 11  # the 11 hosted entries whose key is in the map
+    assert all("after the price map's 2026-07-24" in w for w in changes.warnings)
+    assert any(" gpt-4o is dated 2026-12-01" in w for w in changes.warnings)
+    assert changes.warnings[0].startswith(f"{catalog / 'hosted.yaml'}:")
+    text = format_changes(changes)
+    assert text.startswith("warning: ") and text.endswith("Nothing changed.\n")
+
+
+def test_the_shipped_map_dated_today_matches_the_catalog(catalog: Path) -> None:
+    """Read as of the catalog's date, the map's prices for the 11 entries are the catalog's:
+    nothing moves, and the vendor-page sources are kept."""
+    before = (catalog / "hosted.yaml").read_text()
+    changes = import_prices(LITELLM, catalog, TODAY, map_date=TODAY)
+    assert list(changes) == [] and changes.warnings == []
+    assert (catalog / "hosted.yaml").read_text() == before
+
+
+def test_deprecation_dates_become_shutdowns_where_a_successor_is_named(
+    catalog: Path, tmp_path: Path
+) -> None:
+    prices = price_map(
+        tmp_path,
+        {
+            # gpt-4o names gpt-6-luna as its successor: the shutdown moves
+            "gpt-4o": {"input_cost_per_token": 2.5e-06, "deprecation_date": "2027-02-15"},
+            # gpt-5.6-sol has no successor: a shutdown would be invalid, so a warning
+            "gpt-5.6-sol": {"input_cost_per_token": 4e-06, "deprecation_date": "2027-06-30"},
+            # same date as the catalog's: nothing to say
+            "o3": {"deprecation_date": "2026-12-11"},
+        },
+    )
+    changes = import_prices(prices, catalog, LATER)
+    moved = {(c.model, c.field): (c.old, c.new) for c in changes}
+    assert moved[("gpt-4o", "shutdown")] == ("2027-01-14", "2027-02-15")
+    assert ("gpt-5.6-sol", "shutdown") not in moved and ("o3", "shutdown") not in moved
+    (warning,) = changes.warnings
+    assert "gpt-5.6-sol" in warning and "2027-06-30" in warning and "replaced_by" in warning
+    assert warning.startswith(f"{catalog / 'hosted.yaml'}:")
+    reloaded = {h.id: h for h in load_catalog_dir(catalog).hosted_models}  # still valid
+    assert reloaded["gpt-4o"].shutdown == date(2027, 2, 15)
+    assert reloaded["gpt-4o"].replaced_by == "gpt-6-luna"
+    assert reloaded["gpt-5.6-sol"].shutdown is None
+    assert reloaded["gpt-5.6-sol"].as_of == LATER  # its prices were still imported
+    text = format_changes(changes)
+    assert "gpt-4o: prices unchanged; shutdown 2027-01-14 -> 2027-02-15" in text
+    assert "warning: " in text and "gpt-5.6-sol" in text
 
 
 def test_a_second_import_changes_nothing(catalog: Path, tmp_path: Path) -> None:

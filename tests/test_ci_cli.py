@@ -234,7 +234,7 @@ def test_diff_of_the_company_layer(tmp_path: Path) -> None:
     body = json.loads(as_json.stdout)
     assert body["scenarios"] == 1 and body["changed"] == 1
     (result,) = body["results"]
-    assert result["vetoed"]["added"] == ["stay_hosted"]
+    assert result["vetoed"]["added"] == ["stay_hosted", "managed_open"]  # ISP-7: no API
     assert "northwind-regulated-data-in-house" in result["fired"]["added"]
 
 

@@ -1073,6 +1073,8 @@ def _hosted(
         "months": list(pl.months) if horizon is not None else [],
         "switch_hosted": None,
     }
+    if horizon is not None:  # the same month-by-month figures as the other options' paths
+        entry["monthly_path_usd"] = [m["usd"] for m in pl.months]
     residency = values.get("data.residency")
     found = cheapest_switch(
         p.hosted,

@@ -6,8 +6,14 @@ Each ``hosted_models`` entry names its key in ``litellm_key`` (else its ``id`` i
 
 The catalog files are edited as text, value by value, at the positions the YAML parser reports,
 so comments, order and layout stay as they were; each file is written atomically (temporary
-file, then ``os.replace``). Every entry found in the map gets today's ``as_of`` and a
-``source`` naming the map, as its prices were checked today even where they did not change.
+file, then ``os.replace``). Every entry found in the map gets the map's date as ``as_of`` and a
+``source`` naming the map, as its prices were checked against it even where they did not change.
+
+An entry whose ``as_of`` is newer than the map's date is left alone (its figures were read on
+a vendor page after the map was made) and reported as a warning. litellm's
+``deprecation_date`` becomes the entry's ``shutdown``; the schema wants a successor
+(``replaced_by``) with every shutdown, so a date for an entry without one is reported as a
+warning instead of written.
 """
 
 from __future__ import annotations
@@ -39,6 +45,27 @@ class PriceChange:
     field: str
     old: float | str | None
     new: float | str
+
+
+class PriceChanges(list[PriceChange]):
+    """The changes of an import, and ``warnings``: sentences about entries left alone."""
+
+    def __init__(self, changes: list[PriceChange], warnings: list[str]) -> None:
+        super().__init__(changes)
+        self.warnings = warnings
+
+
+def _date(value: Any) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def _per_1m(cost_per_token: Any) -> float | None:
@@ -86,9 +113,16 @@ def _scalar(node: yaml.Node) -> Any:
 
 
 def _edits_for_file(
-    text: str, path: Path, prices: dict[str, Any], today: _dt.date, source: str
+    text: str,
+    path: Path,
+    prices: dict[str, Any],
+    today: _dt.date,
+    source: str,
+    warnings: list[str] | None = None,
 ) -> tuple[list[tuple[int, int, str]], list[PriceChange]]:
-    """Text edits (start, end, replacement) and the changes they make, for one file."""
+    """Text edits (start, end, replacement) and the changes they make, for one file.
+    ``today`` is the price map's date; sentences about entries left alone go to ``warnings``."""
+    warned = warnings if warnings is not None else []
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -113,6 +147,15 @@ def _edits_for_file(
             record = prices.get(str(key_name))
             if not isinstance(record, dict):
                 continue
+            where = f"{path}:{entry.start_mark.line + 1}:{entry.start_mark.column + 1}"
+            dated = _date(_scalar(fields["as_of"][1])) if "as_of" in fields else None
+            if dated is not None and dated > today:
+                warned.append(
+                    f"{where}: {model_id} is dated {dated.isoformat()}, after the price map's "
+                    f"{today.isoformat()}; its figures were kept. Import a newer map, or give "
+                    "its date with --map-date."
+                )
+                continue
             updates: list[tuple[str, float | str]] = []
             for ours, theirs in FIELDS:
                 new = _per_1m(record.get(theirs))
@@ -128,6 +171,32 @@ def _edits_for_file(
                     continue
                 updates.append((ours, new))
                 changes.append(PriceChange(str(path), model_id, ours, old, new))
+            retires = _date(record.get("deprecation_date"))
+            if retires is not None:
+                old_d = _date(_scalar(fields["shutdown"][1])) if "shutdown" in fields else None
+                successor = _scalar(fields["replaced_by"][1]) if "replaced_by" in fields else None
+                if old_d == retires:
+                    pass
+                elif successor is None:
+                    warned.append(
+                        f"{where}: the price map gives {model_id} the deprecation date "
+                        f"{retires.isoformat()}, but the entry names no successor "
+                        "(replaced_by), which a shutdown needs; shutdown was not written. Add "
+                        "the successor the vendor names, then import again."
+                    )
+                else:
+                    updates.append(("shutdown", retires.isoformat()))
+                    changes.append(
+                        PriceChange(
+                            str(path),
+                            model_id,
+                            "shutdown",
+                            None if old_d is None else old_d.isoformat(),
+                            retires.isoformat(),
+                        )
+                    )
+            if not updates and dated == today:
+                continue  # checked, same figures, same date: keep the source it names
             for name, text_value in (("as_of", today.isoformat()), ("source", source)):
                 old_v = _scalar(fields[name][1]) if name in fields else None
                 old_s = old_v.isoformat() if isinstance(old_v, _dt.date) else old_v
@@ -192,21 +261,34 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def import_prices(
-    price_map: Path, catalog_dir: Path, today: _dt.date, source: str | None = None
-) -> list[PriceChange]:
-    """Update the hosted prices of every ``catalog_dir/*.yaml`` from ``price_map`` in place.
+    price_map: Path,
+    catalog_dir: Path,
+    today: _dt.date,
+    source: str | None = None,
+    map_date: _dt.date | None = None,
+) -> PriceChanges:
+    """Update the hosted prices and shutdown dates of every ``catalog_dir/*.yaml`` from
+    ``price_map`` in place.
 
-    Returns the changes (prices that moved, and ``as_of`` dates), in file and entry order.
-    ``source`` defaults to a sentence naming the map file and the date.
+    ``map_date`` is the date of the map's figures (default ``today``): entries dated after it
+    are kept, and imported entries get it as ``as_of``. Returns the changes (prices that moved,
+    shutdown dates, ``as_of`` dates), in file and entry order, with ``warnings`` about entries
+    left alone. ``source`` defaults to a sentence naming the map file and the dates.
     """
     prices = _read_map(price_map)
-    src = source or f"litellm price map {price_map.name}, imported {today.isoformat()}"
+    dated = map_date or today
+    src = source or (
+        f"litellm price map {price_map.name}"
+        + (f" of {dated.isoformat()}" if map_date is not None else "")
+        + f", imported {today.isoformat()}"
+    )
     out: list[PriceChange] = []
+    warnings: list[str] = []
     for path in sorted(catalog_dir.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         if "hosted_models" not in text:
             continue  # parsing is the slow part; most catalog files hold other sections
-        edits, changes = _edits_for_file(text, path, prices, today, src)
+        edits, changes = _edits_for_file(text, path, prices, dated, src, warnings)
         if not edits:
             continue
         # from the end backwards, so earlier offsets stay valid; insertions at one place keep
@@ -217,12 +299,15 @@ def import_prices(
             text = text[:start] + replacement + text[end:]
         _write_atomic(path, text)
         out.extend(changes)
-    return out
+    return PriceChanges(out, warnings)
 
 
 def format_changes(changes: list[PriceChange]) -> str:
     """One line per hosted model: its price changes and its new date."""
+    warnings = [f"warning: {w}" for w in getattr(changes, "warnings", [])]
     if not changes:
+        if warnings:
+            return "\n".join([*warnings, "Nothing changed."]) + "\n"
         return "No hosted model of the catalog is in the price map; nothing changed.\n"
     by_model: dict[tuple[str, str], list[PriceChange]] = {}
     for change in changes:
@@ -231,16 +316,20 @@ def format_changes(changes: list[PriceChange]) -> str:
     moved = 0
     for (file, model), items in by_model.items():
         parts = []
+        retire = ""
         for c in items:
             if c.field == "as_of":
                 continue
             old = "none" if c.old is None else _fmt(c.old)
+            if c.field == "shutdown":
+                retire = f"; shutdown {old} -> {_fmt(c.new)}"
+                continue
             parts.append(f"{c.field} {old} -> {_fmt(c.new)}")
         dated = next((c for c in items if c.field == "as_of"), None)
         if parts:
             moved += 1
-        what = "; ".join(parts) if parts else "prices unchanged"
+        what = ("; ".join(parts) if parts else "prices unchanged") + retire
         when = f" (as_of {dated.old} -> {dated.new})" if dated else ""
         lines.append(f"{Path(file).name}: {model}: {what}{when}")
     lines.append(f"{moved} of {len(by_model)} hosted models changed price.")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *warnings]) + "\n"

@@ -13,7 +13,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     q = actions.add_parser("import-prices", help="update hosted prices from a litellm price map")
     q.add_argument("file", type=Path, metavar="FILE")
+    q.add_argument(
+        "--map-date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="date of the map's prices (default: the file's modification date); catalog "
+        "entries dated later are kept",
+    )
     add_rules(q)
+
+
+def _iso_date(text: str) -> object:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         raise AdvisorError(
             [Problem(Location(str(args.file)), "ADV100", "The price map does not exist.")]
         )
-    changes = import_prices(args.file, folder, date.today())
+    map_date = args.map_date or date.fromtimestamp(args.file.stat().st_mtime)
+    changes = import_prices(args.file, folder, date.today(), map_date=min(map_date, date.today()))
     sys.stdout.write(format_changes(changes))
     return Exit.OK
 
