@@ -19,6 +19,7 @@ import pytest
 
 from advisor.engine.ruleset import RuleSet, load_ruleset
 from advisor.model.decision import Decision
+from advisor.present.robustness import confidence_text
 from advisor.report import FORMATS, render_report
 
 FIXED = "2024-05-01T12:00:00Z"
@@ -216,7 +217,8 @@ def test_markdown_content(rs: RuleSet, migrate: Decision) -> None:
         "self_host": "Self-host open models",
     }[migrate.recommendation]
     assert f"**Recommendation: {label}**" in text
-    assert f"{migrate.confidence * 100:.0f} %" in text
+    # the confidence in words, never a bare percentage (issue 15: a margin is not a probability)
+    assert f"Confidence: {confidence_text(migrate)}." in text
     summary = text.split("## Executive summary", 1)[1].split("## Scores", 1)[0]
     for reason in migrate.top_reasons(2):
         assert reason.because.split(":")[0][:40].replace("_", "\\_") in summary

@@ -137,3 +137,15 @@ def test_compare_names_the_driving_difference(
     assert main(["compare", str(EXAMPLE), str(b), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["drivers"] == ["data.air_gapped"]
+
+
+def test_cli_sample_defaults_keep_evaluate_and_report_interactive() -> None:
+    """1,000 samples (about 2 s) by default for evaluate and report; compare samples nothing
+    unless asked; --samples still raises it (10,000 for a report to sign off)."""
+    from advisor.cli.main import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["evaluate", "x.yaml"]).samples == 1_000
+    assert parser.parse_args(["report", "x.yaml"]).samples == 1_000
+    assert parser.parse_args(["compare", "a.yaml", "b.yaml"]).samples == 0
+    assert parser.parse_args(["evaluate", "x.yaml", "--samples", "10000"]).samples == 10_000

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_label
 from advisor.present.numbers import is_number, money, number, tokens
-from advisor.present.robustness import confidence_text
+from advisor.present.robustness import confidence_text, fact_label, value_text
 from advisor.present.text import sentence
 
 if TYPE_CHECKING:
@@ -62,6 +62,11 @@ class ReportContext:
     # reasons as bullets; the costs table beside them comes from ``costs``.
     brief: str = ""
     top_reasons: list[dict[str, str]] = field(default_factory=list)
+    # What the confidence is, in words (present/robustness.confidence_text): never a bare "%".
+    confidence_text: str = ""
+    # "What would change this": the flip points (decision.sensitivity), closest first, as
+    # {fact, input, today, flips_at, to, to_label, direction}; empty when not assessed.
+    flips: list[dict[str, Any]] = field(default_factory=list)
 
     def report_fields(self) -> dict[str, Any]:
         """The ``report`` object of the JSON format (see docs/reports.md)."""
@@ -196,11 +201,35 @@ def build_context(
         audit=audit,
         decision=decision,
         brief=_brief(decision, scores),
+        confidence_text=confidence_text(decision),
+        flips=_flips(decision),
         top_reasons=[
             {"rule": r.id, "text": sentence(r.because or r.title or r.id)}
             for r in decision.top_reasons(3)
         ],
     )
+
+
+FLIP_ROWS = 15
+"""The report's flip-point table: the closest flips (the JSON carries them all)."""
+
+
+def _flips(d: Decision) -> list[dict[str, Any]]:
+    out = []
+    for e in (d.sensitivity or ())[:FLIP_ROWS]:
+        to = e["to"]
+        out.append(
+            {
+                "fact": e["fact"],
+                "input": fact_label(e["fact"]),
+                "today": value_text(e["fact"], e["current"]),
+                "flips_at": value_text(e["fact"], e["flips_at"]),
+                "to": to or "none",
+                "to_label": option_label(to) if to else "No allowed option",
+                "direction": e["direction"],
+            }
+        )
+    return out
 
 
 def confidence_label(confidence: float) -> str:
@@ -442,7 +471,8 @@ def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
             "Every option is vetoed: the answers contradict each other, so nothing is "
             "recommended. Revisit the answers behind the vetoes before deciding."
         )
-    parts = [f"{option_label(d.recommendation or '')} is recommended ({confidence_text(d)})."]
+    # the confidence is said in words in the headline above it (confidence_text)
+    parts = [f"{option_label(d.recommendation or '')} is recommended."]
     open_rows = [r for r in scores if not r["vetoed"] and r["option"] != d.recommendation]
     top = next((r for r in scores if r["option"] == d.recommendation), None)
     if open_rows and top is not None:

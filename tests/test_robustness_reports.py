@@ -1,0 +1,109 @@
+"""Issue 15 in the reports: the flip-point table ("What would change this") in HTML and
+Markdown, the tornado and cost-distribution charts in HTML, the confidence said in words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor.engine.ruleset import RuleSet, load_ruleset
+from advisor.load.answers import load_answers
+from advisor.model.decision import Decision
+from advisor.present.labels import option_colour, option_label
+from advisor.present.robustness import confidence_text, fact_label
+from advisor.report import render_report
+from advisor.report.robust_charts import cost_distribution_chart, tornado_chart
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "mid-size-mixed.yaml"
+FIXED = "2026-12-01T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def rs() -> RuleSet:
+    return load_ruleset()
+
+
+@pytest.fixture(scope="module")
+def assessed(rs: RuleSet) -> Decision:
+    from advisor.scenarios.robust import assess
+
+    return assess(rs, load_answers(EXAMPLE, rs).values, samples=40, seed=5)
+
+
+def test_markdown_has_the_flip_table_and_the_confidence_in_words(
+    rs: RuleSet, assessed: Decision
+) -> None:
+    assert assessed.sensitivity, "mid-size-mixed has flip points (issue 15)"
+    text = render_report(assessed, rs, "md", {"title": "T"}, FIXED)
+    section = text.split("## What would change this", 1)[1].split("\n## ", 1)[0]
+    assert "| Input | Today | Flips at | To |" in section
+    first = assessed.sensitivity[0]
+    row = next(line for line in section.splitlines() if f"`{first['fact']}`" in line)
+    assert option_label(first["to"] or "") in row
+    summary = text.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
+    assert f"Confidence: {confidence_text(assessed)}." in summary
+    assert "over 40 samples" in summary or "all 40 samples agree" in summary
+
+
+def test_html_has_the_table_and_both_charts(rs: RuleSet, assessed: Decision) -> None:
+    html = render_report(assessed, rs, "html", {"title": "T"}, FIXED)
+    section = html.split('<section id="robustness"', 1)[1].split("</section>", 1)[0]
+    assert ">Flips at</th>" in section and ">To</th>" in section
+    assert assessed.sensitivity
+    assert f"<code>{assessed.sensitivity[0]['fact']}</code>" in section
+    assert 'id="tornado-chart"' in section and 'id="cost-distribution-chart"' in section
+    assert confidence_text(assessed) in html
+    # one id per chart: no duplicates across the page
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+
+
+def test_tornado_chart_is_accessible_deterministic_and_coloured(assessed: Decision) -> None:
+    t = assessed.tornado
+    assert t is not None and t["bars"]
+    svg = tornado_chart(t)
+    assert svg is not None
+    assert svg == tornado_chart(t)  # same decision, same bytes
+    m = svg.markup
+    assert '<title id="tornado-chart-title">' in m and '<desc id="tornado-chart-desc">' in m
+    assert option_colour(t["numerator"]) in m and option_colour(t["denominator"]) in m
+    assert f">{fact_label(t['bars'][0]['fact'])}</text>" in m.replace("&#x27;", "'")
+    assert f"today {t['ratio']:.2f}" in m
+    assert tornado_chart(None) is None
+    assert tornado_chart({**t, "bars": []}) is None
+
+
+def test_cost_distribution_chart_draws_p10_to_p90_per_option(assessed: Decision) -> None:
+    pct = assessed.cost_percentiles
+    assert pct
+    svg = cost_distribution_chart(pct, assessed.recommendation)
+    assert svg is not None and svg == cost_distribution_chart(pct, assessed.recommendation)
+    m = svg.markup
+    assert m.count("<rect ") == len(pct)
+    for option in pct:
+        assert option_colour(option) in m
+    assert "recommended" in m
+    assert "P10" in svg.description and "P90" in svg.description
+    assert cost_distribution_chart(None) is None
+
+
+def test_point_decision_report_says_flips_were_not_assessed(rs: RuleSet) -> None:
+    d = rs.evaluate(load_answers(EXAMPLE, rs).values)
+    text = render_report(d, rs, "md", {"title": "T"}, FIXED)
+    assert "Flip points were not assessed" in text
+    assert "not a probability" in text  # the margin is never shown as a bare percentage
+    html = render_report(d, rs, "html", {"title": "T"}, FIXED)
+    assert "tornado-chart" not in html and "<meter" not in html
+
+
+def test_same_seed_same_html_bytes(rs: RuleSet) -> None:
+    from advisor.scenarios.robust import assess
+
+    answers = load_answers(EXAMPLE, rs).values
+    a = assess(rs, answers, samples=20, seed=9, flips=False)
+    b = assess(rs, answers, samples=20, seed=9, flips=False)
+    assert render_report(a, rs, "html", {"title": "T"}, FIXED) == render_report(
+        b, rs, "html", {"title": "T"}, FIXED
+    )
