@@ -127,6 +127,11 @@ def _cli(argv: list[str]) -> tuple[int, str]:
 
 def _cli_split(argv: list[str]) -> tuple[int, str, str]:
     """Run the CLI in process; (exit code, stdout, stderr). Exceptions propagate."""
+    if argv[:1] in (["evaluate"], ["report"]) and "--samples" not in argv:
+        # The hostile inputs are about loading, rendering and writing; the Monte Carlo behind
+        # the probability (1,000 evaluations by default) adds seconds a case and is tested in
+        # tests/test_robustness_*.py.
+        argv = [*argv, "--samples", "0"]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:

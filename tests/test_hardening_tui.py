@@ -166,7 +166,7 @@ def test_kill_9_at_random_moments_loses_no_confirmed_answer(tmp_path: Path) -> N
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     confirmed: dict[str, Any] = {}
     edits = rounds = 0
-    while edits < 200 and rounds < 40:
+    while edits < 200 and rounds < 120:  # rounds end early on a loaded machine
         rounds += 1
         proc = subprocess.Popen(
             [sys.executable, str(child), str(path), str(rng.randrange(10**9))],
