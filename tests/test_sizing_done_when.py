@@ -106,10 +106,18 @@ def test_horizon_totals_follow_the_growth_path_and_say_the_breakeven_month() -> 
     assert grow.costs["stay_hosted"]["switch_month"] == 2
     assert hosted == [m["usd"] for m in grow.costs["stay_hosted"]["months"]]
     month = grow.costs["breakeven"]["month"]
-    assert grow.facts["cost.breakeven_month"] == month
-    # the first month whose cumulative self-hosted cost is within the cumulative hosted cost
-    assert sum(self_path[:month]) <= sum(hosted[:month]) + 0.1
-    assert month == 1 or sum(self_path[: month - 1]) > sum(hosted[: month - 1])
+    # the break-even month is the month from which self-hosting stays cheaper cumulatively to
+    # the end of the horizon; None (and no fact) when it never gets there
+    cumulative = [
+        sum(self_path[: m + 1]) <= sum(hosted[: m + 1]) + 1e-9 for m in range(len(self_path))
+    ]
+    if month is None:
+        assert "cost.breakeven_month" not in grow.facts
+        assert not cumulative[-1]
+    else:
+        assert grow.facts["cost.breakeven_month"] == month
+        assert all(cumulative[month - 1 :])
+        assert month == 1 or not cumulative[month - 2]
 
 
 def test_evaluate_says_the_breakeven_month(capsys: pytest.CaptureFixture[str]) -> None:
@@ -118,6 +126,9 @@ def test_evaluate_says_the_breakeven_month(capsys: pytest.CaptureFixture[str]) -
     from advisor.cli.main import main
 
     example = Path(__file__).resolve().parent.parent / "examples" / "mid-size-mixed.yaml"
-    main(["evaluate", str(example)])
+    main(["evaluate", str(example), "--samples", "0"])
     out = capsys.readouterr().out
-    assert "self-hosting breaks even in month 1 of 36" in out
+    # GPT-4o costs more than self-hosting in month 1, but its successor (from month 2) costs a
+    # fraction: self-hosting is ahead after month 1 and behind from then on, so it never
+    # breaks even within the horizon, and the text must not claim it does.
+    assert "self-hosting breaks even in month" not in out
