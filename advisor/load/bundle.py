@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from advisor.catalog.schema import SECTIONS
 from advisor.load.yamlsafe import Document, PathKey, load_file
 from advisor.model.files import (
     AnswersFile,
@@ -38,17 +39,8 @@ QUESTIONNAIRE = "questionnaire.yaml"
 CATALOG_DIR = "catalog"
 DEFAULT_ALIAS = "@default"  # names the packaged rule set in a --rules stack
 TESTS_DIR = "tests"
-CATALOG_SECTIONS = (
-    "hosted_models",
-    "managed_endpoints",
-    "exchange_rates",
-    "open_models",
-    "licenses",
-    "gpus",
-    "throughput",
-    "engine_support",
-    "assumptions",
-)
+# The catalog's sections are defined once, with its models.
+CATALOG_SECTIONS = SECTIONS
 
 
 def default_rules_dir() -> Path:
