@@ -183,6 +183,17 @@ def sync(fn: Any) -> Any:
     return wrapper
 
 
+async def until(pilot: Any, predicate: Any, rounds: int = 100) -> bool:
+    """Pause until ``predicate()`` holds (a message can take several hops through the app's
+    queues before it is handled, more on a loaded machine); the predicate's last value."""
+    for _ in range(rounds):
+        await pilot.pause()
+        if predicate():
+            return True
+        await pilot.pause(0.02)
+    return bool(predicate())
+
+
 async def settle(pilot: Any) -> None:
     """Wait until the app has written what was answered: the screen saves right after it has
     drawn the new recommendation, which can be a frame after ``pilot.pause()`` returns."""
