@@ -237,7 +237,9 @@ async def test_quitting_on_the_welcome_screen_writes_nothing(small: Any, tmp_pat
 
 @sync
 async def test_live_panel_follows_an_answer(small: Any, tmp_path: Path) -> None:
-    app = make_app(small, tmp_path / "a.yaml")
+    # no probability worker: one answer, one redraw (the worker's later redraw of the
+    # confidence line is tested in test_robustness_tui.py)
+    app = AdvisorApp(small, tmp_path / "a.yaml", blink_cursor=False, robust_samples=0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         panel = screen.query_one(LivePanel)

@@ -32,7 +32,8 @@ def app_for(rs: Any, tmp_path: Path, answers: str | None = None) -> AdvisorApp:
     path = tmp_path / "assessment.yaml"
     if answers is not None:
         path.write_text(answers)
-    return AdvisorApp(rs, path, blink_cursor=False)
+    # robust_samples=0: no probability worker racing the screenshot (the point decision shows)
+    return AdvisorApp(rs, path, blink_cursor=False, robust_samples=0)
 
 
 RESUMED = (

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 
+LIVE_SAMPLES = 500
+"""Samples behind the live probability (about 1 s in a worker thread): enough for a
+probability to a few points; the CLI's reports use 1,000 or more."""
+
+
 class AdvisorApp(App[int]):
     """The questionnaire. ``answers_path`` None starts a new assessment file in the cwd."""
 
@@ -51,11 +56,15 @@ class AdvisorApp(App[int]):
         *,
         blink_cursor: bool = True,
         session: Session | None = None,
+        robust_samples: int = LIVE_SAMPLES,
     ) -> None:
         super().__init__()
         self.ruleset = ruleset
         self.session = session or Session.open(ruleset, answers_path)
         self.blink_cursor = blink_cursor
+        # Monte Carlo samples behind the live probability, computed in a worker after each
+        # answer (0: the point decision only, e.g. for snapshots that must not race a thread)
+        self.robust_samples = robust_samples
         self.questionnaire: QuestionnaireScreen | None = None
         self.title = ruleset.title or "advisor"
 

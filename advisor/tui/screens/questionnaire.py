@@ -5,6 +5,12 @@ consequences (bars, progress, which follow-up questions are asked) and never re-
 
 An answer is written to disk in a worker thread: an fsync can take tens of milliseconds on a
 real disk, and on the event loop it would hold up the next keystroke and the next frame.
+
+How sure the live recommendation is comes the same way: the panel shows the point decision at
+once, and after the frame a thread worker (exclusive, group "robust") runs
+``assess(..., samples=500, flips=False)`` (about 1 s); the next answer cancels it (``cancelled=``
+stops the Monte Carlo between samples) and starts another. When it finishes, and only if the
+answers have not changed since, the panel's confidence line shows the probability.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.worker import get_current_worker
 
 from advisor.tui.frames import announce_repaints
 from advisor.tui.widgets.help import QuestionHelp
@@ -150,9 +157,52 @@ class QuestionnaireScreen(Screen[None]):
                 field.display = shown
         if side_panels_later:
             self.call_after_refresh(self._refresh_side_panels)
+            self.call_after_refresh(self._assess_soon, decision)
         else:
             self._refresh_side_panels()
+            self._assess_soon(decision)
         return decision
+
+    def _assess_soon(self, decision: Decision) -> None:
+        """Start the probability of ``decision`` in a thread worker, cancelling the last one."""
+        samples = getattr(self.app, "robust_samples", 0)
+        if samples <= 0 or decision is not self.decision or decision.recommendation is None:
+            return
+        values = dict(self.session.values)  # the worker's own copy: answers go on changing
+        self.run_worker(
+            partial(self._assess_in_thread, decision, values, samples),
+            name="assess",
+            group="robust",
+            exclusive=True,
+            thread=True,
+        )
+
+    def _assess_in_thread(self, decision: Decision, values: dict[str, Any], samples: int) -> None:
+        from advisor.scenarios.robust import Cancelled, assess
+
+        worker = get_current_worker()
+        try:
+            assessed = assess(
+                self.rs,
+                values,
+                samples,
+                0,
+                flips=False,
+                cancelled=lambda: worker.is_cancelled,
+                decision=decision,
+            )
+        except Cancelled:
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._assessed, decision, assessed)
+
+    def _assessed(self, point: Decision, assessed: Decision) -> None:
+        """On the event loop: show the probability if the answers are still those assessed."""
+        if point is not self.decision:
+            return  # an answer came in meanwhile; its own worker will report
+        self.decision = assessed
+        with contextlib.suppress(NoMatches):
+            self.query_one(LivePanel).show(assessed)
 
     def _refresh_side_panels(self) -> None:
         session = self.session

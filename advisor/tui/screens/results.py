@@ -32,6 +32,7 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
+from textual.worker import get_current_worker
 
 from advisor.load.answers import write_atomic
 from advisor.load.values import format_quantity
@@ -48,7 +49,7 @@ from advisor.present.curve import CostCurve, cost_curve
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_colour, option_label, option_mark, short_label
 from advisor.present.numbers import money
-from advisor.present.robustness import confidence_text
+from advisor.present.robustness import confidence_text, fact_label, value_text
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp, PaletteCommand
     from advisor.tui.session import Session
 
-TABS = ("summary", "reasons", "costs", "models", "export")
+TABS = ("summary", "reasons", "costs", "changes", "models", "export")
 EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "adr": ".adr.md"}
 FORMAT_NAMES = {"md": "Markdown", "html": "HTML page", "json": "JSON", "adr": "Decision record"}
 
@@ -119,6 +120,39 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
         f"catalog as of {audit.get('catalog_as_of')}",
         style="dim",
     )
+    return out
+
+
+def changes_text(d: Decision | None) -> Text:
+    """The "What would change" tab: each flip point, closest first (decision.sensitivity);
+    ``None``: still being worked out."""
+    out = Text()
+    if d is None:
+        out.append("Working out what would change the recommendation…", style="dim")
+        return out
+    if d.sensitivity is None:
+        out.append("What would change the recommendation was not assessed.", style="dim")
+        return out
+    out.append("Recommendation: ", style="bold")
+    out.append(option_label(d.recommendation or ""), style="bold green")
+    out.append(f"   {confidence_text(d)}\n\n")
+    if not d.sensitivity:
+        out.append("No single input changes the recommendation within its searched range.\n")
+        return out
+    out.append("What would change this", style="bold")
+    out.append(" (one input moved, the rest as answered; closest first)\n")
+    for e in d.sensitivity:
+        to = e["to"]
+        out.append(f"• {fact_label(e['fact'])}: ")
+        out.append(value_text(e["fact"], e["current"]), style="bold")
+        out.append(" → ")
+        out.append(value_text(e["fact"], e["flips_at"]), style="bold")
+        out.append(" makes it ")
+        if to:
+            out.append(short_label(to), style=option_colour(to))
+        else:
+            out.append("no allowed option", style="red")
+        out.append("\n")
     return out
 
 
@@ -339,6 +373,8 @@ class ResultsScreen(Screen[None]):
                 yield Static(costs_text(d, self.rs), id="costs-table")
                 yield Static(costs_notes(d), id="costs-notes")
                 yield from self._chart()
+            with TabPane("What would change", id="changes"), VerticalScroll():
+                yield Static(changes_text(self._changes_now()), id="changes-text")
             with TabPane("Models", id="models"):
                 yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="model-detail-box"):
@@ -346,6 +382,43 @@ class ResultsScreen(Screen[None]):
             with TabPane("Export", id="export"), VerticalScroll():
                 yield from self._export_pane()
         yield Footer()
+
+    def _changes_now(self) -> Decision | None:
+        """What the tab shows at first: the flip points if the decision has them, else None
+        (a worker is working them out) or the decision (not assessed: no samples)."""
+        d = self.decision
+        if d.sensitivity is not None or getattr(self.app, "robust_samples", 0) <= 0:
+            return d
+        return None
+
+    @work(thread=True, exclusive=True, group="robust")
+    def _assess_in_thread(self, samples: int, values: dict[str, Any]) -> None:
+        """Flip points and the probability, off the event loop (seconds)."""
+        from advisor.scenarios.robust import Cancelled, assess
+
+        worker = get_current_worker()
+        point = self.decision
+        try:
+            d = assess(
+                self.rs,
+                values,
+                samples,
+                0,
+                flips=True,
+                cancelled=lambda: worker.is_cancelled,
+                decision=point,
+            )
+        except Cancelled:
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._assessed, point, d)
+
+    def _assessed(self, point: Decision, d: Decision) -> None:
+        if point is not self.decision:
+            return
+        self.decision = d  # exports carry the flip points and the probability from now on
+        self.query_one("#changes-text", Static).update(changes_text(d))
+        self.query_one("#summary-text", Static).update(summary_text(d, self.rs))
 
     def _chart(self) -> ComposeResult:
         curve = cost_curve(self.decision, self.rs)
@@ -380,6 +453,9 @@ class ResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
         self.call_after_refresh(self._focus_active_pane)
+        samples = getattr(self.app, "robust_samples", 0)
+        if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:
+            self._assess_in_thread(samples, dict(self.session.values))
         table = self.query_one("#models-table", DataTable)
         table.add_columns("Model", "Licence", "Eligible", "Need", "USD a month")
         for m in self.decision.models:
