@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from helpers.catalog_layers import load_catalog_dir, merge_layers
+from helpers.catalog_layers import merge_layers
+from helpers.workloads import answers, catalog_docs, catalog_with, default_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,34 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from calibrate_throughput import calibrate, minimax_k  # noqa: E402
 
-CATALOG_DIR = ROOT / "rules" / "catalog"
-
-BASE: dict[str, Any] = {
-    "org.hq_region": "us",
-    "org.industry": "technology",
-    "org.monthly_active_users": 5_000_000,
-    "org.intended_use": [],
-    "usage.monthly_input_tokens": 3e9,
-    "usage.monthly_output_tokens": 1e9,
-    "usage.current_model": "gpt-4o",
-    "usage.traffic_pattern": "steady",
-    "usage.capability_need": "general",
-    "usage.frontier_share": 20.0,
-    "usage.needs_multimodal": False,
-    "data.sensitivity": "internal",
-    "data.residency": "none",
-    "data.air_gapped": False,
-    "licensing.redistributes_model": False,
-    "licensing.trains_on_outputs": False,
-    "licensing.attribution_acceptable": True,
-    "licensing.excluded_origins": [],
-    "ops.ml_engineers": 2,
-    "ops.gpu_source": "cloud",
-    "ops.oncall_24x7": False,
-    "ops.engineer_annual_cost_usd": 180_000.0,
-    "strategy.horizon_months": 36,
-}
-
 # Settings under which the cost of a replica is exactly its GPU-hours: no people, migration,
 # overhead, derating, headroom or peak.
 FULL_LOAD = {
@@ -85,29 +57,8 @@ FULL_LOAD = {
 }
 
 
-@cache
-def _docs() -> tuple[dict[str, Any], ...]:
-    return tuple(yaml.safe_load(p.read_text()) for p in sorted(CATALOG_DIR.glob("*.yaml")))
-
-
-@cache
-def default_catalog() -> Catalog:
-    return load_catalog_dir(CATALOG_DIR)
-
-
-def catalog_with(*layers: dict[str, Any]) -> Catalog:
-    """The default catalog with override layers merged over it, as the loader does."""
-    return Catalog.model_validate(merge_layers([*_docs(), *layers]))
-
-
 def assumptions(**values: float) -> dict[str, Any]:
     return {"assumptions": [{"id": k, "value": v} for k, v in values.items()]}
-
-
-def answers(**changes: Any) -> dict[str, Any]:
-    out = dict(BASE)
-    out.update({k.replace("__", "."): v for k, v in changes.items()})
-    return out
 
 
 def run(values: dict[str, Any], catalog: Catalog | None = None, excluded: Any = None) -> Any:
@@ -197,7 +148,7 @@ def test_every_measured_row_of_the_facts_is_in_the_catalog() -> None:
 def test_catalog_cross_references_are_checked() -> None:
     with pytest.raises(ValueError, match="licence 'nope'"):
         catalog_with({"open_models": [{"id": "gemma-3-27b", "license": "nope"}]})
-    docs = [d for d in _docs() if "assumptions" not in d]
+    docs = [d for d in catalog_docs() if "assumptions" not in d]
     with pytest.raises(ValueError, match="assumptions lacks"):
         Catalog.model_validate(merge_layers(docs))
     # a measured row for a GPU the catalog lacks loads and is skipped by the cost model

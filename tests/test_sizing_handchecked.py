@@ -18,15 +18,15 @@ Shared inputs (rules/catalog, read 2026-12-01):
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.catalog_layers import load_catalog_dir
+from helpers.workloads import answers as workload
+from helpers.workloads import default_catalog
 
 from advisor.catalog import derive
 
-CATALOG = load_catalog_dir(Path(__file__).resolve().parent.parent / "rules" / "catalog")
+CATALOG = default_catalog()
 
 SECONDS = 730 * 3600  # 2,628,000 seconds in a 730-hour month
 
@@ -48,33 +48,16 @@ HAND_50B = 47_764.0
 
 
 def answers(total_tokens: float) -> dict[str, Any]:
-    return {
-        "org.hq_region": "us",
-        "org.industry": "technology",
-        "org.monthly_active_users": 1_000_000,
-        "org.intended_use": [],
-        "usage.monthly_input_tokens": total_tokens * 1.1 / 2.1,
-        "usage.monthly_output_tokens": total_tokens / 2.1,
-        "usage.current_model": "gpt-4o",
-        "usage.traffic_pattern": "steady",
-        "usage.capability_need": "general",
-        "usage.frontier_share": 0.0,
-        "usage.needs_multimodal": False,
-        "data.sensitivity": "internal",
-        "data.residency": "none",
-        "data.air_gapped": False,
-        "licensing.redistributes_model": False,
-        "licensing.trains_on_outputs": False,
-        "licensing.attribution_acceptable": True,
-        "licensing.excluded_origins": [],
-        "ops.ml_engineers": 2,
-        "ops.gpu_source": "cloud",
-        "ops.oncall_24x7": False,
-        "ops.engineer_annual_cost_usd": 180_000.0,
-        "strategy.horizon_months": 36,
-        "selfhost.model": "gpt-oss-120b",
-        "selfhost.gpu": "h100",
-    }
+    # the shared workload (tests/helpers/workloads.py), all of it needing no frontier, split
+    # 1.1 : 1 like the ShareGPT rows, and pinned to one deployment
+    return workload(
+        org__monthly_active_users=1_000_000,
+        usage__monthly_input_tokens=total_tokens * 1.1 / 2.1,
+        usage__monthly_output_tokens=total_tokens / 2.1,
+        usage__frontier_share=0.0,
+        selfhost__model="gpt-oss-120b",
+        selfhost__gpu="h100",
+    )
 
 
 @pytest.mark.parametrize(
