@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.catalog.derivation import Scales
-from advisor.engine.ruleset import OPTIONS, Outcome, load_ruleset
+from advisor.engine.ruleset import Outcome, load_ruleset
+from advisor.model.files import OPTIONS
 from advisor.model.decision import Decision
 
 RULESET = load_ruleset(None)
@@ -272,7 +273,7 @@ HORIZON = {
 
 def _merit(d: Decision) -> dict[str, float]:
     """Each option's points from everything outside cost, weighted as the engine weighs them."""
-    merit = dict.fromkeys(OPTIONS, 0.0)
+    merit: dict[str, float] = dict.fromkeys(OPTIONS, 0.0)
     for r in d.fired:
         if r.category != "cost":
             for o, pts in (r.effects.get("score") or {}).items():
