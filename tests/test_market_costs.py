@@ -55,7 +55,7 @@ def test_every_modifier_against_a_hand_computation() -> None:
     #   batch    30 % of the bill at 50 % off:       -3280 x 0.3 x 0.5 = -492 -> 2788
     #   regional +10 %:                              +278.8             -> 3066.8
     #   discount 10 % off openai:                    -306.68            -> 2760.12
-    terms = BillTerms(0.3, 0.4, 10.0, "openai", True)
+    terms = BillTerms(0.3, 0.4, (("openai", 10.0),), True)
     b = bill(_model(), 1e9, 2e8, terms)
     assert b.list_usd == pytest.approx(4000.0)
     effects = {m["name"]: m["monthly_usd"] for m in b.modifiers}
@@ -71,7 +71,7 @@ def test_every_modifier_against_a_hand_computation() -> None:
 
 
 def test_discount_applies_only_to_the_current_provider() -> None:
-    terms = BillTerms(discount_pct=20.0, discount_provider="anthropic")
+    terms = BillTerms(discounts=(("anthropic", 20.0),))
     b = bill(_model(), 1e9, 2e8, terms)
     assert b.total == pytest.approx(4000.0)
     assert b.modifiers == ()
@@ -171,7 +171,13 @@ def test_managed_open_costs_the_cheapest_allowed_endpoint() -> None:
     endpoint = next(e for e in CATALOG.managed_endpoints if e.id == m["endpoint"])
     by_hand = (2e9 * endpoint.input_usd_per_1m + 5e8 * endpoint.output_usd_per_1m) / 1e6
     assert m["monthly_usd"] == round(by_hand, 2)
-    assert d.facts["cost.managed_open_horizon_usd"] == pytest.approx(by_hand * 24)
+    # Changed: the horizon now carries the one-off migration to the open model,
+    # migration_engineer_months_managed 2 x 180,000 / 12 USD (the default engineer cost) = 30,000
+    # (before: by_hand x 24 alone, 10,152 USD; now 40,152 USD).
+    assert m["migration_usd"] == 30000.0
+    assert d.facts["cost.managed_open_migration_usd"] == pytest.approx(30000.0)
+    assert d.facts["cost.managed_open_horizon_usd"] == pytest.approx(by_hand * 24 + 30000.0)
+    assert m["horizon_usd"] == round(by_hand * 24 + 30000.0, 2)
     for e in CATALOG.managed_endpoints:
         cost = (2e9 * e.input_usd_per_1m + 5e8 * e.output_usd_per_1m) / 1e6
         assert cost >= by_hand - 1e-9 or e.model == "deepseek-v3.2"
