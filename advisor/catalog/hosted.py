@@ -16,9 +16,10 @@ One month's bill of one model (USD), in this order, each step a modifier of the 
 
 1. list: input tokens x input price + output tokens x output price, per 1M tokens;
 2. long context: when the model has a long-context tier and the workload's typical prompt
-   (``usage.context_typical_tokens`` x the input share of the monthly tokens, :func:`typical_prompt`)
-   is above its threshold, every request is re-priced: input (and cached input) x
-   ``long_context_input_multiplier``, output x ``long_context_output_multiplier``;
+   (``usage.context_typical_tokens`` x the input share of the monthly tokens,
+   :func:`typical_prompt`) is above its threshold, every request is re-priced: input (and
+   cached input) x ``long_context_input_multiplier``, output x
+   ``long_context_output_multiplier``;
 3. prompt cache: ``cache share`` of the input tokens at the cached-input price instead of the
    input price (no effect when the model has no cached price);
 4. Batch API: ``batch share`` of the traffic (input and output) at ``batch_discount_pct`` off;
@@ -59,11 +60,13 @@ _KEYS: dict[str, str] = {}
 
 
 def provider_key(provider: str) -> str:
-    """The provider's key in question ids: ``"OVHcloud"`` -> ``"ovhcloud"`` (letters and
-    digits, lower case), so ``discount.ovhcloud`` holds the discount agreed with OVHcloud."""
+    """The provider's key in question ids: the company, the first word of its name, in lower
+    case letters and digits (``"OVHcloud AI Endpoints"`` -> ``"ovhcloud"``), so
+    ``discount.ovhcloud`` holds the discount agreed with OVHcloud for all its services."""
     key = _KEYS.get(provider)
     if key is None:
-        key = _KEYS[provider] = "".join(c for c in provider.lower() if c.isalnum())
+        first = provider.split()[0] if provider.split() else provider
+        key = _KEYS[provider] = "".join(c for c in first.lower() if c.isalnum())
     return key
 
 
@@ -160,12 +163,11 @@ class BillTerms:
         found: dict[str, float] = {}
         if values.get(DISCOUNT_GATE):
             for qid in values:
-                if qid.startswith(DISCOUNT_PREFIX) and qid != DISCOUNT_GATE:
-                    if (v := pct(qid)) > 0:
-                        found[qid[len(DISCOUNT_PREFIX) :]] = v
-        if provider is not None and provider_key(provider) not in found:
-            if (v := pct(DISCOUNT)) > 0:
-                found[provider_key(provider)] = v
+                if qid.startswith(DISCOUNT_PREFIX) and qid != DISCOUNT_GATE and pct(qid) > 0:
+                    found[qid[len(DISCOUNT_PREFIX) :]] = pct(qid)
+        current = provider_key(provider) if provider is not None else None
+        if current is not None and current not in found and pct(DISCOUNT) > 0:
+            found[current] = pct(DISCOUNT)
         return cls(
             batch_share=pct(BATCH_SHARE) / 100.0,
             cache_share=pct(CACHE_SHARE) / 100.0,
@@ -188,7 +190,9 @@ class Bill:
         return self.list_usd + sum(m["monthly_usd"] for m in self.modifiers)
 
 
-def modified_bill(o: Priced, inp: float, out: float, t: BillTerms) -> tuple[float, float, tuple[Modifier, ...]]:
+def modified_bill(
+    o: Priced, inp: float, out: float, t: BillTerms
+) -> tuple[float, float, tuple[Modifier, ...]]:
     """(total, list, modifiers) of one month of ``inp`` input and ``out`` output tokens on
     ``o`` (module doc, steps 1-6): the one place the modifiers are applied, for hosted models
     and managed endpoints alike. Each modifier's effect is on the running bill, in order."""
