@@ -589,6 +589,10 @@ def test_hybrid_keeps_the_frontier_share_hosted() -> None:
     # issue 12: the rest runs on open weights, self-hosted or managed, whichever is cheaper; at
     # this volume a managed endpoint, priced per token, so 70 % of its bill plus the routing
     routing = 1 * 180_000 / 12 / 36
+    # Changed (market): a managed open share now carries the one-off move to the open model,
+    # migration_engineer_months_managed 2 x 180,000 / 12 = 30,000 USD spread over the 36-month
+    # horizon, 833.33 a month, like the self-hosted migration (open part 943.07 -> 1,776.40).
+    routing += 2 * 180_000 / 12 / 36
     managed = base.facts["cost.managed_open_monthly_usd"]
     assert managed < base.facts["cost.self_host_monthly_usd"]
     assert h["open_via"] == "managed_open" and h["self_hosted_part_usd"] == 0.0

@@ -55,7 +55,7 @@ def test_every_modifier_against_a_hand_computation() -> None:
     #   batch    30 % of the bill at 50 % off:       -3280 x 0.3 x 0.5 = -492 -> 2788
     #   regional +10 %:                              +278.8             -> 3066.8
     #   discount 10 % off openai:                    -306.68            -> 2760.12
-    terms = BillTerms(0.3, 0.4, 10.0, "openai", True)
+    terms = BillTerms(0.3, 0.4, (("openai", 10.0),), True)
     b = bill(_model(), 1e9, 2e8, terms)
     assert b.list_usd == pytest.approx(4000.0)
     effects = {m["name"]: m["monthly_usd"] for m in b.modifiers}
@@ -71,7 +71,7 @@ def test_every_modifier_against_a_hand_computation() -> None:
 
 
 def test_discount_applies_only_to_the_current_provider() -> None:
-    terms = BillTerms(discount_pct=20.0, discount_provider="anthropic")
+    terms = BillTerms(discounts=(("anthropic", 20.0),))
     b = bill(_model(), 1e9, 2e8, terms)
     assert b.total == pytest.approx(4000.0)
     assert b.modifiers == ()
@@ -171,7 +171,13 @@ def test_managed_open_costs_the_cheapest_allowed_endpoint() -> None:
     endpoint = next(e for e in CATALOG.managed_endpoints if e.id == m["endpoint"])
     by_hand = (2e9 * endpoint.input_usd_per_1m + 5e8 * endpoint.output_usd_per_1m) / 1e6
     assert m["monthly_usd"] == round(by_hand, 2)
-    assert d.facts["cost.managed_open_horizon_usd"] == pytest.approx(by_hand * 24)
+    # Changed: the horizon now carries the one-off migration to the open model,
+    # migration_engineer_months_managed 2 x 180,000 / 12 USD (the default engineer cost) = 30,000
+    # (before: by_hand x 24 alone, 10,152 USD; now 40,152 USD).
+    assert m["migration_usd"] == 30000.0
+    assert d.facts["cost.managed_open_migration_usd"] == pytest.approx(30000.0)
+    assert d.facts["cost.managed_open_horizon_usd"] == pytest.approx(by_hand * 24 + 30000.0)
+    assert m["horizon_usd"] == round(by_hand * 24 + 30000.0, 2)
     for e in CATALOG.managed_endpoints:
         cost = (2e9 * e.input_usd_per_1m + 5e8 * e.output_usd_per_1m) / 1e6
         assert cost >= by_hand - 1e-9 or e.model == "deepseek-v3.2"
@@ -195,5 +201,171 @@ def test_hybrid_says_how_its_open_share_runs() -> None:
 def test_eur_report_uses_the_dated_rate() -> None:
     d = _evaluate(**{"usage.current_model": "gpt-4o", "strategy.report_currency": "eur"})
     rate = d.costs["exchange_rate"]
-    assert rate is not None and rate["code"] == "EUR" and rate["usd_per_unit"] == 1.1739
-    assert rate["fixing_date"] == "2026-01-21"
+    assert rate is not None and rate["code"] == "EUR" and rate["usd_per_unit"] == 1.1761
+    assert rate["fixing_date"] == "2026-05-08"
+    assert "ecb.europa.eu" in rate["source"]
+    assert d.costs["report_currency"] == "EUR"
+
+
+def test_every_figure_shown_is_in_the_report_currency() -> None:
+    # gpt-4o month 1 10,000 USD and 20,350 USD over 24 months (above), at 1 EUR = 1.1761 USD:
+    #   10,000 / 1.1761 = 8,502.68 -> "8,503 EUR";  20,350 / 1.1761 = 17,302.95 -> "17,303 EUR".
+    from advisor.cli.formats.decision import TextReporter
+    from advisor.present.numbers import currency_of, money
+    from advisor.report import render_report
+    from advisor.tui.screens.results import costs_text, summary_text
+
+    d = _evaluate(**{"usage.current_model": "gpt-4o", "strategy.report_currency": "eur"})
+    cur = currency_of(d.costs)
+    assert money(10000.0, cur) == "8,503 EUR" and money(20350.0, cur) == "17,303 EUR"
+    rate = "1 EUR = 1.1761 USD"
+    text = TextReporter().render(d)
+    md = render_report(d, RULESET, "md")
+    html = render_report(d, RULESET, "html")
+    adr = render_report(d, RULESET, "adr")
+    for shown in (text, md, html, adr):
+        assert "8,503 EUR" in shown and rate in shown and "2026-05-08" in shown
+    for shown in (text, md, html):
+        assert "17,303 EUR" in shown
+    # the cost table shows the converted figures, not the USD ones beside them
+    (row,) = [line for line in text.splitlines() if line.strip().startswith("Hosted API")]
+    assert "8,503 EUR" in row and "17,303 EUR" in row and "USD" not in row
+    (md_row,) = [line for line in md.splitlines() if line.startswith("| Stay on the hosted API |")]
+    assert "8,503 EUR" in md_row and "USD" not in md_row.split("|")[2]
+    assert "8,503 EUR" in summary_text(d, RULESET).plain and rate in summary_text(d, RULESET).plain
+    table = costs_text(d, RULESET)
+    cells = [str(c) for col in getattr(table, "columns", ()) for c in col.cells]
+    assert "8,503 EUR" in cells and "17,303 EUR" in cells
+    # the JSON keeps USD figures and carries the currency and its rate
+    j = d.to_dict()["costs"]
+    assert j["stay_hosted"]["monthly_usd"] == 10000.0
+    assert j["report_currency"] == "EUR" and j["exchange_rate"]["usd_per_unit"] == 1.1761
+
+
+def test_eur_endpoint_prices_are_converted_at_the_catalog_rate() -> None:
+    (rate,) = [r.rate for r in CATALOG.exchange_rates if r.id == "eur-usd"]
+    for e in CATALOG.managed_endpoints:
+        if e.price_currency != "EUR":
+            continue
+        assert e.input_eur_per_1m is not None and e.output_eur_per_1m is not None
+        assert e.input_usd_per_1m == round(e.input_eur_per_1m * rate, 3), e.id
+        assert e.output_usd_per_1m == round(e.output_eur_per_1m * rate, 3), e.id
+
+
+def test_long_context_tier_against_a_hand_computation() -> None:
+    # The modifiers of test_every_modifier_against_a_hand_computation with a typical prompt of
+    # 300,000 tokens, above a 272,000-token threshold (input x2, output x1.5):
+    #   list          1000 x 2 + 200 x 10                        = 4000
+    #   long context  +1000 x 2 x (2 - 1) + 200 x 10 x (1.5 - 1) = +3000     -> 7000
+    #   cache         40 % of input at 0.2 x 2 instead of 2 x 2: -400 x 1.8 x 2 = -1440 -> 5560
+    #   batch         -5560 x 0.3 x 0.5 = -834                             -> 4726
+    #   regional      +472.6                                               -> 5198.6
+    #   discount      -519.86                                              -> 4678.74
+    model = _model(
+        long_context_threshold_tokens=272000,
+        long_context_input_multiplier=2.0,
+        long_context_output_multiplier=1.5,
+    )
+    terms = BillTerms(0.3, 0.4, (("openai", 10.0),), True, prompt_tokens=300000.0)
+    b = bill(model, 1e9, 2e8, terms)
+    effects = [(m["name"], m["monthly_usd"]) for m in b.modifiers]
+    assert [n for n, _ in effects] == [
+        "long context",
+        "prompt cache",
+        "batch API",
+        "regional processing",
+        "negotiated discount",
+    ]
+    assert [e for _, e in effects] == pytest.approx([3000.0, -1440.0, -834.0, 472.6, -519.86])
+    assert b.total == pytest.approx(4678.74)
+    # at the threshold or below, the standard prices
+    at = bill(model, 1e9, 2e8, BillTerms(prompt_tokens=272000.0))
+    assert at.total == pytest.approx(4000.0) and at.modifiers == ()
+
+
+def test_long_context_from_the_typical_context_answer() -> None:
+    # gpt-6-sol 2 / 10, 272K threshold, input x2 and output x1.5; 2e9 input and 5e8 output a
+    # month, so 80 % of each context is prompt:
+    #   typical context 400,000 -> prompt 320,000 > 272,000:
+    #     list 2000 x 2 + 500 x 10 = 9,000; long context +2000 x 2 + 500 x 10 x 0.5 = +6,500
+    #     -> 15,500 a month;
+    #   typical context 300,000 -> prompt 240,000: list prices, 9,000.
+    long = _evaluate(
+        **{"usage.current_model": "gpt-6-sol", "usage.context_typical_tokens": 400000}
+    )
+    hosted = long.costs["stay_hosted"]
+    assert [(m["name"], m["monthly_usd"]) for m in hosted["modifiers"]] == [
+        ("long context", 6500.0)
+    ]
+    assert hosted["monthly_usd"] == 15500.0
+    short = _evaluate(
+        **{"usage.current_model": "gpt-6-sol", "usage.context_typical_tokens": 300000}
+    )
+    assert short.costs["stay_hosted"]["monthly_usd"] == 9000.0
+    assert short.costs["stay_hosted"]["modifiers"] == []
+
+
+def test_discount_per_provider_on_hosted_models_and_endpoints() -> None:
+    # One BillTerms, two providers: openai 10 % and Together AI 20 % (key "together").
+    #   hosted (openai) 1e9 in / 2e8 out at 2 / 10: 4000, discount -400 -> 3600;
+    #   the same model from anthropic: no agreement, 4000;
+    #   endpoint together-gpt-oss-120b 0.15 / 0.6: 1000 x 0.15 + 200 x 0.6 = 270,
+    #   discount -54 -> 216.
+    from advisor.catalog.managed import endpoint_bill
+
+    terms = BillTerms(discounts=(("openai", 10.0), ("together", 20.0)))
+    assert bill(_model(), 1e9, 2e8, terms).total == pytest.approx(3600.0)
+    assert bill(_model(provider="anthropic"), 1e9, 2e8, terms).total == pytest.approx(4000.0)
+    (e,) = [e for e in CATALOG.managed_endpoints if e.id == "together-gpt-oss-120b"]
+    assert (e.provider, e.input_usd_per_1m, e.output_usd_per_1m) == ("Together AI", 0.15, 0.6)
+    total, listed, mods = endpoint_bill(e, 1e9, 2e8, terms.managed())
+    assert listed == pytest.approx(270.0) and total == pytest.approx(216.0)
+    assert [(m["name"], m["percent"]) for m in mods] == [("negotiated discount", 20.0)]
+    assert mods[0]["monthly_usd"] == pytest.approx(-54.0)
+    # the managed terms never carry the regional uplift (an EU endpoint's price is the region's)
+    assert not BillTerms(regional=True).managed().regional
+
+
+def test_discount_answers_reach_every_provider() -> None:
+    # gpt-6-sol 2 / 10 at 2e9 / 5e8: 9,000 list. discount.openai 15 % -> -1,350 -> 7,650.
+    # usage.negotiated_discount_percent (the current provider's) 5 % is overridden by the
+    # provider's own 15 %; alone, it gives 5 % -> 8,550.
+    both = _evaluate(
+        **{
+            "usage.current_model": "gpt-6-sol",
+            "usage.negotiated_discount_percent": 5,
+            "discount.negotiated": True,
+            "discount.openai": 15,
+        }
+    )
+    assert both.costs["stay_hosted"]["monthly_usd"] == 7650.0
+    legacy = _evaluate(
+        **{"usage.current_model": "gpt-6-sol", "usage.negotiated_discount_percent": 5}
+    )
+    assert legacy.costs["stay_hosted"]["monthly_usd"] == 8550.0
+    # a discount with the managed endpoint's provider lowers managed_open's bill by its share
+    plain = _evaluate(**{"usage.current_model": "gpt-6-sol"})
+    m = plain.costs["managed_open"]
+    from advisor.catalog.hosted import discount_question
+
+    key = discount_question(m["provider"])
+    cut = _evaluate(
+        **{"usage.current_model": "gpt-6-sol", "discount.negotiated": True, key: 20}
+    )
+    assert cut.costs["managed_open"]["endpoint"] == m["endpoint"]
+    assert cut.costs["managed_open"]["monthly_usd"] == pytest.approx(
+        m["monthly_usd"] * 0.8, abs=0.01
+    )
+    (mod,) = [x for x in cut.costs["managed_open"]["modifiers"] if x["percent"] == 20.0]
+    assert mod["name"] == "negotiated discount"
+
+
+def test_every_catalog_provider_has_a_discount_question() -> None:
+    from advisor.catalog.hosted import discount_question
+
+    asked = {q.id for s in RULESET.sections for q in s.questions}
+    providers = {h.provider for h in CATALOG.hosted_models} | {
+        e.provider for e in CATALOG.managed_endpoints
+    }
+    missing = sorted(p for p in providers if discount_question(p) not in asked)
+    assert not missing, f"add a discount.<provider> question for {missing}"

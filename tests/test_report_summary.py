@@ -144,4 +144,7 @@ def test_the_html_report_prints_to_a_sane_number_of_pages(rs: RuleSet, tmp_path:
     assert pdf.is_file() and pdf.stat().st_size > 0, done.stderr[-2000:]
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
-    assert 2 <= pages <= 12, pages
+    # Changed (market): 12 -> 13; the questionnaire gained 14 discount questions (one per
+    # provider, issue 12) and the answers appendix lists every question, asked or not: the
+    # eu-bank report prints on 13 pages, one more than before.
+    assert 2 <= pages <= 13, pages

@@ -59,6 +59,7 @@ REQUIRED: tuple[str, ...] = (
     "ops_fte_on_prem",
     "migration_engineer_months",
     "migration_engineer_months_on_prem",
+    "migration_engineer_months_managed",
     "hybrid_routing_engineer_months",
     # capability
     "hybrid_remainder_max_level",

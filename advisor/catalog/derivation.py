@@ -48,7 +48,14 @@ from advisor.catalog.costs import (
 from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
 from advisor.catalog.hosted import BillTerms, Plan, bill, cheapest_switch, plan, start_date
 from advisor.catalog.licensing import LEVEL_NAMES
-from advisor.catalog.managed import Choice, choose, managed_json, residency_of
+from advisor.catalog.managed import (
+    MIGRATION,
+    Choice,
+    choose,
+    managed_json,
+    migration_usd,
+    residency_of,
+)
 from advisor.catalog.models import ModelView, model_view
 from advisor.catalog.prepare import Prepared, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
@@ -878,9 +885,12 @@ def _hybrid(
         part, t = chosen_rest[0], table.terms(p, chosen_rest[1])
         part += w.routing_monthly
         managed = _managed_remainder(p, view, rem_level, mm, values, share, terms)
-        if managed is not None and managed.monthly_usd + w.routing_monthly < part:
+        # a managed open share carries its migration spread over the horizon, as self-hosting
+        # carries its own (advisor.catalog.managed.migration_usd)
+        fixed_m = w.routing_monthly + p.a[MIGRATION] * w.engineer_month / w.horizon_months
+        if managed is not None and managed.monthly_usd + fixed_m < part:
             # the open share through a managed endpoint costs less than a deployment of its own
-            part = managed.monthly_usd + w.routing_monthly
+            part = managed.monthly_usd + fixed_m
             monthly = hosted_part + part
             model_id = managed.endpoint.model
             entry.update(
@@ -929,7 +939,7 @@ def _hybrid(
         for m, f in enumerate(factors):
             front = hosted_part * f if frontier is not None else hosted_path[m] * share
             if via_managed:
-                rest_m = (monthly - hosted_part - w.routing_monthly) * f + w.routing_monthly
+                rest_m = (monthly - hosted_part - fixed_m) * f + fixed_m
             else:
                 rest_m = breakdown(t, w, rest * f, w.routing_monthly).total
             path.append(front + rest_m)
@@ -1144,14 +1154,17 @@ def _managed(
             f"need in {place}, so managed_open cannot be costed."
         )
         return
-    # per-token billing is linear in the volume: the horizon is month 1 times the growth path
+    # per-token billing is linear in the volume: the horizon is month 1 times the growth path,
+    # plus the one-off migration to the open model
     weight = sum(factors) if horizon is not None else None
-    costs["managed_open"] = managed_json(c, weight)
+    migration = migration_usd(p.a, values)
+    costs["managed_open"] = managed_json(c, weight, migration, p.a[MIGRATION])
     facts["cost.managed_open_monthly_usd"] = c.monthly_usd
     facts["cost.managed_open_model"] = c.endpoint.model
     facts["cost.managed_open_endpoint"] = c.endpoint.id
-    if horizon is not None:
-        facts["cost.managed_open_horizon_usd"] = c.monthly_usd * (weight or 0.0)
+    _put(facts, "cost.managed_open_migration_usd", migration)
+    if horizon is not None and migration is not None:
+        facts["cost.managed_open_horizon_usd"] = c.monthly_usd * (weight or 0.0) + migration
     if hosted_cost is not None and hosted_cost > 0:
         ratio = _div(c.monthly_usd, hosted_cost)
         _put(facts, "cost.managed_open_to_hosted_ratio", ratio)

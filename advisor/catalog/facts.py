@@ -102,7 +102,15 @@ FACT_SPECS: dict[str, FactSpec] = {
         MANAGED, "Monthly cost of the cheapest allowed managed open-weight endpoint.", "USD"
     ),
     "cost.managed_open_horizon_usd": _n(
-        (*MANAGED, *HORIZON), "The managed endpoint's cost over the horizon.", "USD"
+        (*MANAGED, *HORIZON, "ops.engineer_annual_cost_usd"),
+        "The managed endpoint's cost over the horizon, with the one-off migration.",
+        "USD",
+    ),
+    "cost.managed_open_migration_usd": _n(
+        ("ops.engineer_annual_cost_usd",),
+        "One-off cost of moving the workload to the open model on a managed API (prompt "
+        "adaptation, evaluation, integration).",
+        "USD",
     ),
     "cost.managed_open_to_hosted_ratio": _n(
         (*MANAGED, "usage.current_model"), "Managed open cost / hosted cost (month 1).", "ratio"

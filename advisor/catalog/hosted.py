@@ -11,20 +11,27 @@ from the calendar month of its ``shutdown`` date on, it runs on ``replaced_by`` 
 model's successor once that one shuts down too). A model already shut down at the start is
 priced at its successor from month 1, with a note naming the date.
 
-One month's bill of one model (USD), in this order, each step a modifier of the breakdown:
+One month's bill of one model (USD), in this order, each step a modifier of the breakdown
+(:func:`modified_bill`, shared with the managed endpoints' bill):
 
 1. list: input tokens x input price + output tokens x output price, per 1M tokens;
-2. prompt cache: ``cache share`` of the input tokens at the cached-input price instead of the
+2. long context: when the model has a long-context tier and the workload's typical prompt
+   (``usage.context_typical_tokens`` x the input share of the monthly tokens,
+   :func:`typical_prompt`) is above its threshold, every request is re-priced: input (and
+   cached input) x ``long_context_input_multiplier``, output x
+   ``long_context_output_multiplier``;
+3. prompt cache: ``cache share`` of the input tokens at the cached-input price instead of the
    input price (no effect when the model has no cached price);
-3. Batch API: ``batch share`` of the traffic (input and output) at ``batch_discount_pct`` off;
-4. regional processing: ``regional_uplift_pct`` on top when the residency answer asks for a data
+4. Batch API: ``batch share`` of the traffic (input and output) at ``batch_discount_pct`` off;
+5. regional processing: ``regional_uplift_pct`` on top when the residency answer asks for a data
    zone (``data.residency`` eu or in_country with ``data.regional_endpoint``) and the model
    charges for it;
-5. negotiated discount: ``discount %`` off the bill of a model of the current model's provider
-   (one percentage for that provider, not one per provider).
+6. negotiated discount: the discount agreed with the model's provider (``discount.<provider>``,
+   else ``usage.negotiated_discount_percent`` for the current model's provider) off the rest.
 
-The long-context tier is kept in the catalog but not applied: the questionnaire does not ask for
-the share of requests above the threshold.
+The long-context tier applies to the whole workload or not at all: the typical prompt stands for
+every request (the questionnaire asks for no distribution of prompt lengths), and the vendors'
+rule re-prices a whole request above the threshold.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
 from advisor.model.parts import HostedMonth, Modifier, SwitchHosted
@@ -41,43 +48,132 @@ from advisor.model.parts import HostedMonth, Modifier, SwitchHosted
 BATCH_SHARE = "usage.batch_share_percent"
 CACHE_SHARE = "usage.cached_input_share_percent"
 DISCOUNT = "usage.negotiated_discount_percent"
+DISCOUNT_GATE = "discount.negotiated"
+DISCOUNT_PREFIX = "discount."
+TYPICAL_CONTEXT = "usage.context_typical_tokens"
+INPUT_TOKENS = "usage.monthly_input_tokens"
+OUTPUT_TOKENS = "usage.monthly_output_tokens"
 RESIDENCY = "data.residency"
 REGIONAL = "data.regional_endpoint"
+
+_KEYS: dict[str, str] = {}
+
+
+def provider_key(provider: str) -> str:
+    """The provider's key in question ids: the company, the first word of its name, in lower
+    case letters and digits (``"OVHcloud AI Endpoints"`` -> ``"ovhcloud"``), so
+    ``discount.ovhcloud`` holds the discount agreed with OVHcloud for all its services."""
+    key = _KEYS.get(provider)
+    if key is None:
+        first = provider.split()[0] if provider.split() else provider
+        key = _KEYS[provider] = "".join(c for c in first.lower() if c.isalnum())
+    return key
+
+
+def discount_question(provider: str) -> str:
+    """The id of the question asking for the discount agreed with ``provider``."""
+    return DISCOUNT_PREFIX + provider_key(provider)
+
+
+def typical_prompt(values: Mapping[str, Any]) -> float:
+    """The workload's typical prompt in tokens: ``usage.context_typical_tokens`` (a prompt plus
+    its answer) times the input share of the monthly tokens; 0 when either is unanswered."""
+    typical = values.get(TYPICAL_CONTEXT)
+    inp, out = values.get(INPUT_TOKENS), values.get(OUTPUT_TOKENS)
+    if typical is None or inp is None or out is None or float(inp) + float(out) <= 0:
+        return 0.0
+    return float(typical) * float(inp) / (float(inp) + float(out))
+
+
+class Priced(Protocol):
+    """What a bill reads of an offer: a hosted model or a managed endpoint (which publishes no
+    long-context tier and no regional uplift: its properties say None)."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def input_usd_per_1m(self) -> float: ...
+    @property
+    def output_usd_per_1m(self) -> float: ...
+    @property
+    def cached_input_usd_per_1m(self) -> float | None: ...
+    @property
+    def batch_discount_pct(self) -> float | None: ...
+    @property
+    def regional_uplift_pct(self) -> float | None: ...
+    @property
+    def long_context_threshold_tokens(self) -> int | None: ...
+    @property
+    def long_context_input_multiplier(self) -> float | None: ...
+    @property
+    def long_context_output_multiplier(self) -> float | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class BillTerms:
-    """The answers that modify a hosted bill (shares as fractions 0 to 1)."""
+    """The answers that modify a bill (shares as fractions 0 to 1, discounts in percent)."""
 
     batch_share: float = 0.0
     cache_share: float = 0.0
-    discount_pct: float = 0.0
-    discount_provider: str | None = None
+    # (provider key, percent off) for each provider with a negotiated discount
+    discounts: tuple[tuple[str, float], ...] = ()
     regional: bool = False
+    # the workload's typical prompt in tokens (0: unknown), for the long-context tiers
+    prompt_tokens: float = 0.0
     # What-if scales of the list prices (advisor.catalog.derivation.Scales; 1 = the catalog's):
     # ``price_scale`` multiplies this bill's prices, ``managed_scale`` those of the managed
     # endpoints billed with the same shares. Every modifier is proportional, so the bill is too.
     price_scale: float = 1.0
     managed_scale: float = 1.0
 
+    def discount_for(self, provider: str) -> float:
+        """Percent off the list prices of ``provider`` (0 without an agreement)."""
+        if not self.discounts:
+            return 0.0
+        key = provider_key(provider)
+        for k, pct in self.discounts:
+            if k == key:
+                return pct
+        return 0.0
+
     def managed(self) -> BillTerms:
-        """The terms of a managed endpoint's bill: the same shares, no discount or uplift."""
-        return BillTerms(self.batch_share, self.cache_share, price_scale=self.managed_scale)
+        """The terms of a managed endpoint's bill: the same shares, discounts and prompt, no
+        regional uplift (an EU endpoint's price already is the region's), the managed scale."""
+        return BillTerms(
+            self.batch_share,
+            self.cache_share,
+            self.discounts,
+            False,
+            self.prompt_tokens,
+            price_scale=self.managed_scale,
+        )
 
     @classmethod
     def of(cls, values: Mapping[str, Any], provider: str | None) -> BillTerms:
-        def share(qid: str) -> float:
-            return min(max(float(values.get(qid) or 0.0), 0.0), 100.0) / 100.0
+        """The terms of the answers; ``provider`` is the current model's, which
+        ``usage.negotiated_discount_percent`` applies to unless its own question gives more
+        than 0."""
+
+        def pct(qid: str) -> float:
+            return min(max(float(values.get(qid) or 0.0), 0.0), 100.0)
 
         regional = values.get(RESIDENCY) in ("eu", "in_country") and bool(
             values.get(REGIONAL, False)
         )
+        found: dict[str, float] = {}
+        if values.get(DISCOUNT_GATE):
+            for qid in values:
+                if qid.startswith(DISCOUNT_PREFIX) and qid != DISCOUNT_GATE and pct(qid) > 0:
+                    found[qid[len(DISCOUNT_PREFIX) :]] = pct(qid)
+        current = provider_key(provider) if provider is not None else None
+        if current is not None and current not in found and pct(DISCOUNT) > 0:
+            found[current] = pct(DISCOUNT)
         return cls(
-            batch_share=share(BATCH_SHARE),
-            cache_share=share(CACHE_SHARE),
-            discount_pct=share(DISCOUNT) * 100.0,
-            discount_provider=provider,
+            batch_share=pct(BATCH_SHARE) / 100.0,
+            cache_share=pct(CACHE_SHARE) / 100.0,
+            discounts=tuple(sorted(found.items())),
             regional=regional,
+            prompt_tokens=typical_prompt(values),
         )
 
 
@@ -94,18 +190,40 @@ class Bill:
         return self.list_usd + sum(m["monthly_usd"] for m in self.modifiers)
 
 
-def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
-    """The monthly bill of ``h`` for these tokens (module doc, steps 1-5)."""
+def modified_bill(
+    o: Priced, inp: float, out: float, t: BillTerms
+) -> tuple[float, float, tuple[Modifier, ...]]:
+    """(total, list, modifiers) of one month of ``inp`` input and ``out`` output tokens on
+    ``o`` (module doc, steps 1-6): the one place the modifiers are applied, for hosted models
+    and managed endpoints alike. Each modifier's effect is on the running bill, in order."""
     scale = t.price_scale
-    list_usd = (inp * h.input_usd_per_1m + out * h.output_usd_per_1m) * scale / 1e6
+    pin, pout = o.input_usd_per_1m, o.output_usd_per_1m
+    list_usd = (inp * pin + out * pout) * scale / 1e6
     mods: list[Modifier] = []
     running = list_usd
+    input_factor = 1.0  # the long-context multiplier of input, which the cached price shares
+    threshold = o.long_context_threshold_tokens
+    if threshold is not None and t.prompt_tokens > threshold:
+        mi = o.long_context_input_multiplier or 1.0
+        mo = o.long_context_output_multiplier or 1.0
+        effect = (inp * pin * (mi - 1.0) + out * pout * (mo - 1.0)) * scale / 1e6
+        mods.append(
+            _mod(
+                "long context",
+                100.0,
+                effect,
+                f"the typical prompt (about {t.prompt_tokens:,.0f} tokens) is above the "
+                f"{threshold:,}-token threshold: input x{mi:g}, output x{mo:g}",
+            )
+        )
+        running += effect
+        input_factor = mi
     if t.cache_share > 0:
-        cached = h.cached_input_usd_per_1m
+        cached = o.cached_input_usd_per_1m
         effect = (
             0.0
             if cached is None
-            else -inp * t.cache_share * (h.input_usd_per_1m - cached) * scale / 1e6
+            else -inp * t.cache_share * (pin - cached) * input_factor * scale / 1e6
         )
         mods.append(
             _mod(
@@ -118,40 +236,49 @@ def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
         )
         running += effect
     if t.batch_share > 0:
-        pct = h.batch_discount_pct
-        effect = 0.0 if pct is None else -running * t.batch_share * pct / 100.0
+        bpct = o.batch_discount_pct
+        effect = 0.0 if bpct is None else -running * t.batch_share * bpct / 100.0
         mods.append(
             _mod(
                 "batch API",
                 t.batch_share * 100.0,
                 effect,
                 f"{t.batch_share:.0%} of traffic through the Batch API "
-                + (f"at {pct:g} % off" if pct is not None else "(none offered: no effect)"),
+                + (f"at {bpct:g} % off" if bpct is not None else "(none offered: no effect)"),
             )
         )
         running += effect
-    if t.regional and h.regional_uplift_pct:
-        effect = running * h.regional_uplift_pct / 100.0
+    uplift = o.regional_uplift_pct
+    if t.regional and uplift:
+        effect = running * uplift / 100.0
         mods.append(
             _mod(
                 "regional processing",
-                h.regional_uplift_pct,
+                uplift,
                 effect,
-                f"the data zone asked for costs {h.regional_uplift_pct:g} % more",
+                f"the data zone asked for costs {uplift:g} % more",
             )
         )
         running += effect
-    if t.discount_pct > 0 and h.provider == t.discount_provider:
-        effect = -running * t.discount_pct / 100.0
+    dpct = t.discount_for(o.provider)
+    if dpct > 0:
+        effect = -running * dpct / 100.0
         mods.append(
             _mod(
                 "negotiated discount",
-                t.discount_pct,
+                dpct,
                 effect,
-                f"{t.discount_pct:g} % off {h.provider}'s list prices",
+                f"{dpct:g} % off {o.provider}'s list prices",
             )
         )
-    return Bill(h, list_usd, tuple(mods))
+        running += effect
+    return running, list_usd, tuple(mods)
+
+
+def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
+    """The monthly bill of ``h`` for these tokens (module doc, steps 1-6)."""
+    _total, list_usd, mods = modified_bill(h, inp, out, t)
+    return Bill(h, list_usd, mods)
 
 
 def _mod(name: str, percent: float, effect: float, note: str) -> Modifier:

@@ -9,12 +9,18 @@ An endpoint (``managed_endpoints`` in the catalog) serves one open model; it qua
   residency requirement any region does.
 
 The cheapest qualifying endpoint for the month's tokens is chosen (catalog order on a tie). Its
-bill applies the prompt cache and the Batch API like the hosted bill (:func:`advisor.catalog
-.hosted.bill`: steps 1-3); the negotiated discount is for the current hosted provider and the
-regional uplift is already in an EU endpoint's price, so neither applies. Endpoints carry no
-lifecycle in the catalog, so every month of the horizon costs the same. No GPU operations and no
-serving team are costed: that is the point of the option; the effort of moving prompts to an
-open model is the same as for self-hosting and is weighed by the rules, not priced.
+bill is the hosted bill's (:func:`advisor.catalog.hosted.modified_bill`) with the managed terms:
+prompt cache, Batch API and the discount negotiated with the endpoint's provider apply; the
+regional uplift does not (an EU endpoint's price already is the region's) and no endpoint has a
+long-context tier. Endpoints carry no lifecycle in the catalog, so every month of the horizon
+costs the same per token. No GPU operations and no serving team are costed: that is the point of
+the option.
+
+Moving to an open model is not free, though: prompts must be adapted and evaluated on the new
+model and the integration changed. :func:`migration_usd` prices that once, as
+``migration_engineer_months_managed`` engineer-months at ``ops.engineer_annual_cost_usd`` / 12;
+it is part of the horizon total (``horizon_usd``), not of the monthly bill, and the hybrid's
+managed share carries it spread over the horizon like the self-hosted migration.
 """
 
 from __future__ import annotations
@@ -23,11 +29,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.catalog.hosted import BillTerms
+from advisor.catalog.hosted import BillTerms, modified_bill
 from advisor.catalog.schema import ManagedEndpoint
 from advisor.model.parts import ManagedCost, Modifier
 
 RESIDENCY = "data.residency"
+ENGINEER_COST = "ops.engineer_annual_cost_usd"
+MIGRATION = "migration_engineer_months_managed"
+
+
+def migration_usd(assumptions: Mapping[str, float], values: Mapping[str, Any]) -> float | None:
+    """The one-off cost of moving the workload to an open model on a managed API (module doc);
+    None when the engineer cost is unanswered."""
+    annual = values.get(ENGINEER_COST)
+    if annual is None:
+        return None
+    return assumptions[MIGRATION] * float(annual) / 12.0
 
 
 def region_allows(endpoint: ManagedEndpoint, residency: str | None) -> bool:
@@ -51,41 +68,9 @@ class Choice:
 def endpoint_bill(
     e: ManagedEndpoint, inp: float, out: float, t: BillTerms
 ) -> tuple[float, float, tuple[Modifier, ...]]:
-    """(total, list, modifiers) of one month on endpoint ``e``: cache and batch as for hosted."""
-    scale = t.price_scale
-    list_usd = (inp * e.input_usd_per_1m + out * e.output_usd_per_1m) * scale / 1e6
-    mods: list[Modifier] = []
-    running = list_usd
-    if t.cache_share > 0:
-        cached = e.cached_input_usd_per_1m
-        effect = (
-            0.0
-            if cached is None
-            else -inp * t.cache_share * (e.input_usd_per_1m - cached) * scale / 1e6
-        )
-        mods.append(
-            {
-                "name": "prompt cache",
-                "percent": round(t.cache_share * 100.0, 4),
-                "monthly_usd": effect,
-                "note": "cached input price "
-                + (f"{cached:g} USD/1M" if cached is not None else "not offered: no effect"),
-            }
-        )
-        running += effect
-    if t.batch_share > 0:
-        pct = e.batch_discount_pct
-        effect = 0.0 if pct is None else -running * t.batch_share * pct / 100.0
-        mods.append(
-            {
-                "name": "batch API",
-                "percent": round(t.batch_share * 100.0, 4),
-                "monthly_usd": effect,
-                "note": f"{pct:g} % off" if pct is not None else "no batch discount published",
-            }
-        )
-        running += effect
-    return running, list_usd, tuple(mods)
+    """(total, list, modifiers) of one month on endpoint ``e``: the hosted bill's modifiers
+    (:func:`advisor.catalog.hosted.modified_bill`) with the managed terms."""
+    return modified_bill(e, inp, out, t)
 
 
 def choose(
@@ -112,8 +97,16 @@ def choose(
     return Choice(best.endpoint, best.monthly_usd, best.list_usd, best.modifiers, count)
 
 
-def managed_json(c: Choice, horizon: float | None) -> ManagedCost:
+def managed_json(
+    c: Choice, weight: float | None, migration: float | None = None, months: float = 0.0
+) -> ManagedCost:
+    """``costs.managed_open``: ``weight`` is the horizon's months weighted by volume (None
+    without a horizon), ``migration`` the one-off migration cost (None: not costed) of
+    ``months`` engineer-months."""
     e = c.endpoint
+    horizon: float | None = None
+    if weight is not None:
+        horizon = round(c.monthly_usd * weight + (migration or 0.0), 2)
     return {
         "endpoint": e.id,
         "provider": e.provider,
@@ -124,8 +117,11 @@ def managed_json(c: Choice, horizon: float | None) -> ManagedCost:
         "output_usd_per_1m": e.output_usd_per_1m,
         "price_currency": e.price_currency,
         "monthly_usd": round(c.monthly_usd, 2),
-        "horizon_usd": round(c.monthly_usd * horizon, 2) if horizon is not None else None,
+        "list_monthly_usd": round(c.list_usd, 2),
+        "horizon_usd": horizon,
         "modifiers": [{**m, "monthly_usd": round(m["monthly_usd"], 2)} for m in c.modifiers],
+        "migration_usd": round(migration, 2) if migration is not None else None,
+        "migration_engineer_months": months,
         "data_terms": e.data_terms,
         "data_terms_source": e.data_terms_source,
         "as_of": e.as_of.isoformat(),

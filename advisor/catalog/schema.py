@@ -123,6 +123,24 @@ class ManagedEndpoint(Entry):
     data_terms: Text
     data_terms_source: Text | None = None  # None: the provider's data terms were not found
 
+    # The bill (advisor.catalog.hosted.modified_bill) reads these of every offer: no endpoint
+    # publishes a long-context tier, and an EU endpoint's price already is the region's.
+    @property
+    def regional_uplift_pct(self) -> float | None:
+        return None
+
+    @property
+    def long_context_threshold_tokens(self) -> int | None:
+        return None
+
+    @property
+    def long_context_input_multiplier(self) -> float | None:
+        return None
+
+    @property
+    def long_context_output_multiplier(self) -> float | None:
+        return None
+
 
 class ExchangeRate(Entry):
     """A dated exchange rate: ``rate`` units of ``quote`` per 1 ``base`` (EUR/USD 1.17: one euro

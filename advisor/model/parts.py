@@ -130,9 +130,14 @@ class ManagedCost(TypedDict):
     input_usd_per_1m: float
     output_usd_per_1m: float
     price_currency: str
-    monthly_usd: float
-    horizon_usd: float | None
+    monthly_usd: float  # month 1 per-token bill, after the modifiers
+    list_monthly_usd: float  # month 1 at list prices, before the modifiers
+    horizon_usd: float | None  # the per-token bills along the volume path plus the migration
     modifiers: list[Modifier]
+    # the one-off cost of moving to the open model (prompts, evaluation, integration), None
+    # when the engineer cost is unanswered; of migration_engineer_months engineer-months
+    migration_usd: float | None
+    migration_engineer_months: float
     data_terms: str
     data_terms_source: str | None
     as_of: str

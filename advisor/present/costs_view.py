@@ -14,7 +14,7 @@ from typing import Any
 
 from advisor.present.curve import CostCurve, cost_entry
 from advisor.present.labels import OPTIONS, short_label
-from advisor.present.numbers import money, token_volume
+from advisor.present.numbers import USD, Currency, currency_of, money, token_volume
 
 SWITCH_HOSTED = "switch_hosted"
 """The "switch hosted model" row: the cheapest hosted model of the same or a higher tier. It
@@ -86,8 +86,11 @@ def deployment_words(dep: Any, catalog: Any = None) -> str:
     return f"{model} on {text}" if model else text
 
 
-def row_detail(key: str, entry: Mapping[str, Any], catalog: Any = None) -> str:
-    """What a cost row rests on, in words (the TUI, the CLI and the reports show the same)."""
+def row_detail(
+    key: str, entry: Mapping[str, Any], catalog: Any = None, currency: Currency = USD
+) -> str:
+    """What a cost row rests on, in words (the TUI, the CLI and the reports show the same);
+    amounts in ``currency``."""
     if not entry:
         return ""
     if key == "stay_hosted":
@@ -108,10 +111,15 @@ def row_detail(key: str, entry: Mapping[str, Any], catalog: Any = None) -> str:
         return text
     if key == "managed_open":
         regions = ", ".join(str(r) for r in entry.get("regions") or ()) or "no region listed"
-        return (
+        text = (
             f"{entry.get('model')} via {entry.get('provider')} "
             f"(endpoint {entry.get('endpoint')}, regions {regions})"
         )
+        migration = _num(entry, "migration_usd")
+        if migration is not None:
+            # the one-off move to the open model (advisor.catalog.managed.migration_usd)
+            text += f"; migration once {money(migration, currency)} in the horizon total"
+        return text
     words = deployment_words(entry.get("deployment"), catalog)
     if key == "hybrid":
         share = _num(entry, "frontier_share_percent")
@@ -141,15 +149,17 @@ def cost_rows(costs: Mapping[str, Any], catalog: Any = None) -> list[CostRow]:
                 row_label(key),
                 _num(entry, "monthly_usd"),
                 _num(entry, "horizon_usd"),
-                row_detail(key, entry, catalog),
+                row_detail(key, entry, catalog, currency_of(costs)),
             )
         )
     return out
 
 
 def modifier_lines(costs: Mapping[str, Any]) -> list[str]:
-    """Every bill modifier (prompt cache, batch API, discount, regional uplift) of the hosted
-    and the managed bill, with its effect on month 1, and the report currency's rate."""
+    """Every bill modifier (long context, prompt cache, batch API, regional uplift, discount) of
+    the hosted and the managed bill, with its effect on month 1, and the report currency's
+    rate. Amounts in the report currency. (managed_open's one-off migration is in its row.)"""
+    cur = currency_of(costs)
     out: list[str] = []
     for key in ("stay_hosted", "managed_open"):
         entry = _entry(costs, key)
@@ -159,21 +169,17 @@ def modifier_lines(costs: Mapping[str, Any]) -> list[str]:
         listed = _num(entry, "list_monthly_usd")
         head = f"{row_label(key)} bill"
         if listed is not None:
-            head += f" at list prices {money(listed)} a month"
+            head += f" at list prices {money(listed, cur)} a month"
         out.append(head + ":")
         for m in mods:
             amount = _num(m, "monthly_usd") or 0.0
             sign = "-" if amount < 0 else "+"
             out.append(
-                f"  {m.get('name')} ({_num(m, 'percent') or 0:g} %): {sign}{money(abs(amount))} "
-                f"a month, {m.get('note')}"
+                f"  {m.get('name')} ({_num(m, 'percent') or 0:g} %): "
+                f"{sign}{money(abs(amount), cur)} a month, {m.get('note')}"
             )
-    rate = costs.get("exchange_rate")
-    if isinstance(rate, Mapping) and rate.get("code"):
-        out.append(
-            f"Report currency {rate['code']}: 1 {rate['code']} = {rate.get('usd_per_unit'):g} USD "
-            f"(fixing {rate.get('fixing_date')})."
-        )
+    if cur.converted:
+        out.append(f"Amounts in {cur.rate_text} (fixing {cur.fixing_date}; source: {cur.source}).")
     return out
 
 
@@ -241,7 +247,8 @@ def breakdown_text(costs: Mapping[str, Any]) -> str:
     if not isinstance(parts, Mapping):
         return ""
     names = {"gpu": "GPUs", "power_overhead": "power", "people": "people", "migration": "migration"}
-    items = [f"{names.get(k, k)} {money(v)}" for k, v in parts.items()]
+    cur = currency_of(costs)
+    items = [f"{names.get(k, k)} {money(v, cur)}" for k, v in parts.items()]
     return "Self-hosted a month: " + ", ".join(items) + "."
 
 

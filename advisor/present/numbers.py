@@ -7,6 +7,8 @@ agree to the digit. Anything that is not a finite number reads ``n/a``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 
@@ -14,8 +16,61 @@ def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def money(value: Any, unit: str = "USD") -> str:
-    """``12345.6`` -> ``'12,346 USD'``; small amounts keep cents; anything else -> ``'n/a'``."""
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """The report currency: the cost model computes in USD (the vendors' list prices); a
+    report in another currency divides every amount by ``usd_per_unit`` (USD per unit of
+    ``code``, the catalog's dated rate) and says which rate it used (:attr:`rate_text`)."""
+
+    code: str = "USD"
+    usd_per_unit: float = 1.0
+    fixing_date: str | None = None
+    source: str | None = None
+
+    @property
+    def converted(self) -> bool:
+        return self.code != "USD"
+
+    def amount(self, usd: Any) -> Any:
+        """A USD amount in this currency (anything that is not a number is passed on)."""
+        if not self.converted or not is_number(usd):
+            return usd
+        return usd / self.usd_per_unit
+
+    @property
+    def rate_text(self) -> str:
+        """The rate behind the figures, to state wherever money is shown ("" for USD)."""
+        if not self.converted:
+            return ""
+        return (
+            f"{self.code} at the ECB reference rate of {self.fixing_date}: "
+            f"1 {self.code} = {self.usd_per_unit:g} USD"
+        )
+
+
+USD = Currency()
+
+
+def currency_of(costs: Mapping[str, Any] | None) -> Currency:
+    """The report currency of a decision's ``costs`` (``exchange_rate``; USD without one)."""
+    rate = costs.get("exchange_rate") if isinstance(costs, Mapping) else None
+    if not isinstance(rate, Mapping) or not is_number(rate.get("usd_per_unit")):
+        return USD
+    if rate["usd_per_unit"] <= 0:
+        return USD
+    return Currency(
+        str(rate.get("code") or "USD"),
+        float(rate["usd_per_unit"]),
+        str(rate.get("fixing_date") or "") or None,
+        str(rate.get("source") or "") or None,
+    )
+
+
+def money(value: Any, unit: str | Currency = "USD") -> str:
+    """``12345.6`` -> ``'12,346 USD'``; small amounts keep cents; anything else -> ``'n/a'``.
+    With a :class:`Currency`, ``value`` is USD and is shown converted to it."""
+    if isinstance(unit, Currency):
+        value, unit = unit.amount(value), unit.code
     if not is_number(value):
         return "n/a"
     if abs(value) < 100 and value != int(value):
@@ -92,7 +147,10 @@ def points(value: float) -> str:
 
 
 __all__ = [
+    "USD",
+    "Currency",
     "compact_money",
+    "currency_of",
     "is_number",
     "money",
     "number",

@@ -7,6 +7,7 @@ from typing import Any
 
 from advisor.load.values import format_quantity
 from advisor.model.decision import Decision
+from advisor.present.numbers import currency_of
 from advisor.scenarios.probe import SCALE_LABELS
 from advisor.scenarios.robust import probability
 
@@ -75,12 +76,13 @@ def probability_lines(d: Decision) -> list[str]:
     if p is None:
         return []
     pct = d.cost_percentiles or {}
+    cur = currency_of(d.costs)
     out = []
     for option, share in p["options"].items():
         band = pct.get(option)
         cost = (
-            f"  horizon cost P10 {band['p10']:,.0f} / P50 {band['p50']:,.0f} / "
-            f"P90 {band['p90']:,.0f} USD"
+            f"  horizon cost P10 {cur.amount(band['p10']):,.0f} / "
+            f"P50 {cur.amount(band['p50']):,.0f} / P90 {cur.amount(band['p90']):,.0f} {cur.code}"
             if band
             else ""
         )

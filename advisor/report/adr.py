@@ -23,6 +23,7 @@ from advisor.report.templating import markdown_env, tidy_markdown
 def pros_and_cons(ctx: ReportContext) -> list[dict[str, Any]]:
     """For each option: {option, label, score, vetoed, good: [...], bad: [...], neutral}."""
     d = ctx.decision
+    cur = ctx.currency
     out = []
     costs = ctx.costs.get("options", {})
     hosted = costs.get("stay_hosted", {}).get("monthly")
@@ -42,19 +43,19 @@ def pros_and_cons(ctx: ReportContext) -> list[dict[str, Any]]:
         neutral = ""
         if is_number(monthly) and option != "stay_hosted" and is_number(hosted) and hosted:
             line = {
-                "text": f"it costs about {money(monthly)} a month, {percent(monthly / hosted)} "
-                f"of the hosted API's {money(hosted)}",
+                "text": f"it costs about {money(monthly, cur)} a month, "
+                f"{percent(monthly / hosted)} of the hosted API's {money(hosted, cur)}",
                 "rule": "",
             }
             (good if monthly < hosted else bad).append(line)
         elif is_number(monthly):
-            neutral = f"it costs about {money(monthly)} a month at today's volume"
+            neutral = f"it costs about {money(monthly, cur)} a month at today's volume"
         switch = costs.get("switch_hosted", {})
         if option == "stay_hosted" and is_number(switch.get("monthly")):
             # staying hosted includes switching to the cheapest hosted model of the tier
             neutral += (
                 f"{'; ' if neutral else ''}switching hosted model ({switch.get('note')}) "
-                f"would cost about {money(switch.get('monthly'))} a month"
+                f"would cost about {money(switch.get('monthly'), cur)} a month"
             )
         out.append(
             {
@@ -75,6 +76,7 @@ def pros_and_cons(ctx: ReportContext) -> list[dict[str, Any]]:
 def context_lines(ctx: ReportContext) -> list[str]:
     """Facts of the situation for the Context section, from the answers and the costs."""
     answers = ctx.decision.answers
+    cur = ctx.currency
     lines: list[str] = []
     inp, out = answers.get("usage.monthly_input_tokens"), answers.get("usage.monthly_output_tokens")
     model = answers.get("usage.current_model")
@@ -87,7 +89,7 @@ def context_lines(ctx: ReportContext) -> list[str]:
             text += f", mostly on {model}"
         hosted = ctx.costs.get("options", {}).get("stay_hosted", {}).get("monthly")
         if is_number(hosted):
-            text += f", which costs about {money(hosted)} a month at list prices"
+            text += f", which costs about {money(hosted, cur)} a month at list prices"
         lines.append(text + ".")
     wanted = {
         "usage.capability_need": "Quality needed",
@@ -104,6 +106,8 @@ def context_lines(ctx: ReportContext) -> list[str]:
         if row and row["status"] in ("answered", "default") and row["text"]:
             default = " (default)" if row["status"] == "default" else ""
             lines.append(f"{label}: {row['text']}{default}.")
+    if cur.converted:
+        lines.append(f"Amounts in {cur.rate_text} (source: {cur.source}).")
     return lines
 
 

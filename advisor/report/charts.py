@@ -23,7 +23,7 @@ from html import escape
 from typing import Any
 
 from advisor.present.labels import NEUTRAL_COLOUR, option_colour, short_label
-from advisor.present.numbers import compact_money, money, tokens
+from advisor.present.numbers import USD, Currency, compact_money, money, tokens
 
 # Colours and labels come from advisor.present.labels, the one palette (Okabe-Ito, colour-blind
 # safe) that the TUI's chart uses too.
@@ -86,8 +86,11 @@ def _log_ticks(low: float, high: float) -> list[float]:
     return decades or [low, high]
 
 
-def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | None:
-    """Monthly cost against monthly tokens, log-log; None when there is nothing to draw."""
+def cost_chart(
+    curve: dict[str, Any], chart_id: str = "cost-chart", currency: Currency = USD
+) -> Svg | None:
+    """Monthly cost against monthly tokens, log-log; None when there is nothing to draw.
+    The curve's amounts are USD; the chart shows them in ``currency``."""
     points = curve.get("points") or []
     xs = [float(p["tokens"]) for p in points]
     if len(xs) < 2 or xs[0] <= 0 or xs[-1] <= xs[0]:
@@ -95,7 +98,7 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
     series: dict[str, list[tuple[float, float]]] = {}
     for key in ("stay_hosted", "hybrid", "self_host"):
         pts = [
-            (x, float(p[key]))
+            (x, float(currency.amount(p[key])))
             for x, p in zip(xs, points, strict=True)
             if isinstance(p.get(key), int | float)
             and not isinstance(p.get(key), bool)
@@ -121,7 +124,8 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
 
     title = "Monthly cost against monthly token volume"
     parts = [
-        f"{short_label(k)} from {money(pts[0][1])} to {money(pts[-1][1])}"
+        f"{short_label(k)} from {money(pts[0][1], currency.code)} to "
+        f"{money(pts[-1][1], currency.code)}"
         for k, pts in series.items()
     ]
     desc = (
@@ -135,6 +139,8 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
         desc += f" Today's volume: {tokens(today)} tokens a month."
     if isinstance(breakeven, int | float):
         desc += f" Break-even: {tokens(breakeven)} tokens a month."
+    if currency.converted:
+        desc += f" Amounts in {currency.rate_text}."
     desc += " The table below gives the same figures."
 
     out = _open(chart_id, width, height, title, desc)
@@ -157,7 +163,7 @@ def cost_chart(curve: dict[str, Any], chart_id: str = "cost-chart") -> Svg | Non
     out.append(_text(left + pw / 2, height - 8, "Tokens a month (input + output)", "middle"))
     out.append(
         f'<text transform="translate(14 {_f(top + ph / 2)}) rotate(-90)" '
-        f'text-anchor="middle">USD a month</text>'
+        f'text-anchor="middle">{currency.code} a month</text>'
     )
     # The series: the self-hosted cost moves in steps (a GPU more or less), the others smoothly.
     for key, pts in series.items():

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_label
-from advisor.present.numbers import is_number, money, number, tokens
+from advisor.present.numbers import USD, Currency, currency_of, is_number, money, number, tokens
 from advisor.present.robustness import confidence_text, fact_label, value_text
 from advisor.present.text import sentence
 
@@ -67,6 +67,9 @@ class ReportContext:
     # "What would change this": the flip points (decision.sensitivity), closest first, as
     # {fact, input, today, flips_at, to, to_label, direction}; empty when not assessed.
     flips: list[dict[str, Any]] = field(default_factory=list)
+    # The report currency (strategy.report_currency at the catalog's dated rate): every amount
+    # the report shows is converted to it, and the rate is stated where money is shown.
+    currency: Currency = USD
 
     def report_fields(self) -> dict[str, Any]:
         """The ``report`` object of the JSON format (see docs/reports.md)."""
@@ -193,6 +196,7 @@ def build_context(
         costs=costs,
         curve=curve,
         models=_models(decision, ruleset),
+        currency=currency_of(decision.costs),
         risks=[{"rule": r.get("rule", ""), "text": r.get("text", "")} for r in decision.risks],
         next_steps=_next_steps(decision, costs),
         what_could_change=_what_could_change(decision, scores, costs),
@@ -412,6 +416,7 @@ def _source_order(entry: dict[str, Any]) -> tuple[int, str]:
 
 def _models(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
     licences = {lic.id: lic for lic in getattr(rs.catalog, "licenses", ()) or ()}
+    cur = currency_of(d.costs)
     out = []
     for m in d.models:
         lic = licences.get(m["license"])
@@ -427,7 +432,7 @@ def _models(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
                 "fit_notes": list(m["fit_reasons"]),
                 "reasons": list(m["reasons"]),
                 "monthly_usd": monthly,
-                "monthly": money(monthly) if monthly is not None else "n/a",
+                "monthly": money(monthly, cur) if monthly is not None else "n/a",
                 "deployment": _deployment_text(m["deployment"]),
             }
         )
@@ -498,6 +503,7 @@ def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
 
 def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -> list[str]:
     """The executive summary's paragraph as sentences: the decision, then why."""
+    cur = currency_of(d.costs)
     if d.all_vetoed:
         return [
             "No allowed option. Every option is vetoed ("
@@ -529,11 +535,11 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
         and is_number(hosted.get("monthly"))
     ):
         parts.append(
-            f"It costs about {money(mine['monthly'])} a month against "
-            f"{money(hosted['monthly'])} on the hosted API."
+            f"It costs about {money(mine['monthly'], cur)} a month against "
+            f"{money(hosted['monthly'], cur)} on the hosted API."
         )
     elif is_number(mine.get("monthly")):
-        parts.append(f"It costs about {money(mine['monthly'])} a month.")
+        parts.append(f"It costs about {money(mine['monthly'], cur)} a month.")
     if d.pending:
         parts.append(
             f"{len(d.pending)} rule{'s' if len(d.pending) != 1 else ''} still wait for answers, "

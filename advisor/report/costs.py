@@ -22,7 +22,8 @@ from advisor.present.costs_view import (
 )
 from advisor.present.curve import cost_curve as points_of
 from advisor.present.labels import OPTIONS, option_label
-from advisor.present.numbers import is_number, money, number, percent, tokens
+from advisor.present.numbers import Currency, currency_of, is_number, money, number, percent, tokens
+from advisor.present.numbers import money as _money
 
 if TYPE_CHECKING:
     from advisor.engine.ruleset import RuleSet
@@ -58,6 +59,7 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     breakeven = _dict(costs.get("breakeven"))
     horizon = _num(costs.get("horizon_months"))
     catalog = getattr(ruleset, "catalog", None)
+    cur = currency_of(costs)
 
     hosted_monthly = _num(hosted.get("monthly_usd"))
     options: dict[str, dict[str, Any]] = {}
@@ -83,7 +85,7 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
             "monthly": monthly,
             "horizon": horizon_total,
             "ratio": ratio,
-            "note": _option_note(option, entry, catalog),
+            "note": _option_note(option, entry, catalog, cur),
         }
 
     breakdown_rows = []
@@ -128,7 +130,9 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     be_tokens = _num(breakeven.get("monthly_tokens")) if breakeven.get("reachable") else None
     return {
         "available": hosted_monthly is not None or bool(self_host),
-        "currency": str(costs.get("currency") or "USD"),
+        # the amounts below are USD; the report shows them in ``currency`` at ``rate``
+        "currency": cur.code,
+        "rate": cur.rate_text,
         "horizon_months": horizon,
         "options": options,
         "rows": [
@@ -173,15 +177,19 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     }
 
 
-def _option_note(option: str, entry: dict[str, Any], catalog: Any) -> str:
+def _option_note(option: str, entry: dict[str, Any], catalog: Any, cur: Currency) -> str:
     if not entry:
         return "not computed (answers missing or no eligible model)"
     if option in ("stay_hosted", "switch_hosted", "managed_open", "hybrid"):
         # the same words as the TUI's and the CLI's rows (advisor.present.costs_view)
-        text = row_detail(option, entry, catalog)
+        text = row_detail(option, entry, catalog, cur)
         mods = [m for m in entry.get("modifiers") or [] if isinstance(m, dict)]
         if option != "hybrid" and mods:
-            text += "; " + ", ".join(f"{m['name']} {m['monthly_usd']:+,.0f} USD" for m in mods)
+            text += "; " + ", ".join(
+                f"{m['name']} {'+' if m['monthly_usd'] >= 0 else '-'}"
+                f"{money(abs(m['monthly_usd']), cur)}"
+                for m in mods
+            )
         return text
     dep = _deployment(_dict(entry.get("deployment")), catalog)
     text = dep["text"] if dep else ""
@@ -260,7 +268,15 @@ def _key_assumptions(
     decision: Decision,
     catalog: Any,
 ) -> list[dict[str, Any]]:
-    """The handful of figures the comparison rests on, each with its date and source."""
+    """The handful of figures the comparison rests on, each with its date and source. Prices
+    and answers are shown as their sources give them (USD) and, in a report in another
+    currency, converted beside them."""
+    cur = currency_of(costs)
+
+    def money(value: Any) -> str:
+        text = _money(value)
+        return f"{text} ({_money(value, cur)})" if cur.converted and is_number(value) else text
+
     out: list[dict[str, Any]] = []
     if hosted:
         out.append(

@@ -25,10 +25,10 @@ def stylesheet() -> str:
 def render(ctx: ReportContext) -> str:
     charts = {
         "scores": scores_chart(ctx.scores),
-        "cost": cost_chart(ctx.curve) if ctx.curve else None,
+        "cost": cost_chart(ctx.curve, currency=ctx.currency) if ctx.curve else None,
         "tornado": tornado_chart(ctx.decision.tornado),
         "distribution": cost_distribution_chart(
-            ctx.decision.cost_percentiles, ctx.decision.recommendation
+            ctx.decision.cost_percentiles, ctx.decision.recommendation, currency=ctx.currency
         ),
     }
     template = html_env().get_template("report.html.j2")

@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from advisor.present.labels import OPTIONS, option_colour, short_label
-from advisor.present.numbers import compact_money, money
+from advisor.present.numbers import USD, Currency, compact_money, money
 from advisor.present.robustness import fact_label, value_text
 from advisor.report.charts import GRID, INK, NEUTRAL, Svg, _f, _open, _text
 
@@ -139,10 +139,16 @@ def cost_distribution_chart(
     percentiles: Mapping[Any, Any] | None,
     recommendation: str | None = None,
     chart_id: str = "cost-distribution-chart",
+    currency: Currency = USD,
 ) -> Svg | None:
-    """One bar per option from P10 to P90 of its horizon cost, a mark at P50; None without."""
+    """One bar per option from P10 to P90 of its horizon cost, a mark at P50; None without.
+    The percentiles are USD; the chart shows them in ``currency``."""
     if not percentiles:
         return None
+    percentiles = {
+        o: {k: currency.amount(float(p[k])) for k in ("p10", "p50", "p90")}
+        for o, p in percentiles.items()
+    }
     order = [o for o in OPTIONS if o in percentiles] + sorted(
         o for o in percentiles if o not in OPTIONS
     )
@@ -161,7 +167,8 @@ def cost_distribution_chart(
     desc = (
         "Bars from P10 to P90, a mark at P50: "
         + "; ".join(
-            f"{short_label(o)} P10 {money(p['p10'])}, P50 {money(p['p50'])}, P90 {money(p['p90'])}"
+            f"{short_label(o)} P10 {money(p['p10'], currency.code)}, "
+            f"P50 {money(p['p50'], currency.code)}, P90 {money(p['p90'], currency.code)}"
             for o, p in rows
         )
         + "."
@@ -196,7 +203,9 @@ def cost_distribution_chart(
         if option == recommendation:
             note += "  recommended"
         out.append(_text(x1 + 5, y + bar / 2 + 4, note, extra=' font-size="10"'))
-    out.append(_text(left + pw / 2, height - 8, "USD over the horizon (P10 to P90)", "middle"))
+    out.append(
+        _text(left + pw / 2, height - 8, f"{currency.code} over the horizon (P10 to P90)", "middle")
+    )
     out.append("</svg>")
     return Svg("\n".join(out) + "\n", title, desc)
 

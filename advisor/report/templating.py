@@ -36,8 +36,18 @@ def _filters(markup: Any, markdown: bool) -> dict[str, Any]:
     def cell(value: Any) -> Any:
         return markup(t.md_cell(value)) if markdown else value
 
+    from jinja2 import pass_context
+
+    @pass_context
+    def money(context: Any, value: Any, currency: Any = None) -> Any:
+        # the report's currency (ReportContext.currency): every amount is USD in the data
+        ctx = context.get("ctx")
+        cur = currency or getattr(ctx, "currency", None) or numbers.USD
+        text = numbers.money(value, cur)
+        return markup(text) if markdown else text
+
     return {
-        "money": safe(numbers.money),
+        "money": money,
         "tokens": safe(numbers.tokens),
         "percent": safe(numbers.percent),
         "share": safe(numbers.share),

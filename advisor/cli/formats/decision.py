@@ -8,7 +8,7 @@ from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
 from advisor.present.costs_view import cost_rows, modifier_lines, row_detail, throughput_text
 from advisor.present.labels import option_label
-from advisor.present.numbers import money, token_volume
+from advisor.present.numbers import currency_of, money, token_volume
 from advisor.present.robustness import flip_lines, probability_lines
 from advisor.scenarios.robust import probability
 
@@ -66,25 +66,22 @@ class TextReporter:
         rows = [row for row in cost_rows(costs) if row.monthly is not None]
         if rows:
             out.append("")
-            out.append("Monthly cost (month 1; horizon total):")
-            rate = costs.get("exchange_rate")
+            cur = currency_of(costs)
+            rate = f"; {cur.rate_text}" if cur.converted else ""
+            out.append(f"Monthly cost (month 1; horizon total{rate}):")
             width = max(len(row.label) for row in rows)
             for row in rows:
-                line = (
-                    f"  {row.label:<{width}} {money(row.monthly):>16}   {money(row.horizon):>18} "
-                    "over the horizon"
+                out.append(
+                    f"  {row.label:<{width}} {money(row.monthly, cur):>16}   "
+                    f"{money(row.horizon, cur):>18} over the horizon"
                 )
-                if rate and row.monthly is not None and row.horizon is not None:
-                    code, usd = rate["code"], rate["usd_per_unit"]
-                    line += f"  ({row.monthly / usd:,.0f} / {row.horizon / usd:,.0f} {code})"
-                out.append(line)
             if hosted is not None and "current_model" in hosted:
                 out.append(f"  hosted: {row_detail('stay_hosted', hosted)}")
             out.extend(f"  {line}" for line in modifier_lines(costs))
             if switch is not None:
                 out.append(f"  switch hosted: {row_detail('switch_hosted', switch)}")
             if managed is not None:
-                out.append(f"  managed open: {row_detail('managed_open', managed)}")
+                out.append(f"  managed open: {row_detail('managed_open', managed, None, cur)}")
             if hybrid is not None and "open_via" in hybrid:
                 out.append(f"  hybrid: {row_detail('hybrid', hybrid)}")
             if self_host is not None:

@@ -48,7 +48,7 @@ from advisor.present.costs_view import deployment_words as shared_deployment_wor
 from advisor.present.curve import CostCurve, cost_curve
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_colour, option_label, option_mark, short_label
-from advisor.present.numbers import money
+from advisor.present.numbers import USD, Currency, currency_of, money
 from advisor.present.robustness import confidence_text, fact_label, value_text
 from advisor.tui.widgets.live import score_bars
 
@@ -85,11 +85,14 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
             style="bold",
         )
         width = max(len(r.label) for r in rows)
+        cur = currency_of(d.costs)
         for r in rows:
             style = "bold green" if r.key == d.recommendation else ""
-            out.append(f"{r.label:<{width}} {money(r.monthly):>14}", style=style)
+            out.append(f"{r.label:<{width}} {money(r.monthly, cur):>14}", style=style)
             shown = horizon and r.horizon is not None  # a total only over a known horizon
-            out.append(f"  {money(r.horizon):>16}\n" if shown else "\n")
+            out.append(f"  {money(r.horizon, cur):>16}\n" if shown else "\n")
+        if cur.converted:
+            out.append(f"Amounts in {cur.rate_text}.\n", style="dim")
         month = breakeven_month_text(d.costs or {})
         if month:
             out.append(month + "\n", style="dim")
@@ -213,14 +216,15 @@ def costs_text(d: Decision, rs: RuleSet | None = None) -> Table | Text:
     table.add_column("a month", justify="right")
     table.add_column(f"over {horizon} months" if horizon else "horizon", justify="right")
     table.add_column("basis", overflow="fold")
+    cur = currency_of(costs)
     for r in rows:
         if r.monthly is None and r.key in ("switch_hosted", "managed_open"):
             continue  # no such row for these answers (no cheaper model, no allowed endpoint)
         best = r.key == d.recommendation
         table.add_row(
             Text(r.label, style="bold green" if best else ""),
-            money(r.monthly),
-            money(r.horizon),
+            money(r.monthly, cur),
+            money(r.horizon, cur),
             Text(r.detail or "-", style="dim"),
         )
     return table
@@ -256,7 +260,7 @@ def model_reasons(model: Mapping[str, Any]) -> str:
     return text.strip() or "No restriction applies."
 
 
-def cost_chart_text(curve: CostCurve, width: int = 44) -> Text:
+def cost_chart_text(curve: CostCurve, width: int = 44, currency: Currency = USD) -> Text:
     """Monthly cost at each volume as a text dot plot: a row per volume of the shared curve
     (:func:`advisor.present.curve.cost_curve`, the points the report draws), each option's cost
     a coloured letter on a logarithmic money axis; today's row and the break-even are marked.
@@ -301,14 +305,14 @@ def cost_chart_text(curve: CostCurve, width: int = 44) -> Text:
         out.append("│", style="dim")
         if costs:
             best = min(costs, key=lambda k: costs[k])
-            out.append(f" {option_label(best)} {money(costs[best])}")
+            out.append(f" {option_label(best)} {money(costs[best], currency)}")
         if point.today:
             out.append("  ◀ today", style="bold")
         if point.breakeven:
             out.append("  ◀ break-even", style="yellow")
         out.append("\n")
     pad = " " * (label_width + 2)
-    left, right = money(10**low), money(10**high)
+    left, right = money(10**low, currency), money(10**high, currency)
     out.append(
         pad + left + " " * max(1, width - len(left) - len(right)) + right + "\n", style="dim"
     )
@@ -425,7 +429,8 @@ class ResultsScreen(Screen[None]):
         if curve is None:
             yield Static("The chart appears once token volumes are answered.", id="no-chart")
             return
-        yield Static(cost_chart_text(curve), id="cost-chart")
+        cur = currency_of(self.decision.costs)
+        yield Static(cost_chart_text(curve, currency=cur), id="cost-chart")
 
     def _export_pane(self) -> ComposeResult:
         if self.report is None:
@@ -457,7 +462,8 @@ class ResultsScreen(Screen[None]):
         if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:
             self._assess_in_thread(samples, dict(self.session.values))
         table = self.query_one("#models-table", DataTable)
-        table.add_columns("Model", "Licence", "Eligible", "Need", "USD a month")
+        cur = currency_of(self.decision.costs)
+        table.add_columns("Model", "Licence", "Eligible", "Need", f"{cur.code} a month")
         for m in self.decision.models:
             eligible = m.get("eligible")
             mark = Text("✓", style="green") if eligible else Text("✗", style="red")
@@ -470,7 +476,7 @@ class ResultsScreen(Screen[None]):
                 str(m.get("license_name") or m.get("license") or "-"),
                 mark,
                 need,
-                money(m.get("estimated_monthly_usd")),
+                money(m.get("estimated_monthly_usd"), cur),
                 key=str(m.get("id")),
             )
         if self.decision.models:
