@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from tests.test_catalog_costs import answers, default_catalog, run
+from test_catalog_costs import answers, default_catalog, run
 
 
 def _deployment(**changes: Any) -> Any:
