@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from advisor.engine.ruleset import load_ruleset
 from advisor.load.bundle import DEFAULT_ALIAS
 from advisor.model.decision import Decision
+from advisor.model.parts import Option
 
 RULESET = load_ruleset(None)
 
@@ -95,7 +96,7 @@ def test_doubling_the_volume_never_moves_from_self_hosting_to_the_api(a: dict[st
         assert after.recommendation != "stay_hosted", (a, after.scores)
 
 
-def _lead(d: Decision, option: str, over: str) -> float:
+def _lead(d: Decision, option: Option, over: Option) -> float:
     return d.scores[option] - d.scores[over]
 
 
