@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from test_tui_support import load_small, saved, settle, sync, until
@@ -34,19 +34,24 @@ from advisor.tui.textual_private import counting_layouts, watching_frames
 from advisor.tui.widgets.live import LivePanel
 from advisor.tui.widgets.question import QuestionField
 
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from advisor.engine.ruleset import RuleSet
+
 SIZE = (100, 32)
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     return load_small(tmp_path_factory.mktemp("rules"))
 
 
-def make_app(rs: Any, path: Path | None) -> AdvisorApp:
+def make_app(rs: RuleSet, path: Path | None) -> AdvisorApp:
     return AdvisorApp(rs, path, blink_cursor=False)
 
 
-async def start(pilot: Any) -> QuestionnaireScreen:
+async def start(pilot: Pilot[int]) -> QuestionnaireScreen:
     """From the welcome screen into the questionnaire (Enter on the focused Start button)."""
     await pilot.pause()
     assert isinstance(pilot.app.screen, WelcomeScreen)
