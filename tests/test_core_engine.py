@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from advisor.engine.ruleset import RuleSet, _interpret, load_ruleset
 from advisor.expr.language import UNKNOWN, Checked, Eval3, compile3
+from advisor.model.parts import Option
 from advisor.problems import AdvisorError
 
 CATEGORIES = """
@@ -572,7 +573,7 @@ def test_fast_path_and_interpreter_agree_on_the_default_rules(answers: dict[str,
         assert sorted(cr_id for cr_id in d.fired_ids) == sorted(
             cr.rule.id for cr in rs.rules if cr.index in set(fired)
         )
-        options = ("stay_hosted", "managed_open", "hybrid", "self_host")
+        options: tuple[Option, ...] = ("stay_hosted", "managed_open", "hybrid", "self_host")
         for option, score in zip(options, scores, strict=True):
             assert d.scores[option] == pytest.approx(score, abs=1e-6)
 

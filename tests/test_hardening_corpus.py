@@ -381,7 +381,8 @@ def _computed_once() -> Iterator[None]:
     # their rules, share it.
     from advisor.report import costs
 
-    real_curve = costs.points_of
+    # report.costs calls present.curve.cost_curve under this private alias: the name to patch
+    real_curve = costs.points_of  # type: ignore[attr-defined]
 
     def points_of(decision: Any, ruleset: Any) -> Any:
         excluded = [(rule.because, rule.effects.get("exclude_models")) for rule in decision.fired]
@@ -390,13 +391,13 @@ def _computed_once() -> Iterator[None]:
             _CURVES[key] = real_curve(decision, ruleset)
         return _CURVES[key]
 
-    module.compile_bundle = compile_bundle  # type: ignore[assignment]
-    costs.points_of = points_of  # type: ignore[assignment]
+    module.compile_bundle = compile_bundle
+    costs.points_of = points_of  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        module.compile_bundle = real  # type: ignore[assignment]
-        costs.points_of = real_curve  # type: ignore[assignment]
+        module.compile_bundle = real
+        costs.points_of = real_curve  # type: ignore[attr-defined]
 
 
 # --- -o PATH: the safe writer through main(argv) ---------------------------------------------

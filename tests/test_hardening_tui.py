@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -31,23 +31,28 @@ from advisor.files import remove_temporaries_of
 from advisor.tui.app import AdvisorApp
 from advisor.tui.session import Session
 
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from advisor.engine.ruleset import RuleSet
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 32)
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     return load_small(tmp_path_factory.mktemp("rules"))
 
 
-async def _open(pilot: Any) -> Any:
+async def _open(pilot: Pilot[int]) -> Any:
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
     return pilot.app.screen
 
 
-async def _type_fast(app: Any, keys: list[str | events.Paste]) -> None:
+async def _type_fast(app: AdvisorApp, keys: list[str | events.Paste]) -> None:
     """Keys reach the app 1 ms apart, faster than it handles them (as a paste or a fast
     typist does): each is posted without waiting for the previous one to be processed."""
     for key in keys:
@@ -58,7 +63,7 @@ async def _type_fast(app: Any, keys: list[str | events.Paste]) -> None:
         await asyncio.sleep(0.001)
 
 
-async def _idle(pilot: Any) -> None:
+async def _idle(pilot: Pilot[int]) -> None:
     await settle(pilot)
     await pilot.pause(0.2)
     await settle(pilot)
@@ -100,7 +105,7 @@ async def test_a_50_character_paste_after_clearing_saves_exactly_it(
         assert saved(path)["usage.monthly_output_tokens"] == 1234567890
 
 
-def _session(small: Any, path: Path) -> Session:
+def _session(small: RuleSet, path: Path) -> Session:
     return Session.open(small, path)
 
 

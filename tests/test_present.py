@@ -59,8 +59,10 @@ def test_the_curve_passes_through_todays_decision(rs: RuleSet) -> None:
     curve = cost_curve(decision, rs)
     assert curve is not None
     today = next(p for p in curve.points if p.today)
-    assert today.monthly["stay_hosted"] == pytest.approx(decision.costs["hosted"]["monthly_usd"])
-    assert today.monthly["self_host"] == pytest.approx(decision.costs["self_host"]["monthly_usd"])
+    hosted, self_host = decision.costs["hosted"], decision.costs["self_host"]
+    assert hosted is not None and self_host is not None
+    assert today.monthly["stay_hosted"] == pytest.approx(hosted["monthly_usd"])
+    assert today.monthly["self_host"] == pytest.approx(self_host["monthly_usd"])
     volumes = [p.tokens for p in curve.points]
     assert volumes == sorted(volumes) and volumes[0] < curve.today_tokens < volumes[-1]
 
@@ -83,9 +85,12 @@ def test_the_cli_summary_uses_the_shared_wording(rs: RuleSet) -> None:
 
     decision = decide(rs, "saas-high-volume.yaml")
     text = TextReporter().render(decision)
+    assert decision.recommendation is not None
     assert f"Recommendation: {option_label(decision.recommendation)} " in text
     # the cost rows are the shared ones (present/costs_view), padded into columns
-    hosted = money(decision.costs["stay_hosted"]["monthly_usd"])
+    stay_hosted = decision.costs["stay_hosted"]
+    assert stay_hosted is not None
+    hosted = money(stay_hosted["monthly_usd"])
     row = rf"^  {re.escape(short_label('stay_hosted'))} +{re.escape(hosted)} "
     assert re.search(row, text, re.M), text
     assert re.search(r"^  Switch hosted model +[0-9,.]+ USD ", text, re.M), text

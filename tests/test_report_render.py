@@ -211,6 +211,7 @@ def test_markdown_content(rs: RuleSet, migrate: Decision) -> None:
         assert section in h2, h2
     assert sum(1 for t in tokens if t.type == "table_open") >= 8
     # executive summary: recommendation, confidence, the why from the top reasons
+    assert migrate.recommendation is not None
     label = {
         "stay_hosted": "Stay on the hosted API",
         "hybrid": "Hybrid split",
@@ -228,10 +229,12 @@ def test_markdown_content(rs: RuleSet, migrate: Decision) -> None:
     # costs: monthly and horizon figures of each option, break-even, assumptions with dates
     for key in ("hosted", "hybrid", "self_host"):
         entry = migrate.costs[key]
+        assert entry is not None
         assert f"{entry['monthly_usd']:,.0f} USD" in text
         assert f"{entry['horizon_usd']:,.0f} USD" in text
     assert "### Break-even" in text and "breaks even" in text
-    assert migrate.costs["stay_hosted"]["as_of"] in text
+    stay_hosted = migrate.costs["stay_hosted"]
+    assert stay_hosted is not None and stay_hosted["as_of"] in text
     assert "### Cost against volume" in text and "(today)" in text
     # models table: every model, its licence's name
     for model in migrate.models:
@@ -256,6 +259,7 @@ def test_article_points_are_quoted_with_their_text(rs: RuleSet) -> None:
     for sid in cited:
         ref = rs.bundle.sources[sid]
         assert f"`{sid}`" in text
+        assert ref.text is not None
         assert " ".join(ref.text.split())[:60].replace("_", "\\_") in text
 
 
@@ -423,7 +427,7 @@ def test_charts_are_byte_identical_between_renders(rs: RuleSet, migrate: Decisio
     from advisor.report.context import build_context
 
     one, two = build_context(migrate, rs, None, FIXED), build_context(migrate, rs, None, FIXED)
-    assert one.curve is not None
+    assert one.curve is not None and two.curve is not None
     a, b = cost_chart(one.curve), cost_chart(two.curve)
     assert a is not None and b is not None and a.markup == b.markup
     assert scores_chart(one.scores) == scores_chart(two.scores)
@@ -485,9 +489,12 @@ def test_curve_matches_the_decision_at_todays_volume(rs: RuleSet, migrate: Decis
     ctx = build_context(migrate, rs, None, FIXED)
     assert ctx.curve is not None
     today = next(p for p in ctx.curve["points"] if p["today"])
-    assert today["stay_hosted"] == pytest.approx(migrate.costs["stay_hosted"]["monthly_usd"])
-    assert today["self_host"] == pytest.approx(migrate.costs["self_host"]["monthly_usd"])
-    assert today["hybrid"] == pytest.approx(migrate.costs["hybrid"]["monthly_usd"])
+    costs = migrate.costs
+    hosted, self_host, hybrid = costs["stay_hosted"], costs["self_host"], costs["hybrid"]
+    assert hosted is not None and self_host is not None and hybrid is not None
+    assert today["stay_hosted"] == pytest.approx(hosted["monthly_usd"])
+    assert today["self_host"] == pytest.approx(self_host["monthly_usd"])
+    assert today["hybrid"] == pytest.approx(hybrid["monthly_usd"])
 
 
 def test_json_schema_lists_the_report_fields() -> None:

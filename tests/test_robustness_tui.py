@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from test_tui_support import load_small, sync
@@ -21,6 +21,11 @@ from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.results import ResultsScreen
 from advisor.tui.widgets.live import LivePanel
 
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from advisor.engine.ruleset import RuleSet
+
 SIZE = (100, 32)
 RESUMED = (
     "answers:\n  org.hq_region: eu\n  usage.monthly_input_tokens: 2.5B\n"
@@ -29,7 +34,7 @@ RESUMED = (
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     return load_small(tmp_path_factory.mktemp("rules"))
 
 
@@ -54,7 +59,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return seen
 
 
-async def idle(pilot: Any) -> None:
+async def idle(pilot: Pilot[int]) -> None:
     """Let the after-refresh callbacks start the workers, wait for them, draw the result."""
     for _ in range(3):
         await pilot.pause()
@@ -62,7 +67,7 @@ async def idle(pilot: Any) -> None:
     await pilot.pause()
 
 
-def app_for(rs: Any, tmp_path: Path, samples: int = 60) -> AdvisorApp:
+def app_for(rs: RuleSet, tmp_path: Path, samples: int = 60) -> AdvisorApp:
     path = tmp_path / "assessment.yaml"
     path.write_text(RESUMED)
     return AdvisorApp(rs, path, blink_cursor=False, robust_samples=samples)

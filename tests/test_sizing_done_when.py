@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from tests.test_catalog_costs import answers, default_catalog, run
+from helpers.workloads import answers, default_catalog
+from test_catalog_costs import run
 
 
 def _deployment(**changes: Any) -> Any:

@@ -69,7 +69,9 @@ def test_self_hosted_cost_is_within_15_percent_of_the_hand_figure(
     total: float, hand: float, gpus: int
 ) -> None:
     result = derive(CATALOG, answers(total), {})
-    deployment = result.costs["self_host"]["deployment"]
+    self_host = result.costs["self_host"]
+    assert self_host is not None
+    deployment = self_host["deployment"]
     assert (deployment["model"], deployment["gpu"]) == ("gpt-oss-120b", "h100")
     assert deployment["throughput_source"] == "measured"
     assert deployment["gpus_total"] == gpus

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 
 from advisor.catalog.derivation import Scales
 from advisor.engine.ruleset import Outcome, load_ruleset
-from advisor.model.files import OPTIONS
 from advisor.model.decision import Decision
+from advisor.model.files import OPTIONS
 
 RULESET = load_ruleset(None)
 ANSWERS = answers_strategy(RULESET)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 from test_tui_support import load_small, saved, settle, sync, until
@@ -11,7 +11,19 @@ from test_tui_support import load_small, saved, settle, sync, until
 pytest.importorskip("textual")
 
 from textual.binding import Binding
-from textual.widgets import Input, RadioSet, Select, SelectionList, Static, Switch
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import (
+    DataTable,
+    Input,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+    Switch,
+    TabbedContent,
+)
 
 from advisor.load.answers import load_answers
 from advisor.tui.app import AdvisorApp
@@ -22,19 +34,24 @@ from advisor.tui.textual_private import counting_layouts, watching_frames
 from advisor.tui.widgets.live import LivePanel
 from advisor.tui.widgets.question import QuestionField
 
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from advisor.engine.ruleset import RuleSet
+
 SIZE = (100, 32)
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     return load_small(tmp_path_factory.mktemp("rules"))
 
 
-def make_app(rs: Any, path: Path | None) -> AdvisorApp:
+def make_app(rs: RuleSet, path: Path | None) -> AdvisorApp:
     return AdvisorApp(rs, path, blink_cursor=False)
 
 
-async def start(pilot: Any) -> QuestionnaireScreen:
+async def start(pilot: Pilot[int]) -> QuestionnaireScreen:
     """From the welcome screen into the questionnaire (Enter on the focused Start button)."""
     await pilot.pause()
     assert isinstance(pilot.app.screen, WelcomeScreen)
@@ -43,6 +60,16 @@ async def start(pilot: Any) -> QuestionnaireScreen:
     screen = pilot.app.screen
     assert isinstance(screen, QuestionnaireScreen)
     return screen
+
+
+W = TypeVar("W", bound=Widget)
+
+
+def control_of(field: QuestionField, kind: type[W]) -> W:
+    """The field's control, of the kind its question type makes (choice, number, bool...)."""
+    control = field.control
+    assert isinstance(control, kind), control
+    return control
 
 
 def status(field: QuestionField) -> str:
@@ -165,7 +192,7 @@ async def test_ctrl_s_saves_and_clear_forgets(small: Any, tmp_path: Path) -> Non
     async with app.run_test(size=SIZE) as pilot:
         screen = await start(pilot)
         field = await screen.show_question("usage.current_model")
-        field.control.value = "o3"
+        control_of(field, Select).value = "o3"
         await settle(pilot)
         assert saved(path)["usage.current_model"] == "o3"
         path.unlink()
@@ -200,13 +227,13 @@ async def test_resume_shows_saved_answers_and_goes_to_the_first_open_section(
         screen = await start(pilot)
         assert screen.section_index == 2  # org and usage are complete (org.name is optional)
         region = await screen.show_question("org.hq_region")
-        pressed = region.control.pressed_button
+        pressed = control_of(region, RadioSet).pressed_button
         assert pressed is not None and "European Union" in str(pressed.label)
         tokens = await screen.show_question("usage.monthly_input_tokens")
-        assert tokens.control.value == "2500000000"
+        assert control_of(tokens, Input).value == "2500000000"
         assert "2.5B tokens/month" in status(tokens)
         model = await screen.show_question("usage.current_model")
-        assert model.control.value == "o1"
+        assert control_of(model, Select).value == "o1"
     data = load_answers(path, small)
     assert data.meta.title == "Q3 review" and data.meta.author == "Ada"
 
@@ -271,7 +298,7 @@ async def test_live_panel_with_the_packaged_rules(tmp_path: Path) -> None:
         panel = screen.query_one(LivePanel)
         before = panel.decision
         field = await screen.show_question("data.air_gapped")
-        field.control.toggle()
+        control_of(field, Switch).toggle()
         await pilot.pause()
         assert panel.decision is not before
         assert panel.decision is not None and panel.decision.answers["data.air_gapped"] is True
@@ -494,14 +521,14 @@ async def test_results_tabs_and_export(small: Any, tmp_path: Path) -> None:
         assert "Recommendation: Self-host" in summary and "EU rules may change." in summary
         reasons = str(results.query_one("#reasons-text", Static).render())
         assert "big-volume" in reasons and "test:T1: A test source" in reasons
-        table = results.query_one("#models-table")
+        table = results.query_one("#models-table", DataTable)
         assert table.row_count == len(results.decision.models) > 0
         if report_api() is None:
             assert results.query("#export-unavailable")
             return
         await pilot.press("ctrl+e")
         await pilot.pause()
-        assert results.query_one("TabbedContent").active == "export"
+        assert results.query_one("TabbedContent", TabbedContent).active == "export"
         await pilot.click("#export-json")
         for _ in range(50):
             await pilot.pause(0.05)
@@ -529,6 +556,7 @@ async def test_export_is_shown_as_unavailable_without_renderers(
         await pilot.press("ctrl+r")
         await pilot.pause()
         screen = app.screen
+        assert isinstance(screen, results_module.ResultsScreen)
         assert "not available" in str(screen.query_one("#export-unavailable", Static).render())
         screen.export("md")
         await pilot.pause()
@@ -563,13 +591,14 @@ async def test_an_answer_and_its_recommendation_share_a_frame(small: Any, tmp_pa
                 frames.append(drawn.copy())
                 drawn.clear()
 
-        def record_button(button: Any, y: int) -> Any:
+        # named like the methods they stand in for (self, y), so they are the same callable type
+        def record_button(self: AnswerRadioButton, y: int) -> Strip:
             drawn.append("button")
-            return button_line(button, y)
+            return button_line(self, y)
 
-        def record_panel(panel: Any, y: int) -> Any:
+        def record_panel(self: LivePanel, y: int) -> Strip:
             drawn.append("panel")
-            return panel_line(panel, y)
+            return panel_line(self, y)
 
         async def answer_four_times() -> None:
             # eu, us, eu, us: the EU rule fires and stops, so each answer moves the panel.
@@ -607,7 +636,7 @@ async def test_radio_buttons_stay_one_pressed_and_the_keys_follow_a_click(
         field = screen.field("org.hq_region")
         radio = field.control
         assert isinstance(radio, RadioSet)
-        buttons = list(radio.query("RadioButton"))
+        buttons = list(radio.query(RadioButton))
         await pilot.click(buttons[1])
         await pilot.pause()
         assert field.value == "us"

@@ -13,7 +13,7 @@ blink off, fixed terminal sizes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from test_tui_support import freeze_audit, load_small
@@ -22,13 +22,16 @@ pytest.importorskip("pytest_textual_snapshot")
 
 from advisor.tui.app import AdvisorApp
 
+if TYPE_CHECKING:
+    from advisor.engine.ruleset import RuleSet
+
 
 @pytest.fixture
-def small(tmp_path: Path) -> Any:
+def small(tmp_path: Path) -> RuleSet:
     return freeze_audit(load_small(tmp_path))
 
 
-def app_for(rs: Any, tmp_path: Path, answers: str | None = None) -> AdvisorApp:
+def app_for(rs: RuleSet, tmp_path: Path, answers: str | None = None) -> AdvisorApp:
     path = tmp_path / "assessment.yaml"
     if answers is not None:
         path.write_text(answers)

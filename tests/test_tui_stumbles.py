@@ -4,7 +4,7 @@ costs chart on the default install, numbers and deployments in words, hints that
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from test_tui_support import load_small, sync
@@ -17,6 +17,12 @@ from advisor.tui.app import AdvisorApp
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.welcome import WelcomeScreen
 
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from advisor.engine.ruleset import RuleSet
+    from advisor.tui.screens.results import ResultsScreen
+
 SIZE = (100, 32)
 # A big volume, so the Costs and Reasons tabs run past one screen.
 ANSWERS = "answers: {usage.monthly_input_tokens: 2291824167, org.hq_region: eu}\n"
@@ -26,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def default_rs() -> Any:
+def default_rs() -> RuleSet:
     from advisor.engine.ruleset import load_ruleset
 
     return load_ruleset()
@@ -43,11 +49,11 @@ def bank(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def small(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
     return load_small(tmp_path_factory.mktemp("rules"))
 
 
-async def results(pilot: Any) -> Any:
+async def results(pilot: Pilot[int]) -> ResultsScreen:
     from advisor.tui.screens.results import ResultsScreen
 
     await pilot.pause()

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from advisor.engine.ruleset import RuleSet
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 QUESTIONNAIRE = """\
 title: Test assessment
@@ -150,13 +159,13 @@ def make_rules(root: Path) -> Path:
     return target
 
 
-def load_small(root: Path) -> Any:
+def load_small(root: Path) -> RuleSet:
     from advisor.engine.ruleset import load_ruleset
 
     return load_ruleset([make_rules(root)])
 
 
-def freeze_audit(ruleset: Any) -> Any:
+def freeze_audit(ruleset: RuleSet) -> RuleSet:
     """Pin what changes whenever the catalog is edited, so snapshots stay still."""
     ruleset.digest = "sha256:0000000000000000"
     ruleset.catalog_as_of = "2025-01-01"
@@ -171,19 +180,19 @@ def saved(path: Path) -> dict[str, Any]:
     return dict((data or {}).get("answers") or {})
 
 
-def sync(fn: Any) -> Any:
+def sync(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
     """Run an ``async def`` test with asyncio (no asyncio plugin is installed)."""
     import asyncio
     import functools
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         return asyncio.run(fn(*args, **kwargs))
 
     return wrapper
 
 
-async def until(pilot: Any, predicate: Any, rounds: int = 100) -> bool:
+async def until(pilot: Pilot[Any], predicate: Callable[[], object], rounds: int = 100) -> bool:
     """Pause until ``predicate()`` holds (a message can take several hops through the app's
     queues before it is handled, more on a loaded machine); the predicate's last value."""
     for _ in range(rounds):
@@ -194,11 +203,15 @@ async def until(pilot: Any, predicate: Any, rounds: int = 100) -> bool:
     return bool(predicate())
 
 
-async def settle(pilot: Any) -> None:
+async def settle(pilot: Pilot[int]) -> None:
     """Wait until the app has written what was answered: the screen saves right after it has
     drawn the new recommendation, which can be a frame after ``pilot.pause()`` returns."""
+    from advisor.tui.app import AdvisorApp
+
+    app = pilot.app
+    assert isinstance(app, AdvisorApp)
     for _ in range(50):
         await pilot.pause()
-        if not pilot.app.session.dirty and not getattr(pilot.app.screen, "_save_again", False):
+        if not app.session.dirty and not getattr(pilot.app.screen, "_save_again", False):
             return
     await pilot.pause()
