@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from advisor.engine.ruleset import RuleSet, load_ruleset
 from advisor.load.answers import load_answers
 from advisor.model.decision import Decision
 from advisor.present.labels import option_colour, option_label
+from advisor.present.numbers import money
 from advisor.present.robustness import confidence_text, fact_label
 from advisor.report import render_report
 from advisor.report.robust_charts import cost_distribution_chart, tornado_chart
@@ -54,7 +56,7 @@ def test_html_has_the_table_and_both_charts(rs: RuleSet, assessed: Decision) -> 
     assert assessed.sensitivity
     assert f"<code>{assessed.sensitivity[0]['fact']}</code>" in section
     assert 'id="tornado-chart"' in section and 'id="cost-distribution-chart"' in section
-    assert confidence_text(assessed) in html
+    assert str(Markup.escape(confidence_text(assessed))) in html  # autoescaped, as Jinja2 does
     # one id per chart: no duplicates across the page
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
@@ -107,3 +109,63 @@ def test_same_seed_same_html_bytes(rs: RuleSet) -> None:
     assert render_report(a, rs, "html", {"title": "T"}, FIXED) == render_report(
         b, rs, "html", {"title": "T"}, FIXED
     )
+
+
+def test_markdown_has_the_cost_percentiles_and_the_tornado_as_tables(
+    rs: RuleSet, assessed: Decision
+) -> None:
+    """The Markdown report has no charts, so it carries their data: the tornado's rows and
+    each option's horizon cost P10 / P50 / P90, each with a sentence on what it means."""
+    text = render_report(assessed, rs, "md", {"title": "T"}, FIXED)
+    section = text.split("## What would change this", 1)[1].split("\n## ", 1)[0]
+    assert assessed.cost_percentiles and assessed.tornado
+    table = section.split("### Cost over the samples", 1)[1]
+    assert "| Option | Recommended in | P10 | P50 | P90 |" in table
+    assert "one sample in ten costs less than P10" in table
+    for option, band in assessed.cost_percentiles.items():
+        row = next(line for line in table.splitlines() if option_label(option) in line)
+        assert money(band["p10"]) in row and money(band["p90"]) in row
+    moves = section.split("### What moves the cost ratio", 1)[1].split("###", 1)[0]
+    assert "| Input | Low end | High end | Ratio at the low end | Ratio at the high end |" in moves
+    rows = [line for line in moves.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) == len(assessed.tornado["bars"])
+    first = assessed.tornado["bars"][0]
+    plain = rows[0].replace("\\.", ".")  # Markdown escapes '0.41' as '0\\.41'
+    assert f"`{first['fact']}`" in plain and f"| {first['ratio_low']:.2f} |" in plain
+    # what the confidence is, in the section itself too
+    assert "Confidence is the probability that" in section and "seed 5" in section
+
+
+def test_html_has_the_tornado_and_percentile_data_tables(rs: RuleSet, assessed: Decision) -> None:
+    html = render_report(assessed, rs, "html", {"title": "T"}, FIXED)
+    section = html.split('<section id="robustness"', 1)[1].split("</section>", 1)[0]
+    assert ">Ratio at the low end</th>" in section and ">Recommended in</th>" in section
+    assert "Confidence is the probability that" in section
+    assert section.count('class="chart-data"') == 2
+
+
+def test_a_range_answer_reads_as_a_range_in_every_report(rs: RuleSet, tmp_path: Path) -> None:
+    from advisor.scenarios.robust import assess
+
+    path = tmp_path / "range.yaml"
+    path.write_text(
+        EXAMPLE.read_text().replace(
+            "usage.monthly_input_tokens: ", "usage.monthly_input_tokens: 1B..6B #", 1
+        )
+    )
+    d = assess(rs, load_answers(path, rs).values, samples=30, seed=1)
+    md = render_report(d, rs, "md", {"title": "T"}, FIXED)
+    assert "1B..6B tokens/month (a range; likely 3.5B)" in md
+    assert "stated range of usage.monthly\\_input\\_tokens" in md
+    html = render_report(d, rs, "html", {"title": "T"}, FIXED)
+    assert "1B..6B tokens/month (a range; likely 3.5B)" in html
+
+
+def test_adr_never_prints_a_bare_percentage(rs: RuleSet, assessed: Decision) -> None:
+    """A margin of 1.0 used to print 'high confidence (100 %)' in the decision record."""
+    point = rs.evaluate(load_answers(EXAMPLE, rs).values)
+    for d in (point, assessed):
+        adr = render_report(d, rs, "adr", {"title": "T"}, FIXED)
+        line = next(x for x in adr.splitlines() if x.startswith("Chosen option"))
+        assert f"Confidence: {confidence_text(d)}." in line
+        assert "100 %" not in line

@@ -199,10 +199,21 @@ def percentile_rows(d: Decision) -> list[dict[str, Any]]:
                 "p50": band["p50"],
                 "p90": band["p90"],
                 "share": share.get(option),
+                "share_text": _share_text(share.get(option), d),
                 "recommended": option == d.recommendation,
             }
         )
     return out
+
+
+def _share_text(share: float | None, d: Decision) -> str:
+    """An option's share of the samples: '100 %' only if every sample recommends it."""
+    if share is None:
+        return "n/a"
+    p = d.probabilities
+    if share >= 1.0 and p is not None and p["unanimous"]:
+        return f"all {p['samples']:,}"
+    return _percent(min(share, 0.999))
 
 
 def probability_lines(d: Decision) -> list[str]:
