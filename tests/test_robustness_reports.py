@@ -169,3 +169,56 @@ def test_adr_never_prints_a_bare_percentage(rs: RuleSet, assessed: Decision) -> 
         line = next(x for x in adr.splitlines() if x.startswith("Chosen option"))
         assert f"Confidence: {confidence_text(d)}." in line
         assert "100 %" not in line
+
+
+def test_compare_shows_answers_as_typed_and_drives_only_a_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`advisor compare` on two files with the same recommendation: no difference 'drives'
+    a change that did not happen (one that alone would move A is said so), answers read as
+    typed (60M, 1B..6B, not 60000000.0 and a dict), each side's confidence in words."""
+    import json
+
+    from advisor.cli.main import main
+
+    seed = Path(__file__).parent.parent / "examples" / "seed-startup.yaml"
+    b = tmp_path / "b.yaml"
+    b.write_text(
+        seed.read_text()
+        .replace("usage.monthly_input_tokens: 60M", "usage.monthly_input_tokens: 1B..6B")
+        .replace("strategy.priority_speed: 5", "strategy.priority_speed: 2")
+        .replace("usage.frontier_share: 0", "usage.frontier_share: 30")
+    )
+    assert main(["compare", str(seed), str(b), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["recommendations"][0] == result["recommendations"][1]
+    assert result["drivers"] == [] and not result["together"]
+    speed = next(r for r in result["differences"] if r["question"] == "strategy.priority_speed")
+    assert speed["alone_changes_a"] and not speed["drives"]
+    assert main(["compare", str(seed), str(b), "--format", "markdown", "--samples", "20"]) == 0
+    md = capsys.readouterr().out
+    assert "| usage.monthly_input_tokens | 60M | 1B..6B | no |" in md
+    assert "no, though alone it would make seed-startup.yaml" in md
+    assert "(seed 0; drawn over the stated range of usage.monthly_input_tokens" in md
+    assert main(["compare", str(seed), str(b)]) == 0
+    text = capsys.readouterr().out
+    assert "60M -> 1B..6B" in text and "The recommendation is the same." in text
+    assert "not a probability" in text  # compare samples nothing by default: a margin
+
+
+def test_compare_says_when_differences_change_it_only_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from advisor.cli.main import main
+
+    bank = Path(__file__).parent.parent / "examples" / "eu-bank.yaml"
+    b = tmp_path / "b.yaml"
+    b.write_text(
+        bank.read_text()
+        .replace("usage.frontier_share: 15", "usage.frontier_share: 0")
+        .replace("strategy.priority_control: 5", "strategy.priority_control: 3")
+    )
+    assert main(["compare", str(bank), str(b)]) == 0
+    text = capsys.readouterr().out
+    assert "The recommendation changes." in text
+    assert "they do it together" in text
