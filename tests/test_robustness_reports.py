@@ -222,3 +222,40 @@ def test_compare_says_when_differences_change_it_only_together(
     text = capsys.readouterr().out
     assert "The recommendation changes." in text
     assert "they do it together" in text
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1B..6B", "1B..3.5B..6B", "{low: 1B, likely: 3.5B, high: 6B}", "{low: 1e9, high: 6e9}"],
+)
+def test_a_range_answers_file_passes_the_schema_evaluate_and_report(
+    written: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Done-when of issue 15: `usage.monthly_input_tokens: 1B..6B` (and the mapping form) is
+    accepted by the shipped JSON Schema, by `advisor evaluate` and by `advisor report`."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from advisor.cli.main import main
+
+    path = tmp_path / "range.yaml"
+    path.write_text(
+        EXAMPLE.read_text().replace(
+            "usage.monthly_input_tokens: 6B", f"usage.monthly_input_tokens: {written}"
+        )
+    )
+    schema = json.loads(
+        (Path(__file__).parent.parent / "schemas" / "answers.schema.json").read_text()
+    )
+    data = yaml.safe_load(path.read_text())
+    data["meta"] = {k: str(v) for k, v in (data.get("meta") or {}).items()}
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert main(["evaluate", str(path), "--samples", "10", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    band = d["probabilities"]["inputs"]["usage.monthly_input_tokens"]
+    assert (band["low"], band["high"]) == (1e9, 6e9)
+    out = tmp_path / "r.md"
+    assert main(["report", str(path), "--samples", "10", "-o", str(out)]) == 0
+    assert "1B..6B tokens/month (a range; likely 3.5B)" in out.read_text()
