@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from advisor.engine.ruleset import RuleSet, load_ruleset
 from advisor.load.answers import load_answers
 from advisor.model.decision import Decision
 from advisor.present.labels import option_colour, option_label
+from advisor.present.numbers import money
 from advisor.present.robustness import confidence_text, fact_label
 from advisor.report import render_report
 from advisor.report.robust_charts import cost_distribution_chart, tornado_chart
@@ -54,7 +56,7 @@ def test_html_has_the_table_and_both_charts(rs: RuleSet, assessed: Decision) -> 
     assert assessed.sensitivity
     assert f"<code>{assessed.sensitivity[0]['fact']}</code>" in section
     assert 'id="tornado-chart"' in section and 'id="cost-distribution-chart"' in section
-    assert confidence_text(assessed) in html
+    assert str(Markup.escape(confidence_text(assessed))) in html  # autoescaped, as Jinja2 does
     # one id per chart: no duplicates across the page
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
@@ -107,3 +109,153 @@ def test_same_seed_same_html_bytes(rs: RuleSet) -> None:
     assert render_report(a, rs, "html", {"title": "T"}, FIXED) == render_report(
         b, rs, "html", {"title": "T"}, FIXED
     )
+
+
+def test_markdown_has_the_cost_percentiles_and_the_tornado_as_tables(
+    rs: RuleSet, assessed: Decision
+) -> None:
+    """The Markdown report has no charts, so it carries their data: the tornado's rows and
+    each option's horizon cost P10 / P50 / P90, each with a sentence on what it means."""
+    text = render_report(assessed, rs, "md", {"title": "T"}, FIXED)
+    section = text.split("## What would change this", 1)[1].split("\n## ", 1)[0]
+    assert assessed.cost_percentiles and assessed.tornado
+    table = section.split("### Cost over the samples", 1)[1]
+    assert "| Option | Recommended in | P10 | P50 | P90 |" in table
+    assert "one sample in ten costs less than P10" in table
+    for option, band in assessed.cost_percentiles.items():
+        row = next(line for line in table.splitlines() if option_label(option) in line)
+        assert money(band["p10"]) in row and money(band["p90"]) in row
+    moves = section.split("### What moves the cost ratio", 1)[1].split("###", 1)[0]
+    assert "| Input | Low end | High end | Ratio at the low end | Ratio at the high end |" in moves
+    rows = [line for line in moves.splitlines() if line.startswith("| ") and "`" in line]
+    assert len(rows) == len(assessed.tornado["bars"])
+    first = assessed.tornado["bars"][0]
+    plain = rows[0].replace("\\.", ".")  # Markdown escapes '0.41' as '0\\.41'
+    assert f"`{first['fact']}`" in plain and f"| {first['ratio_low']:.2f} |" in plain
+    # what the confidence is, in the section itself too
+    assert "Confidence is the probability that" in section and "seed 5" in section
+
+
+def test_html_has_the_tornado_and_percentile_data_tables(rs: RuleSet, assessed: Decision) -> None:
+    html = render_report(assessed, rs, "html", {"title": "T"}, FIXED)
+    section = html.split('<section id="robustness"', 1)[1].split("</section>", 1)[0]
+    assert ">Ratio at the low end</th>" in section and ">Recommended in</th>" in section
+    assert "Confidence is the probability that" in section
+    assert section.count('class="chart-data"') == 2
+
+
+def test_a_range_answer_reads_as_a_range_in_every_report(rs: RuleSet, tmp_path: Path) -> None:
+    from advisor.scenarios.robust import assess
+
+    path = tmp_path / "range.yaml"
+    path.write_text(
+        EXAMPLE.read_text().replace(
+            "usage.monthly_input_tokens: ", "usage.monthly_input_tokens: 1B..6B #", 1
+        )
+    )
+    d = assess(rs, load_answers(path, rs).values, samples=30, seed=1)
+    md = render_report(d, rs, "md", {"title": "T"}, FIXED)
+    assert "1B..6B tokens/month (a range; likely 3.5B)" in md
+    assert "stated range of usage.monthly\\_input\\_tokens" in md
+    html = render_report(d, rs, "html", {"title": "T"}, FIXED)
+    assert "1B..6B tokens/month (a range; likely 3.5B)" in html
+
+
+def test_adr_never_prints_a_bare_percentage(rs: RuleSet, assessed: Decision) -> None:
+    """A margin of 1.0 used to print 'high confidence (100 %)' in the decision record."""
+    point = rs.evaluate(load_answers(EXAMPLE, rs).values)
+    for d in (point, assessed):
+        adr = render_report(d, rs, "adr", {"title": "T"}, FIXED)
+        line = next(x for x in adr.splitlines() if x.startswith("Chosen option"))
+        assert f"Confidence: {confidence_text(d)}." in line
+        assert "100 %" not in line
+
+
+def test_compare_shows_answers_as_typed_and_drives_only_a_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`advisor compare` on two files with the same recommendation: no difference 'drives'
+    a change that did not happen (one that alone would move A is said so), answers read as
+    typed (60M, 1B..6B, not 60000000.0 and a dict), each side's confidence in words."""
+    import json
+
+    from advisor.cli.main import main
+
+    seed = Path(__file__).parent.parent / "examples" / "seed-startup.yaml"
+    b = tmp_path / "b.yaml"
+    b.write_text(
+        seed.read_text()
+        .replace("usage.monthly_input_tokens: 60M", "usage.monthly_input_tokens: 1B..6B")
+        .replace("strategy.priority_speed: 5", "strategy.priority_speed: 2")
+        .replace("usage.frontier_share: 0", "usage.frontier_share: 30")
+    )
+    assert main(["compare", str(seed), str(b), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["recommendations"][0] == result["recommendations"][1]
+    assert result["drivers"] == [] and not result["together"]
+    speed = next(r for r in result["differences"] if r["question"] == "strategy.priority_speed")
+    assert speed["alone_changes_a"] and not speed["drives"]
+    assert main(["compare", str(seed), str(b), "--format", "markdown", "--samples", "20"]) == 0
+    md = capsys.readouterr().out
+    assert "| usage.monthly_input_tokens | 60M | 1B..6B | no |" in md
+    assert "no, though alone it would make seed-startup.yaml" in md
+    assert "(seed 0; drawn over the stated range of usage.monthly_input_tokens" in md
+    assert main(["compare", str(seed), str(b)]) == 0
+    text = capsys.readouterr().out
+    assert "60M -> 1B..6B" in text and "The recommendation is the same." in text
+    assert "not a probability" in text  # compare samples nothing by default: a margin
+
+
+def test_compare_says_when_differences_change_it_only_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from advisor.cli.main import main
+
+    bank = Path(__file__).parent.parent / "examples" / "eu-bank.yaml"
+    b = tmp_path / "b.yaml"
+    b.write_text(
+        bank.read_text()
+        .replace("usage.frontier_share: 15", "usage.frontier_share: 0")
+        .replace("strategy.priority_control: 5", "strategy.priority_control: 3")
+    )
+    assert main(["compare", str(bank), str(b)]) == 0
+    text = capsys.readouterr().out
+    assert "The recommendation changes." in text
+    assert "they do it together" in text
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1B..6B", "1B..3.5B..6B", "{low: 1B, likely: 3.5B, high: 6B}", "{low: 1e9, high: 6e9}"],
+)
+def test_a_range_answers_file_passes_the_schema_evaluate_and_report(
+    written: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Done-when of issue 15: `usage.monthly_input_tokens: 1B..6B` (and the mapping form) is
+    accepted by the shipped JSON Schema, by `advisor evaluate` and by `advisor report`."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from advisor.cli.main import main
+
+    path = tmp_path / "range.yaml"
+    path.write_text(
+        EXAMPLE.read_text().replace(
+            "usage.monthly_input_tokens: 6B", f"usage.monthly_input_tokens: {written}"
+        )
+    )
+    schema = json.loads(
+        (Path(__file__).parent.parent / "schemas" / "answers.schema.json").read_text()
+    )
+    data = yaml.safe_load(path.read_text())
+    data["meta"] = {k: str(v) for k, v in (data.get("meta") or {}).items()}
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert main(["evaluate", str(path), "--samples", "10", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    band = d["probabilities"]["inputs"]["usage.monthly_input_tokens"]
+    assert (band["low"], band["high"]) == (1e9, 6e9)
+    out = tmp_path / "r.md"
+    assert main(["report", str(path), "--samples", "10", "-o", str(out)]) == 0
+    assert "1B..6B tokens/month (a range; likely 3.5B)" in out.read_text()

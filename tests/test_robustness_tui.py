@@ -4,6 +4,7 @@ answer, and the results screen's "What would change" tab. assess never runs on t
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,9 +14,12 @@ from test_tui_support import load_small, sync
 
 pytest.importorskip("textual")
 
+from rich.console import Console
 from textual.widgets import Static, TabbedContent
 
 import advisor.scenarios.robust as robust
+from advisor.load.ranges import Range
+from advisor.present.robustness import confidence_text, fact_label, value_text
 from advisor.tui.app import AdvisorApp
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.results import ResultsScreen
@@ -65,6 +69,13 @@ async def idle(pilot: Pilot[int]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def plain(renderable: Any) -> str:
+    """What a renderable (a tab's Text, Table or Group) shows, as plain text."""
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 def app_for(rs: RuleSet, tmp_path: Path, samples: int = 60) -> AdvisorApp:
@@ -148,14 +159,139 @@ async def test_results_screen_has_a_what_would_change_tab(
         tabs = screen.query_one(TabbedContent)
         tabs.active = "changes"
         await pilot.pause()
-        text = str(screen.query_one("#changes-text", Static).render())
+        text = plain(screen.query_one("#changes-text", Static).content)
         assert "Working out" not in text
         assert "What would change this" in text or "No single input" in text
-        assert screen.decision.sensitivity is not None
-        for entry in screen.decision.sensitivity[:3]:
-            assert "→" in text and (entry["to"] is None or "makes it" in text)
+        d = screen.decision
+        assert d.sensitivity is not None
+        if d.sensitivity:  # the flip table: a row per flip point, its option named
+            assert "Flips at" in text and "→ makes it" in text
+            for entry in d.sensitivity[:3]:
+                row = next(line for line in text.splitlines() if fact_label(entry["fact"]) in line)
+                assert value_text(entry["fact"], entry["flips_at"]) in row
+        # what the confidence is: a probability of these samples and seed, over what
+        assert confidence_text(d) in " ".join(text.split())
+        assert "Confidence is the probability that" in text and "seed 0" in text
+        if d.tornado and d.tornado["bars"]:
+            assert "What moves the cost ratio" in text and "│" in text
+        if d.cost_percentiles:
+            assert "P10" in text and "P90" in text
     flips = [c for c in calls if c["flips"]]
     assert flips and all(not c["main"] for c in flips)
+
+
+@sync
+async def test_results_reuse_the_live_panels_probability(
+    small: Any, tmp_path: Path, calls: list[dict[str, Any]]
+) -> None:
+    """The live panel has worked out the probability for exactly these answers: the results
+    take it over and their worker only finds the flip points (no second Monte Carlo)."""
+    app = app_for(small, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await idle(pilot)
+        questionnaire = app.screen
+        assert isinstance(questionnaire, QuestionnaireScreen)
+        live = questionnaire.decision
+        assert live is not None and live.confidence_basis == "probability"
+        sampled_before = [c for c in calls if c["samples"]]
+        assert len(sampled_before) == 1
+        await pilot.press("ctrl+r")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResultsScreen) and screen.reused
+        after = calls[len(sampled_before) :]
+        assert [(c["samples"], c["flips"]) for c in after] == [(0, True)]
+        d = screen.decision
+        assert d.probabilities == live.probabilities and d.confidence == live.confidence
+        assert d.sensitivity is not None  # the flip points were still worked out
+        summary = plain(screen.query_one("#summary-text", Static).content)
+        assert confidence_text(d) in " ".join(summary.split())
+
+
+@sync
+async def test_results_sample_again_when_the_answers_changed(
+    small: Any, tmp_path: Path, calls: list[dict[str, Any]]
+) -> None:
+    """A live probability of other answers is not reused: the results draw their own."""
+    app = app_for(small, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await idle(pilot)
+        questionnaire = app.screen
+        assert isinstance(questionnaire, QuestionnaireScreen)
+        assert questionnaire.decision is not None
+        assert questionnaire.decision.confidence_basis == "probability"
+        # an answer the live panel has not assessed (set without a redraw): 1B..6B, whose
+        # likely value 3.5B is a number the panel never saw either
+        questionnaire.session.set_answer(
+            "usage.monthly_input_tokens", small.coerce("usage.monthly_input_tokens", "1B..6B")
+        )
+        started = len(calls)
+        await pilot.press("ctrl+r")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResultsScreen) and not screen.reused
+        assert [(c["samples"], c["flips"]) for c in calls[started:]] == [(60, True)]
+        p = screen.decision.probabilities
+        assert p is not None and "usage.monthly_input_tokens" in p["inputs"]
+        text = plain(screen.query_one("#changes-text", Static).content)
+        assert "stated range of usage.monthly_input_tokens" in " ".join(text.split())
+
+
+@sync
+async def test_typing_a_range_in_a_number_field(small: Any, tmp_path: Path) -> None:
+    """'1B..6B' typed in a number box is a range answer: saved as typed, shown as a range,
+    drawn by the live panel's Monte Carlo; '2B..5B' (same midpoint) and '3.5B' (the likely
+    value as a point) are each a change of answer, not ignored as equal numbers."""
+    app = app_for(small, tmp_path)
+    path = tmp_path / "assessment.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        qid = "usage.monthly_input_tokens"
+        for typed, saved_text in (("1B..6B", "1B..6B"), ("2B..5B", "2B..5B"), ("3.5B", None)):
+            field = await screen.show_question(qid)
+            await pilot.press("ctrl+a", "ctrl+k", *typed, "enter")
+            await idle(pilot)
+            value = screen.session.values[qid]
+            if saved_text is None:
+                assert not isinstance(value, Range) and value == 3.5e9
+                assert f"{qid}: 3500000000" in path.read_text()
+                continue
+            assert isinstance(value, Range) and value.text() == saved_text
+            assert f"{qid}: {saved_text}" in path.read_text()
+            assert field.error is None
+            assert f"{saved_text} (likely 3.5B)" in str(field._status_text())
+            d = screen.decision
+            assert d is not None and d.probabilities is not None
+            assert d.probabilities["inputs"][qid]["low"] == value.low
+            assert "your ranges" in str(screen.query_one(LivePanel).render())
+        # a range typed backwards is refused with a sentence, and the answer stays
+        field = await screen.show_question(qid)
+        await pilot.press("ctrl+a", "ctrl+k", *"6B..1B", "enter")
+        await pilot.pause()
+        assert field.error is not None and "low <= likely <= high" in field.error
+        assert screen.session.values[qid] == 3.5e9
+    # resumed: the box shows the range as typed, not its likely value
+    path.write_text(path.read_text().replace(f"{qid}: 3500000000", f"{qid}: 1B..6B"))
+    app = AdvisorApp(small, path, blink_cursor=False, robust_samples=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        field = await screen.show_question(qid)
+        assert field.control.value == "1B..6B"  # type: ignore[attr-defined]
+        await pilot.press("tab")  # leaving the box keeps the range
+        await pilot.pause()
+        assert isinstance(screen.session.values[qid], Range)
 
 
 @sync

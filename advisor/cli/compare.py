@@ -54,13 +54,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from advisor.engine.ruleset import load_ruleset
     from advisor.load.answers import load_answers
+    from advisor.present.robustness import confidence_text
     from advisor.problems import Exit
     from advisor.scenarios.compare import compare, render_text
 
     rs = load_ruleset(args.rules or None)
     a = load_answers(args.a, rs)
     b = load_answers(args.b, rs)
-    result = compare(rs, a.values, b.values, (args.a.name, args.b.name), args.samples, args.seed)
+    names = (args.a.name, args.b.name)
+    result = compare(rs, a.values, b.values, names, args.samples, args.seed, confidence_text)
     if args.format == "json":
         text = json.dumps(result, indent=2, default=str) + "\n"
     else:

@@ -13,7 +13,7 @@ from typing import Any
 
 from advisor.load.values import AnswerError, format_quantity, parse_quantity
 
-__all__ = ["Range", "coerce_range", "is_range_text", "ranges_of"]
+__all__ = ["Range", "coerce_range", "exact_text", "is_range_text", "ranges_of", "same_answer"]
 
 
 class Range(float):
@@ -33,11 +33,12 @@ class Range(float):
         return float(self)
 
     def text(self) -> str:
-        """How a user would write it back: ``2B..4B`` when likely is the midpoint."""
-        lo, hi = format_quantity(self.low), format_quantity(self.high)
+        """How a user would write it back: ``2B..4B`` when likely is the midpoint. Exact: an
+        answers file saved from this text reads back as the same range."""
+        lo, hi = exact_text(self.low), exact_text(self.high)
         if abs(self.likely - (self.low + self.high) / 2) <= 1e-9 * max(1.0, abs(self.likely)):
             return f"{lo}..{hi}"
-        return f"{lo}..{format_quantity(self.likely)}..{hi}"
+        return f"{lo}..{exact_text(self.likely)}..{hi}"
 
     def to_json(self) -> dict[str, float]:
         return {"low": self.low, "likely": self.likely, "high": self.high}
@@ -47,6 +48,31 @@ class Range(float):
 
     def __reduce__(self) -> tuple[Any, ...]:  # copies and pickles keep the band
         return (Range, (self.low, self.likely, self.high))
+
+
+def exact_text(value: float) -> str:
+    """``2.5B`` when three digits say the value exactly, else the exact figure (a saved range
+    must read back as itself: ``format_quantity`` alone would turn 1,234,567 into 1.23M)."""
+    short = format_quantity(value)
+    try:
+        if parse_quantity(short) == value:
+            return short
+    except ValueError:
+        pass
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def same_answer(a: Any, b: Any) -> bool:
+    """Whether two typed answers are the same answer. A Range equals a float of its likely
+    value as a number (so the rules read it as one), but ``1B..6B``, ``2B..5B`` and ``3.5B``
+    are three different answers: whoever asks "did the answer change?" asks here."""
+    if isinstance(a, Range) or isinstance(b, Range):
+        return (
+            isinstance(a, Range)
+            and isinstance(b, Range)
+            and (a.low, a.likely, a.high) == (b.low, b.likely, b.high)
+        )
+    return bool(a == b)
 
 
 def is_range_text(raw: Any) -> bool:

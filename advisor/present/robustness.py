@@ -7,16 +7,24 @@ from typing import Any
 
 from advisor.load.values import format_quantity
 from advisor.model.decision import Decision
+from advisor.present.labels import OPTIONS, option_label
 from advisor.present.numbers import currency_of
 from advisor.scenarios.probe import SCALE_LABELS
 from advisor.scenarios.robust import probability
 
 __all__ = [
+    "band_words",
+    "confidence_meaning",
+    "confidence_note",
     "confidence_short",
     "confidence_text",
+    "drawn_over",
     "fact_label",
     "flip_lines",
+    "percentile_rows",
     "probability_lines",
+    "stated_ranges",
+    "tornado_rows",
     "value_text",
 ]
 
@@ -28,9 +36,94 @@ FACT_LABELS = {
 }
 
 
+def stated_ranges(d: Decision) -> list[str]:
+    """The answers stated as ranges that the Monte Carlo drew (empty without one)."""
+    p = d.probabilities
+    if p is None:
+        return []
+    return [k for k in p["inputs"] if not k.startswith("catalog.")]
+
+
+def drawn_over(d: Decision) -> str:
+    """What the samples were drawn over: 'the range of X and the catalog's default bands'."""
+    ranged = stated_ranges(d)
+    if not ranged:
+        return "the catalog's default bands"
+    noun = "range" if len(ranged) == 1 else "ranges"
+    return f"the stated {noun} of {_and(ranged)} and the catalog's default bands"
+
+
 def confidence_text(d: Decision) -> str:
-    """What the confidence figure is, in words: never '100 %' unless every sample agrees."""
-    return probability(d)
+    """What the confidence figure is, in words, wherever it is shown (CLI text, reports, the
+    TUI): a probability with its samples, seed and what was drawn, or a margin that says it is
+    not one. Never '100 %' unless every sample agrees (then "all N samples agree")."""
+    p = d.probabilities
+    if d.recommendation is None or d.confidence_basis != "probability" or p is None:
+        return probability(d)
+    n, seed = p["samples"], p["seed"]
+    if p["unanimous"]:
+        return f"all {n:,} samples agree (seed {seed}; drawn over {drawn_over(d)})"
+    return (
+        f"probability {_percent(d.confidence)} over {n:,} samples (seed {seed}; drawn over "
+        f"{drawn_over(d)})"
+    )
+
+
+def confidence_meaning(d: Decision) -> str:
+    """One paragraph on what the confidence means, for the reports and the TUI's 'What would
+    change' tab (docs/engine.md, "Confidence")."""
+    p = d.probabilities
+    if d.recommendation is None:
+        return "Every option is vetoed, so there is no recommendation to be sure of."
+    if d.confidence_basis != "probability" or p is None:
+        return (
+            "No samples were drawn, so the confidence is not a probability: it is the point "
+            "decision's completeness times its score margin (docs/engine.md, Confidence)."
+        )
+    label = option_label(d.recommendation)
+    n = p["samples"]
+    none = "" if stated_ranges(d) else " (no answer is stated as a range)"
+    agree = (
+        f"all {n:,} recommend it"
+        if p["unanimous"]
+        else f"{p['agree']:,} of {n:,} recommend it ({_percent(d.confidence)})"
+    )
+    return (
+        f"Confidence is the probability that {label} is recommended under the stated "
+        f"uncertainty. {n:,} samples (seed {p['seed']}, same seed same figures) each draw, by "
+        f"{p['distribution']}, {drawn_over(d)}{none}: {band_words(d)}; {agree}. It says how "
+        "far the answer survives these uncertainties, not how good the option is, and "
+        "nothing about uncertainty the ranges and bands leave out."
+    )
+
+
+def band_words(d: Decision) -> str:
+    """Each drawn input with its band: 'hosted price level x0.50..x1.10, ...'."""
+    p = d.probabilities
+    if p is None:
+        return ""
+    parts = []
+    for name, band in p["inputs"].items():
+        low, high = value_text(name, band["low"]), value_text(name, band["high"])
+        parts.append(f"{fact_label(name)} {low}..{high}")
+    return ", ".join(parts)
+
+
+def confidence_note(d: Decision) -> str:
+    """A short line under the live panel's 'p 87 %': what it is a share of."""
+    p = d.probabilities
+    if d.confidence_basis != "probability" or p is None:
+        return ""
+    over = "your ranges and the catalog's bands" if stated_ranges(d) else "the catalog's bands"
+    return f"of {p['samples']:,} samples, seed {p['seed']}, over {over}"
+
+
+def _percent(x: float) -> str:
+    return f"{x * 100:.1f} %"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def confidence_short(d: Decision) -> str:
@@ -54,7 +147,10 @@ def value_text(fact: str, value: Any) -> str:
     if fact.startswith("catalog."):
         return f"x{value:.2f}"
     if isinstance(value, int | float):
-        return format_quantity(float(value)) if abs(value) >= 1000 else f"{value:g}"
+        if abs(value) >= 1000:
+            return format_quantity(float(value))
+        # a bisected flip point is found to 1 %: three significant digits say all it knows
+        return f"{value:.3g}" if isinstance(value, float) else f"{value:g}"
     return str(value)
 
 
@@ -68,6 +164,57 @@ def flip_lines(d: Decision, limit: int = 10) -> list[str]:
             f"{value_text(e['fact'], e['flips_at'])} makes it {to}"
         )
     return out
+
+
+def tornado_rows(d: Decision) -> list[dict[str, str]]:
+    """The tornado chart's data as table rows (input, its low and high end, the cost ratio of
+    the two leading options at each), widest swing first, as the chart draws them."""
+    t = d.tornado
+    if not t:
+        return []
+    return [
+        {
+            "fact": str(b["fact"]),
+            "input": fact_label(str(b["fact"])),
+            "low": value_text(b["fact"], b["low"]),
+            "high": value_text(b["fact"], b["high"]),
+            "ratio_low": f"{float(b['ratio_low']):.2f}",
+            "ratio_high": f"{float(b['ratio_high']):.2f}",
+        }
+        for b in t["bars"]
+    ]
+
+
+def percentile_rows(d: Decision) -> list[dict[str, Any]]:
+    """Each option's horizon cost P10 / P50 / P90 over the samples, in the options' order."""
+    pct = d.cost_percentiles or {}
+    share = d.probabilities["options"] if d.probabilities else {}
+    out: list[dict[str, Any]] = []
+    for option in [o for o in OPTIONS if o in pct] + sorted(o for o in pct if o not in OPTIONS):
+        band = pct[option]
+        out.append(
+            {
+                "option": option,
+                "label": option_label(option),
+                "p10": band["p10"],
+                "p50": band["p50"],
+                "p90": band["p90"],
+                "share": share.get(option),
+                "share_text": _share_text(share.get(option), d),
+                "recommended": option == d.recommendation,
+            }
+        )
+    return out
+
+
+def _share_text(share: float | None, d: Decision) -> str:
+    """An option's share of the samples: '100 %' only if every sample recommends it."""
+    if share is None:
+        return "n/a"
+    p = d.probabilities
+    if share >= 1.0 and p is not None and p["unanimous"]:
+        return f"all {p['samples']:,}"
+    return _percent(min(share, 0.999))
 
 
 def probability_lines(d: Decision) -> list[str]:

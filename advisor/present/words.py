@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from advisor.load.ranges import Range
 from advisor.load.values import format_quantity, parse_quantity
 
 if TYPE_CHECKING:
@@ -20,6 +21,8 @@ def input_text(value: Any) -> str:
     not change the answer (``format_quantity`` keeps three digits and is for display only)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Range):  # a range is typed back as a range, not as its likely value
+        return value.text()
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
@@ -43,6 +46,11 @@ def short_number(value: float) -> str:
     return input_text(value)
 
 
+def range_words(r: Range) -> str:
+    """'1B..6B (likely 3.5B)': the band and the value the point decision uses."""
+    return f"{short_number(r.low)}..{short_number(r.high)} (likely {short_number(r.likely)})"
+
+
 def display_value(question: Question, value: Any) -> str:
     """A typed answer as a person reads it: labels for options, 2.5B for big numbers."""
     if value is None:
@@ -55,10 +63,10 @@ def display_value(question: Question, value: Any) -> str:
         labels = [o.label for o in question.options if o.value in value]
         return ", ".join(labels) if labels else "none"
     if question.type in ("number", "integer"):
-        text = short_number(value)
+        text = range_words(value) if isinstance(value, Range) else short_number(value)
         return f"{text} {question.unit}" if question.unit else text
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-__all__ = ["display_value", "input_text", "short_number"]
+__all__ = ["display_value", "input_text", "range_words", "short_number"]

@@ -12,10 +12,18 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from advisor.load.ranges import Range
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_label
 from advisor.present.numbers import USD, Currency, currency_of, is_number, money, number, tokens
-from advisor.present.robustness import confidence_text, fact_label, value_text
+from advisor.present.robustness import (
+    confidence_meaning,
+    confidence_text,
+    fact_label,
+    percentile_rows,
+    tornado_rows,
+    value_text,
+)
 from advisor.present.text import sentence
 
 if TYPE_CHECKING:
@@ -70,6 +78,15 @@ class ReportContext:
     # The report currency (strategy.report_currency at the catalog's dated rate): every amount
     # the report shows is converted to it, and the rate is stated where money is shown.
     currency: Currency = USD
+    # What the confidence means, in a paragraph (present/robustness.confidence_meaning).
+    confidence_meaning: str = ""
+    # The tornado chart's data as rows (present/robustness.tornado_rows), and the two options
+    # whose horizon-cost ratio it shows; empty when flip points were not assessed.
+    tornado: list[dict[str, str]] = field(default_factory=list)
+    tornado_options: tuple[str, str] | None = None
+    tornado_ratio: str = ""
+    # P10 / P50 / P90 of each option's horizon cost over the samples (percentile_rows).
+    percentiles: list[dict[str, Any]] = field(default_factory=list)
 
     def report_fields(self) -> dict[str, Any]:
         """The ``report`` object of the JSON format (see docs/reports.md)."""
@@ -206,7 +223,21 @@ def build_context(
         decision=decision,
         brief=_brief(decision, scores),
         confidence_text=confidence_text(decision),
-        flips=_flips(decision),
+        flips=_flips(decision, ruleset),
+        confidence_meaning=confidence_meaning(decision),
+        tornado=[
+            {**row, "input": _input_label(ruleset, row["fact"])} for row in tornado_rows(decision)
+        ],
+        tornado_options=(
+            (
+                option_label(decision.tornado["numerator"]),
+                option_label(decision.tornado["denominator"]),
+            )
+            if decision.tornado
+            else None
+        ),
+        tornado_ratio=f"{decision.tornado['ratio']:.2f}" if decision.tornado else "",
+        percentiles=percentile_rows(decision),
         top_reasons=[
             {"rule": r.id, "text": sentence(r.because or r.title or r.id)}
             for r in decision.top_reasons(3)
@@ -218,14 +249,20 @@ FLIP_ROWS = 15
 """The report's flip-point table: the closest flips (the JSON carries them all)."""
 
 
-def _flips(d: Decision) -> list[dict[str, Any]]:
+def _input_label(rs: RuleSet, fact: str) -> str:
+    """The question as asked (not its id twice); a catalog assumption by its name."""
+    question = rs.questions.get(fact)
+    return question.prompt if question is not None else fact_label(fact)
+
+
+def _flips(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:
     out = []
     for e in (d.sensitivity or ())[:FLIP_ROWS]:
         to = e["to"]
         out.append(
             {
                 "fact": e["fact"],
-                "input": fact_label(e["fact"]),
+                "input": _input_label(rs, e["fact"]),
                 "today": value_text(e["fact"], e["current"]),
                 "flips_at": value_text(e["fact"], e["flips_at"]),
                 "to": to or "none",
@@ -707,15 +744,22 @@ def _answer_text(question: Any, value: Any) -> str:
         return "yes" if value else "no"
     if question.type in ("number", "integer") and is_number(value):
         unit = question.unit or ""
-        if unit.startswith("token"):
-            return f"{tokens(value)} {unit}"
-        shown = number(value)
-        if unit == "%":
-            return f"{shown} %"
-        if unit == "USD":
-            return money(value)
-        return f"{shown} {unit}".strip()
+        if isinstance(value, Range):  # the band as stated, and the value the decision uses
+            low, high, likely = (_number_text(unit, v) for v in (value.low, value.high, value))
+            suffix = "" if unit == "USD" else (" %" if unit == "%" else f" {unit}".rstrip())
+            return f"{low}..{high}{suffix} (a range; likely {likely})"
+        return _number_text(unit, value) + (
+            "" if unit == "USD" else (" %" if unit == "%" else f" {unit}".rstrip())
+        )
     return str(value)
+
+
+def _number_text(unit: str, value: float) -> str:
+    if unit.startswith("token"):
+        return tokens(float(value))
+    if unit == "USD":
+        return money(float(value))
+    return number(float(value) if isinstance(value, Range) else value)
 
 
 def _answers(d: Decision, rs: RuleSet) -> list[dict[str, Any]]:

@@ -2,17 +2,19 @@
 which differences drive the change.
 
 A difference *drives* the change when putting B's value of that one answer into A's answers
-changes A's recommendation (one swap at a time, decided by the engine itself). When no single
-swap does, the change comes from differences together, and the result says so.
+turns A's recommendation into B's (one swap at a time, decided by the engine itself); when the
+two recommendations are the same there is no change to drive, though a swap that alone would
+move A is still reported (``a_with_this_b_value``). When no single swap drives the change, the
+change comes from differences together, and the result says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from advisor.engine.ruleset import RuleSet
-from advisor.load.ranges import Range
+from advisor.load.ranges import Range, exact_text
 from advisor.model.decision import Decision
 from advisor.model.parts import OPTIONS
 from advisor.scenarios.probe import horizon_fact
@@ -36,14 +38,18 @@ def compare(
     names: tuple[str, str] = ("A", "B"),
     samples: int = 0,
     seed: int = 0,
+    describe: Callable[[Decision], str] = probability,
 ) -> dict[str, Any]:
-    """``samples`` > 0: each side's confidence is its probability (advisor.scenarios.robust)."""
+    """``samples`` > 0: each side's confidence is its probability (advisor.scenarios.robust).
+    ``describe``: the confidence in words (the CLI passes the reports' wording, which names
+    the samples, the seed and what was drawn)."""
     da: Decision = rs.evaluate(a)
     db: Decision = rs.evaluate(b)
     if samples > 0:
         da = assess(rs, a, samples, seed, flips=False, decision=da)
         db = assess(rs, b, samples, seed, flips=False, decision=db)
     differs = [q for q in rs.questions if (q in a or q in b) and not _same(a.get(q), b.get(q))]
+    changed = da.recommendation != db.recommendation
     rows = []
     for q in differs:
         swapped = dict(a)
@@ -57,17 +63,17 @@ def compare(
                 "question": q,
                 "a": _plain(a.get(q)),
                 "b": _plain(b.get(q)),
-                "drives": to != da.recommendation,
+                "drives": changed and to == db.recommendation,
                 "a_with_this_b_value": to,
+                "alone_changes_a": to != da.recommendation,
             }
         )
-    changed = da.recommendation != db.recommendation
     return {
         "names": list(names),
         "recommendations": [da.recommendation, db.recommendation],
         "confidence": [da.confidence, db.confidence],
         "confidence_basis": [da.confidence_basis, db.confidence_basis],
-        "confidence_text": [probability(da), probability(db)],
+        "confidence_text": [describe(da), describe(db)],
         "changed": changed,
         "horizon_costs": [_costs(da), _costs(db)],
         "differences": rows,
@@ -88,36 +94,68 @@ def render_text(result: dict[str, Any], markdown: bool = False) -> str:
     a, b = result["names"]
     ra, rb = result["recommendations"]
     ca, cb = result["confidence_text"]
+    changed = result["changed"]
     lines: list[str] = []
     if markdown:
         lines += [f"# Compare {a} and {b}", ""]
         lines += ["| | " + a + " | " + b + " |", "|---|---|---|"]
-        lines.append(f"| Recommendation | {ra} ({ca}) | {rb} ({cb}) |")
+        lines.append(f"| Recommendation | {ra} | {rb} |")
+        lines.append(f"| Confidence | {ca} | {cb} |")
         for o in OPTIONS:
             x, y = result["horizon_costs"][0][o], result["horizon_costs"][1][o]
             lines.append(f"| {o} horizon cost (USD) | {_m(x)} | {_m(y)} |")
-        lines += ["", "| Answer | " + a + " | " + b + " | Drives the change |", "|---|---|---|---|"]
+        lines += ["", "The recommendation " + ("changes." if changed else "is the same."), ""]
+        lines += [
+            "| Answer | " + a + " | " + b + " | Drives the change |",
+            "|---|---|---|---|",
+        ]
         for r in result["differences"]:
             lines.append(
-                f"| {r['question']} | {r['a']} | {r['b']} | "
-                + (f"yes: alone it makes {a} {r['a_with_this_b_value']}" if r["drives"] else "no")
-                + " |"
+                f"| {r['question']} | {_v(r['a'])} | {_v(r['b'])} | {_drives(r, a, changed)} |"
             )
     else:
         lines.append(f"{a}: {ra} ({ca})")
         lines.append(f"{b}: {rb} ({cb})")
-        lines.append("The recommendation " + ("changes." if result["changed"] else "is the same."))
-        lines += ["", "Horizon cost (USD):"]
+        lines.append("The recommendation " + ("changes." if changed else "is the same."))
+        width = max(16, len(a), len(b))
+        lines += ["", f"Horizon cost (USD)  {a:>{width}} {b:>{width}}"]
         for o in OPTIONS:
             x, y = result["horizon_costs"][0][o], result["horizon_costs"][1][o]
-            lines.append(f"  {o:<12} {_m(x):>16} {_m(y):>16}")
+            lines.append(f"  {o:<17} {_m(x):>{width}} {_m(y):>{width}}")
         lines += ["", f"Answers that differ ({len(result['differences'])}):"]
         for r in result["differences"]:
-            mark = f"  <- alone makes {a} {r['a_with_this_b_value']}" if r["drives"] else ""
-            lines.append(f"  {r['question']}: {r['a']} -> {r['b']}{mark}")
+            note = _drives(r, a, changed)
+            mark = "" if note == "no" else f"  <- {note}"
+            lines.append(f"  {r['question']}: {_v(r['a'])} -> {_v(r['b'])}{mark}")
     if result["together"]:
         lines += ["", "No single difference changes the recommendation; they do it together."]
     return "\n".join(lines) + "\n"
+
+
+def _drives(row: dict[str, Any], a: str, changed: bool) -> str:
+    """Whether one difference drives the change, in words."""
+    to = row["a_with_this_b_value"]
+    if row["drives"]:
+        return f"yes: alone it makes {a} {to}"
+    if row["alone_changes_a"]:
+        return f"no, though alone it would make {a} {to}"
+    return "no"
+
+
+def _v(value: Any) -> str:
+    """An answer as a person would write it: 60M, 1B..6B, 0.5, gpt-4.1."""
+    if isinstance(value, dict) and {"low", "high"} <= set(value):
+        low, high, likely = float(value["low"]), float(value["high"]), value.get("likely")
+        return Range(low, (low + high) / 2 if likely is None else float(likely), high).text()
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float | int):
+        return exact_text(float(value))
+    if value is None:
+        return "(unanswered)"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(x) for x in value) + "]"
+    return str(value)
 
 
 def _m(x: float | None) -> str:

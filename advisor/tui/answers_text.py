@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from advisor.load.ranges import Range, same_answer
 from advisor.load.values import format_quantity, parse_quantity
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ def scalar_text(value: Any, short: bool = False) -> str:
 
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Range):  # before float: a range is saved as typed, not as its likely
+        return value.text()
     if isinstance(value, int | float):
         return number_text(value, short)
     if isinstance(value, list | tuple):
@@ -158,7 +161,7 @@ def edit_answers_text(
         answers_node,
         raw_answers,
         values,
-        lambda k, old, new: _typed(ruleset, k, old) == new,
+        lambda k, old, new: same_answer(_typed(ruleset, k, old), new),
         # A changed number is written in full (any YAML reader gets a number); the user's
         # own notation stays on every answer not changed.
         lambda _k: False,
@@ -214,7 +217,7 @@ def _same_content(
     answers = data.get("answers") or {}
     if not isinstance(answers, dict) or set(answers) != set(values):
         return False
-    if any(_typed(ruleset, k, answers[k]) != v for k, v in values.items()):
+    if any(not same_answer(_typed(ruleset, k, answers[k]), v) for k, v in values.items()):
         return False
     try:
         meta = MetaModel(**(data.get("meta") or {})).model_dump(exclude_none=True, mode="json")

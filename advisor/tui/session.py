@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.files import OutputRefused, remove_temporaries_of
 from advisor.load.answers import load_answers, write_atomic
+from advisor.load.ranges import same_answer
 from advisor.model.files import Meta
 from advisor.problems import AdvisorError, Location, Problem
 
@@ -100,7 +101,8 @@ class Session:
         """Record a typed answer (``None`` clears it); returns whether anything changed."""
         if value is None:
             return self.clear_answer(qid)
-        if qid in self.values and self.values[qid] == value:
+        # same_answer: 1B..6B and 3.5B are equal as numbers but different answers
+        if qid in self.values and same_answer(self.values[qid], value):
             return False
         self.values[qid] = value
         self._changes += 1

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
 from advisor.present.costs_view import cost_rows, modifier_lines, row_detail, throughput_text
 from advisor.present.labels import option_label
 from advisor.present.numbers import currency_of, money, token_volume
-from advisor.present.robustness import flip_lines, probability_lines
-from advisor.scenarios.robust import probability
+from advisor.present.robustness import (
+    confidence_meaning,
+    confidence_text,
+    flip_lines,
+    probability_lines,
+)
 
 REPORTERS: Registry[Decision] = Registry("decision")
 
@@ -27,7 +32,7 @@ class TextReporter:
         else:
             out = [
                 f"Recommendation: {option_label(d.recommendation)} "
-                f"({d.recommendation}), {probability(d)}",
+                f"({d.recommendation}), {confidence_text(d)}",
             ]
         if d.tie:
             out.append(
@@ -101,8 +106,9 @@ class TextReporter:
                 # cumulative costs along the volume path (issue 13)
                 out.append(f"  self-hosting breaks even in month {month} of {horizon:g}")
         if d.probabilities is not None:
-            out += ["", f"Probability of each recommendation ({probability(d)}):"]
+            out += ["", "Probability of each recommendation:"]
             out += probability_lines(d)
+            out += ["", *textwrap.wrap(confidence_meaning(d), 96)]
         if d.sensitivity is not None:
             out += ["", "What would change this:"]
             out += flip_lines(d) or ["  nothing within x0.1..x10 of any input"]

@@ -12,10 +12,12 @@ import importlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -35,6 +37,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from advisor.load.answers import write_atomic
+from advisor.load.ranges import same_answer
 from advisor.load.values import format_quantity
 from advisor.present.costs_view import (
     breakdown_text,
@@ -49,7 +52,13 @@ from advisor.present.curve import CostCurve, cost_curve
 from advisor.present.effects import effects_text
 from advisor.present.labels import OPTIONS, option_colour, option_label, option_mark, short_label
 from advisor.present.numbers import USD, Currency, currency_of, money
-from advisor.present.robustness import confidence_text, fact_label, value_text
+from advisor.present.robustness import (
+    confidence_meaning,
+    confidence_text,
+    fact_label,
+    percentile_rows,
+    value_text,
+)
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -126,9 +135,11 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
     return out
 
 
-def changes_text(d: Decision | None) -> Text:
-    """The "What would change" tab: each flip point, closest first (decision.sensitivity);
-    ``None``: still being worked out."""
+def changes_text(d: Decision | None, rs: RuleSet | None = None) -> RenderableType:
+    """The "What would change" tab: how sure the recommendation is and what that means, the
+    flip points as a table (closest first), the tornado of the leading options' cost ratio as
+    text bars, and each option's horizon cost P10 / P50 / P90; ``None``: still being worked
+    out."""
     out = Text()
     if d is None:
         out.append("Working out what would change the recommendation…", style="dim")
@@ -138,25 +149,142 @@ def changes_text(d: Decision | None) -> Text:
         return out
     out.append("Recommendation: ", style="bold")
     out.append(option_label(d.recommendation or ""), style="bold green")
-    out.append(f"   {confidence_text(d)}\n\n")
+    out.append(f"   {confidence_text(d)}\n")
+    out.append(confidence_meaning(d) + "\n", style="dim")
+    parts: list[RenderableType] = [out]
     if not d.sensitivity:
-        out.append("No single input changes the recommendation within its searched range.\n")
-        return out
-    out.append("What would change this", style="bold")
-    out.append(" (one input moved, the rest as answered; closest first)\n")
-    for e in d.sensitivity:
+        parts.append(
+            Text("\nNo single input changes the recommendation within its searched range.")
+        )
+    else:
+        parts.append(Text.assemble(("\nWhat would change this", "bold"), flip_heading()))
+        parts.append(flip_table(d, rs))
+    tornado = tornado_text(d)
+    if tornado is not None:
+        parts.append(tornado)
+    pct = percentile_rows(d)
+    if pct:
+        n = d.probabilities["samples"] if d.probabilities else 0
+        parts.append(
+            Text.assemble(
+                ("\nCost over the horizon across the samples", "bold"),
+                f" ({n:,}): one sample in ten costs less than P10, half less than P50, nine in "
+                "ten less than P90",
+            )
+        )
+        table = Table(box=None, pad_edge=False, expand=False)
+        for name, justify in (
+            ("Option", "left"),
+            ("Recommended in", "right"),
+            ("P10", "right"),
+            ("P50", "right"),
+            ("P90", "right"),
+        ):
+            table.add_column(name, justify=justify, header_style="bold")  # type: ignore[arg-type]
+        cur = currency_of(d.costs)
+        for row in pct:
+            style = "bold green" if row["recommended"] else ""
+            table.add_row(
+                Text(short_label(row["option"]), style=style),
+                row["share_text"],
+                money(row["p10"], cur),
+                money(row["p50"], cur),
+                money(row["p90"], cur),
+            )
+        parts.append(table)
+        if cur.converted:
+            parts.append(Text(f"Amounts in {cur.rate_text}.", style="dim"))
+    return Group(*parts)
+
+
+def flip_heading() -> str:
+    return " (one input moved, the rest as answered; closest first)"
+
+
+def flip_table(d: Decision, rs: RuleSet | None = None) -> Table:
+    """Input, today's value, the value at which the recommendation changes, and to what."""
+    table = Table(box=None, pad_edge=False, expand=True)
+    table.add_column("Input", header_style="bold", overflow="fold", ratio=3)
+    table.add_column("Today", justify="right", header_style="bold")
+    table.add_column("Flips at", justify="right", header_style="bold")
+    table.add_column("→ makes it", header_style="bold", ratio=2)
+    for e in d.sensitivity or ():
         to = e["to"]
-        out.append(f"• {fact_label(e['fact'])}: ")
-        out.append(value_text(e["fact"], e["current"]), style="bold")
-        out.append(" → ")
-        out.append(value_text(e["fact"], e["flips_at"]), style="bold")
-        out.append(" makes it ")
-        if to:
-            out.append(short_label(to), style=option_colour(to))
-        else:
-            out.append("no allowed option", style="red")
-        out.append("\n")
+        fact = e["fact"]
+        table.add_row(
+            fact_label(fact),
+            Text(value_text(fact, e["current"]), style="bold"),
+            Text(value_text(fact, e["flips_at"]), style="bold"),
+            Text(short_label(to), style=option_colour(to))
+            if to
+            else Text("no allowed option", style="red"),
+        )
+    return table
+
+
+TORNADO_WIDTH = 30
+TORNADO_BARS = 10
+
+
+def tornado_text(d: Decision) -> Text | None:
+    """The tornado chart in text: for each input, a bar from today's cost ratio of the two
+    leading options to the ratio at the low (left colour) and the high end (right colour) of
+    its band, widest swing first; ``│`` marks today's ratio, ``┊`` a ratio of 1."""
+    t = d.tornado
+    if not t or not t["bars"]:
+        return None
+    bars = list(t["bars"])[:TORNADO_BARS]
+    num, den = t["numerator"], t["denominator"]
+    base = float(t["ratio"])
+    values = [base, 1.0] + [float(b[k]) for b in bars for k in ("ratio_low", "ratio_high")]
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    width = TORNADO_WIDTH
+
+    def col(v: float) -> int:
+        return max(0, min(width - 1, round((v - lo) / span * (width - 1))))
+
+    out = Text()
+    out.append("\nWhat moves the cost ratio", style="bold")
+    out.append(
+        f" of {short_label(num)} to {short_label(den)} over the horizon (today {base:.2f}; "
+        f"below 1 {short_label(num)} is the cheaper). Each input at the ",
+    )
+    out.append("low", style=option_colour(num))
+    out.append(" and the ")
+    out.append("high", style=option_colour(den))
+    out.append(" end of its band, the rest kept:\n")
+    label_width = min(30, max(len(fact_label(str(b["fact"]))) for b in bars))
+    here, one = col(base), col(1.0)
+    for b in bars:
+        cells = [" "] * width
+        styles = [""] * width
+        for ratio, colour in (
+            (float(b["ratio_low"]), option_colour(num)),
+            (float(b["ratio_high"]), option_colour(den)),
+        ):
+            a, z = sorted((here, col(ratio)))
+            for x in range(a, z + 1):
+                cells[x], styles[x] = "█", colour
+        if cells[one] == " ":
+            cells[one], styles[one] = "┊", "dim"
+        cells[here], styles[here] = "│", "bold"
+        label = fact_label(str(b["fact"]))
+        if len(label) > label_width:
+            label = label[: label_width - 1] + "…"
+        out.append(f"{label:<{label_width}} ")
+        for ch, st in zip(cells, styles, strict=True):
+            out.append(ch, style=st or None)
+        out.append(
+            f" {float(b['ratio_low']):.2f}..{float(b['ratio_high']):.2f} at "
+            f"{value_text(b['fact'], b['low'])}..{value_text(b['fact'], b['high'])}\n"
+        )
     return out
+
+
+def same_answers(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two decisions were made on the same answers (a range is not its likely value)."""
+    return a.keys() == b.keys() and all(same_answer(a[k], b[k]) for k in a)
 
 
 def source_text(rs: RuleSet, source_id: str) -> str:
@@ -360,12 +488,14 @@ class ResultsScreen(Screen[None]):
         self.decision = decision
         self.report = report_api()
         self.exported: dict[str, Path] = {}
+        self.reused = False  # the live panel's probability taken over (compose)
 
     @property
     def advisor(self) -> AdvisorApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        self.reused = self._adopt_live_probability()
         d = self.decision
         yield Header()
         with TabbedContent(id="result-tabs", initial="summary"):
@@ -378,7 +508,7 @@ class ResultsScreen(Screen[None]):
                 yield Static(costs_notes(d), id="costs-notes")
                 yield from self._chart()
             with TabPane("What would change", id="changes"), VerticalScroll():
-                yield Static(changes_text(self._changes_now()), id="changes-text")
+                yield Static(changes_text(self._changes_now(), self.rs), id="changes-text")
             with TabPane("Models", id="models"):
                 yield DataTable(id="models-table", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="model-detail-box"):
@@ -386,6 +516,35 @@ class ResultsScreen(Screen[None]):
             with TabPane("Export", id="export"), VerticalScroll():
                 yield from self._export_pane()
         yield Footer()
+
+    def _adopt_live_probability(self) -> bool:
+        """Take the probability the questionnaire's live panel has already worked out for
+        exactly these answers (same samples, seed 0), so the results need only the flip
+        points: no second Monte Carlo of the same answers. Returns whether it did."""
+        samples = getattr(self.app, "robust_samples", 0)
+        questionnaire = getattr(self.app, "questionnaire", None)
+        live: Decision | None = getattr(questionnaire, "decision", None)
+        d = self.decision
+        p = live.probabilities if live is not None else None
+        if (
+            samples <= 0
+            or live is None
+            or p is None
+            or live.confidence_basis != "probability"
+            or p["samples"] != samples
+            or p["seed"] != 0
+            or live.recommendation != d.recommendation
+            or not same_answers(live.answers, d.answers)
+        ):
+            return False
+        self.decision = replace(
+            d,
+            confidence=live.confidence,
+            confidence_basis=live.confidence_basis,
+            probabilities=live.probabilities,
+            cost_percentiles=live.cost_percentiles,
+        )
+        return True
 
     def _changes_now(self) -> Decision | None:
         """What the tab shows at first: the flip points if the decision has them, else None
@@ -397,7 +556,7 @@ class ResultsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="robust")
     def _assess_in_thread(self, samples: int, values: dict[str, Any]) -> None:
-        """Flip points and the probability, off the event loop (seconds)."""
+        """Flip points and (``samples`` > 0) the probability, off the event loop (seconds)."""
         from advisor.scenarios.robust import Cancelled, assess
 
         worker = get_current_worker()
@@ -421,7 +580,7 @@ class ResultsScreen(Screen[None]):
         if point is not self.decision:
             return
         self.decision = d  # exports carry the flip points and the probability from now on
-        self.query_one("#changes-text", Static).update(changes_text(d))
+        self.query_one("#changes-text", Static).update(changes_text(d, self.rs))
         self.query_one("#summary-text", Static).update(summary_text(d, self.rs))
 
     def _chart(self) -> ComposeResult:
@@ -460,7 +619,8 @@ class ResultsScreen(Screen[None]):
         self.call_after_refresh(self._focus_active_pane)
         samples = getattr(self.app, "robust_samples", 0)
         if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:
-            self._assess_in_thread(samples, dict(self.session.values))
+            # the live panel's probability reused: only the flip points are left to work out
+            self._assess_in_thread(0 if self.reused else samples, dict(self.session.values))
         table = self.query_one("#models-table", DataTable)
         cur = currency_of(self.decision.costs)
         table.add_columns("Model", "Licence", "Eligible", "Need", f"{cur.code} a month")

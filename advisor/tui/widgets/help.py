@@ -34,7 +34,11 @@ def help_text(question: Question, default: Any, decision: Decision | None) -> Te
         if question.unit and "token" in question.unit:
             # Only volumes are written with suffixes; on a percentage or a 1-5 scale the hint
             # would suggest answers the question cannot take.
-            facts.append("write 2.5B, 300M, 250k or 1e9")
+            # any numeric answer may be a range (issue 15): the Monte Carlo then draws it;
+            # short, so the hint stays within the help panel's eight lines
+            facts.append("write 2.5B, 300M or a range 2B..4B")
+        else:
+            facts.append("or a range low..high")
     if question.unit:
         facts.append(f"in {question.unit}")
     if question.type == "multi":

@@ -25,7 +25,7 @@ from textual.widget import Widget
 
 from advisor.model.files import OPTIONS
 from advisor.present.labels import SHORT_WIDTH, option_colour, short_label
-from advisor.present.robustness import confidence_short
+from advisor.present.robustness import confidence_note, confidence_short
 
 if TYPE_CHECKING:
     from advisor.model.decision import Decision
@@ -170,6 +170,9 @@ class LivePanel(Widget):
                 lines.append([(label, "bold green"), (" " * gap, ""), (confidence, "dim")])
             else:
                 lines += [[(label, "bold green")], [(confidence, "dim")]]
+            note = confidence_note(d)  # what "p 87 %" is a share of: samples, seed, bands
+            if note:
+                lines.append([(note, "dim")])
         lines += score_runs(d, width)
         for option, rules in d.vetoed.items():
             lines.append([(f"✗ {short_label(option)}: ", "red"), (", ".join(rules), "dim")])

@@ -35,6 +35,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
+from advisor.load.ranges import same_answer
 from advisor.load.values import AnswerError
 from advisor.present.words import display_value, input_text, short_number
 from advisor.tui.textual_private import set_pressed_button
@@ -294,7 +295,7 @@ class QuestionField(Vertical):
             self._take_text(event.value, event.validation_result, final=True)
 
     def _choose(self, value: Any) -> None:
-        if value != self.value:
+        if not same_answer(value, self.value):
             self._answer(value, final=True)
 
     def _take_text(self, text: str, result: Any, final: bool, advance: bool = False) -> bool:
@@ -317,11 +318,11 @@ class QuestionField(Vertical):
             value = self._coerce(text)
         except AnswerError as exc:
             self.error = exc.message
-            if self.value != self.committed or final:
+            if not same_answer(self.value, self.committed) or final:
                 self.value = self.committed
                 self.on_answer(Answered(self, self.committed, final))
             self.refresh_status()
             return False
-        if value != self.value or final or self.error:
+        if not same_answer(value, self.value) or final or self.error:
             self._answer(value, final, advance)
         return True
