@@ -176,33 +176,37 @@ def test_compare_shows_answers_as_typed_and_drives_only_a_change(
 ) -> None:
     """`advisor compare` on two files with the same recommendation: no difference 'drives'
     a change that did not happen (one that alone would move A is said so), answers read as
-    typed (60M, 1B..6B, not 60000000.0 and a dict), each side's confidence in words."""
+    typed (40B, 35B..45B, not 40000000000.0 and a dict), each side's confidence in words.
+
+    saas-high-volume recommends managed_open; speed first (5) alone moves it to stay_hosted,
+    but a high lock-in concern beside it keeps managed_open."""
     import json
 
     from advisor.cli.main import main
 
-    seed = Path(__file__).parent.parent / "examples" / "seed-startup.yaml"
+    saas = Path(__file__).parent.parent / "examples" / "saas-high-volume.yaml"
     b = tmp_path / "b.yaml"
     b.write_text(
-        seed.read_text()
-        .replace("usage.monthly_input_tokens: 60M", "usage.monthly_input_tokens: 1B..6B")
-        .replace("strategy.priority_speed: 5", "strategy.priority_speed: 2")
-        .replace("usage.frontier_share: 0", "usage.frontier_share: 30")
+        saas.read_text()
+        .replace("usage.monthly_input_tokens: 40B", "usage.monthly_input_tokens: 35B..45B")
+        .replace("strategy.priority_speed: 3", "strategy.priority_speed: 5")
+        .replace("strategy.lock_in_concern: medium", "strategy.lock_in_concern: high")
     )
-    assert main(["compare", str(seed), str(b), "--format", "json"]) == 0
+    assert main(["compare", str(saas), str(b), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["recommendations"][0] == result["recommendations"][1]
+    assert result["recommendations"] == ["managed_open", "managed_open"]
     assert result["drivers"] == [] and not result["together"]
     speed = next(r for r in result["differences"] if r["question"] == "strategy.priority_speed")
     assert speed["alone_changes_a"] and not speed["drives"]
-    assert main(["compare", str(seed), str(b), "--format", "markdown", "--samples", "20"]) == 0
+    assert speed["a_with_this_b_value"] == "stay_hosted"
+    assert main(["compare", str(saas), str(b), "--format", "markdown", "--samples", "20"]) == 0
     md = capsys.readouterr().out
-    assert "| usage.monthly_input_tokens | 60M | 1B..6B | no |" in md
-    assert "no, though alone it would make seed-startup.yaml" in md
+    assert "| usage.monthly_input_tokens | 40B | 35B..45B | no |" in md
+    assert "no, though alone it would make saas-high-volume.yaml" in md
     assert "(seed 0; drawn over the stated range of usage.monthly_input_tokens" in md
-    assert main(["compare", str(seed), str(b)]) == 0
+    assert main(["compare", str(saas), str(b)]) == 0
     text = capsys.readouterr().out
-    assert "60M -> 1B..6B" in text and "The recommendation is the same." in text
+    assert "40B -> 35B..45B" in text and "The recommendation is the same." in text
     assert "not a probability" in text  # compare samples nothing by default: a margin
 
 
