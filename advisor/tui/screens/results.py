@@ -153,11 +153,9 @@ def changes_text(d: Decision | None, rs: RuleSet | None = None) -> RenderableTyp
     out.append(confidence_meaning(d) + "\n", style="dim")
     parts: list[RenderableType] = [out]
     if not d.sensitivity:
-        parts.append(
-            Text("\nNo single input changes the recommendation within its searched range.")
-        )
+        parts.append(Text("No single input changes the recommendation within its searched range."))
     else:
-        parts.append(Text.assemble(("\nWhat would change this", "bold"), flip_heading()))
+        parts.append(Text.assemble(("What would change this", "bold"), flip_heading()))
         parts.append(flip_table(d, rs))
     tornado = tornado_text(d)
     if tornado is not None:
@@ -167,7 +165,7 @@ def changes_text(d: Decision | None, rs: RuleSet | None = None) -> RenderableTyp
         n = d.probabilities["samples"] if d.probabilities else 0
         parts.append(
             Text.assemble(
-                ("\nCost over the horizon across the samples", "bold"),
+                ("Cost over the horizon across the samples", "bold"),
                 f" ({n:,}): one sample in ten costs less than P10, half less than P50, nine in "
                 "ten less than P90",
             )
@@ -194,7 +192,20 @@ def changes_text(d: Decision | None, rs: RuleSet | None = None) -> RenderableTyp
         parts.append(table)
         if cur.converted:
             parts.append(Text(f"Amounts in {cur.rate_text}.", style="dim"))
-    return Group(*parts)
+    spaced: list[RenderableType] = []
+    for part in parts:  # a blank line after each block; a heading sits on its table
+        if isinstance(part, Text):
+            part.rstrip()
+        spaced += (
+            [part] if isinstance(part, Text) and _is_heading(part, parts) else [part, Text("")]
+        )
+    return Group(*spaced)
+
+
+def _is_heading(part: Text, parts: list[RenderableType]) -> bool:
+    """A Text followed by a table: its heading, with no blank line between."""
+    i = next(n for n, p in enumerate(parts) if p is part)
+    return i + 1 < len(parts) and isinstance(parts[i + 1], Table)
 
 
 def flip_heading() -> str:
@@ -245,7 +256,7 @@ def tornado_text(d: Decision) -> Text | None:
         return max(0, min(width - 1, round((v - lo) / span * (width - 1))))
 
     out = Text()
-    out.append("\nWhat moves the cost ratio", style="bold")
+    out.append("What moves the cost ratio", style="bold")
     out.append(
         f" of {short_label(num)} to {short_label(den)} over the horizon (today {base:.2f}; "
         f"below 1 {short_label(num)} is the cheaper). Each input at the ",
