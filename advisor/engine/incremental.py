@@ -1,0 +1,331 @@
+"""What-if evaluation that recomputes only what a change can reach.
+
+The robustness layer (flip points, Monte Carlo, tornado) asks thousands of times "what is the
+recommendation if these answers change and the catalog's prices and throughput are scaled?"
+for one set of base answers. :meth:`RuleSet.outcome` answers it from scratch each time. A
+:class:`WhatIf` answers it with **the same computation, restricted to what the change can
+reach**, and returns an :class:`~advisor.engine.ruleset.Outcome` equal to ``RuleSet.outcome``
+(``tests/test_robustness_core.py`` holds the two to equality, facts and scores included):
+
+* **ask_if and model exclusions**: computed once. A change to a question an ``ask_if`` reads
+  recomputes which questions are asked, and runs the whole evaluation (as
+  ``RuleSet.outcome``) when that differs from the base; a change to a question a rule that
+  excludes models reads always runs the whole evaluation.
+* **the cost model** (:func:`advisor.catalog.derivation.derive`): it runs again only when
+  scales are applied or a changed question is one it read for the base answers. Which answers
+  it reads is *recorded* on the base evaluation (a mapping that notes every key looked up,
+  tested or iterated), not taken from a declared list: a deterministic function that never
+  looked at a key computes the same result whatever that key holds, so a change to a question
+  outside the record (the priorities, most choices) reuses the base facts exactly.
+* **derived facts, weights and rules**: those that read nothing a change can reach (through
+  derived facts, transitively) keep their base value, their base weight and their base
+  firing. Scores are still summed rule by rule in rule order, each fired rule adding the same
+  product ``points x weight`` as the compiled path, so the floating-point sums are the same
+  bits, not merely close.
+
+A variant (what a given set of changed questions, with or without scales, can reach) is worked
+out once and cached, so a Monte Carlo pays it once and a flip-point search once per input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.catalog.derivation import Scales
+from advisor.engine.ruleset import (
+    CompiledRule,
+    Outcome,
+    RuleSet,
+    _bounded_weight,
+    _exclusions,
+    _outcome,
+    _points,
+    _value,
+)
+from advisor.expr.language import UNKNOWN, Checked
+from advisor.model.files import OPTIONS
+from advisor.model.parts import Option
+
+__all__ = ["WhatIf"]
+
+
+class _Recording(Mapping[str, Any]):
+    """A read-only view of a dict that records which keys were read (looked up or tested);
+    iterating it or asking its length counts as reading every key."""
+
+    __slots__ = ("_data", "all", "read")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+        self.read: set[str] = set()
+        self.all = False
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.read.add(key)
+        else:
+            self.all = True
+        return key in self._data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return self._data.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self.all = True
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self.all = True
+        return len(self._data)
+
+    def keys(self) -> Any:
+        self.all = True
+        return self._data.keys()
+
+    def items(self) -> Any:
+        self.all = True
+        return self._data.items()
+
+    def values(self) -> Any:
+        self.all = True
+        return self._data.values()
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """What one set of changed questions (with or without scales) can reach."""
+
+    full: bool  # a change reaches the exclusions: run RuleSet.outcome itself
+    cost: bool  # the cost model runs again
+    facts: tuple[int, ...]  # indexes into rs.facts of derived facts recomputed
+    weights: tuple[str, ...]  # categories whose weight is recomputed
+    # per rule in rule order: None = constant and not fired in the base (skipped);
+    # ("c", index, products, veto) = constant and fired (base products added again);
+    # ("d", index, None, 0) = dependent, evaluated again
+    steps: tuple[tuple[str, int, tuple[tuple[int, float], ...] | None, int], ...]
+
+
+class WhatIf:
+    """Re-decide the base answers under changed answers and scaled catalog figures (module doc).
+
+    ``answers``: typed point answers (no ranges). :meth:`run` gives what
+    ``rs.outcome({**answers, **changes}, scales)`` gives."""
+
+    def __init__(self, rs: RuleSet, answers: Mapping[str, Any]) -> None:
+        from advisor.catalog.derivation import derive
+
+        self.rs = rs
+        self.answers = dict(answers)
+        values, skipped, _defaulted = rs._base_values(self.answers)
+        self.values = values
+        self.skipped = frozenset(skipped)
+        self.excluded = _exclusions(rs, values)
+        rec = _Recording(values)
+        derived = derive(rs.catalog, rec, self.excluded, None, models=False)
+        self.cost_reads: frozenset[str] | None = None if rec.all else frozenset(rec.read)
+        self.derived_facts = derived.facts
+        self.base = _outcome(rs, self.answers, None)
+        self.base_weights = _weights_of(rs, self.base.facts, rs.weights)
+        # the questions ask_if and the exclusion phase read: a change to one of them can change
+        # which questions count and which models the cost model may use
+        asked: set[str] = set()
+        for cond in rs.ask_if.values():
+            asked |= self._questions(cond.names)
+        self.ask_reads = frozenset(asked)
+        structural: set[str] = set()
+        for cr in rs._exclusion_rules:  # their conditions and the reasons they render
+            names = set(cr.condition.names) if cr.condition is not None else set()
+            names |= {f[1] for f in cr.because_fields if f[1]}
+            structural |= self._questions(frozenset(names))
+        self.structural = frozenset(structural)
+        self._variants: dict[tuple[frozenset[str], bool], _Variant] = {}
+
+    def _questions(self, names: frozenset[str]) -> set[str]:
+        """The questions a set of names reads, through derived facts (computed facts count as
+        reading every question: ask_if and exclusions never read them, so this is a guard)."""
+        out: set[str] = set()
+        for n in names:
+            info = self.rs.env.get(n)
+            kind = info.kind if info is not None else "computed"
+            if kind == "question":
+                out.add(n)
+            elif kind == "derived":
+                out |= self.rs.deps[n]
+            else:
+                out |= set(self.rs.questions)
+        return out
+
+    def variant(self, changed: frozenset[str], scaled: bool) -> _Variant:
+        key = (changed, scaled)
+        v = self._variants.get(key)
+        if v is None:
+            v = self._variants[key] = self._plan(changed, scaled)
+        return v
+
+    def _plan(self, changed: frozenset[str], scaled: bool) -> _Variant:
+        rs = self.rs
+        changed = changed - self.skipped  # a skipped question's value is not used
+        if changed & self.structural:
+            return _Variant(True, True, (), (), ())
+        cost = scaled or self.cost_reads is None or bool(changed & self.cost_reads)
+        reach: set[str] = set(changed)
+        if cost:
+            reach |= {n for n, info in rs.env.items() if info.kind == "computed"}
+        facts: list[int] = []
+        for i, fact in enumerate(rs.facts):  # in dependency order
+            if fact.checked.names & reach:
+                reach.add(fact.id)
+                facts.append(i)
+        weights = tuple(
+            cid
+            for cid, w in sorted(rs.weights.items())
+            if isinstance(w, Checked) and w.names & reach
+        )
+        base_weights = self.base_weights
+        steps: list[tuple[str, int, tuple[tuple[int, float], ...] | None, int]] = []
+        fired = set(self._base_fired())
+        for cr in rs.rules:
+            reads = set(cr.condition.names) if cr.condition is not None else set()
+            reads |= {p for p in cr.rule.score.values() if isinstance(p, str)}
+            if reads & reach or cr.category in weights:
+                steps.append(("d", cr.index, None, 0))
+                continue
+            if cr.index not in fired:
+                continue
+            w = base_weights.get(cr.category, 1.0)
+            products = tuple(
+                (k, self._product(cr, o, w)) for k, o in enumerate(OPTIONS) if o in cr.rule.score
+            )
+            veto = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
+            steps.append(("c", cr.index, products, veto))
+        return _Variant(False, cost, tuple(facts), weights, tuple(steps))
+
+    # -- the base evaluation, as RuleSet.outcome computed it ----------------------------------
+
+    def _base_fast(self) -> bool:
+        return self.rs._reads <= self.base.facts.keys()
+
+    def _base_fired(self) -> list[int]:
+        rs, facts = self.rs, self.base.facts
+        out: list[int] = []
+        for cr in rs.rules:
+            ok = _value(rs, cr.condition, facts) if cr.condition else True
+            if ok is not UNKNOWN and ok:
+                out.append(cr.index)
+        return out
+
+    def _product(self, cr: CompiledRule, option: Option, w: float) -> float:
+        """points x weight of a fired constant rule, as the base's path computed it."""
+        points = cr.rule.score.get(option)
+        if isinstance(points, str):
+            if self._base_fast():
+                return float(self.base.facts[points] * w)
+            return _points(cr, option, self.base.facts) * w
+        return float(points or 0.0) * w
+
+    # -- one what-if ----------------------------------------------------------------------------
+
+    def run(self, changes: Mapping[str, Any], scales: Scales | None = None) -> Outcome:
+        """The outcome for the base answers changed by ``changes`` with ``scales`` applied."""
+        rs = self.rs
+        if scales is not None and scales.neutral:
+            scales = None
+        if not changes and scales is None:
+            return self.base
+        var = self.variant(frozenset(changes), scales is not None)
+        if var.full:
+            return _outcome(rs, {**self.answers, **changes}, scales)
+        values = self.values
+        if changes and not self.ask_reads.isdisjoint(changes):
+            # an answer ask_if reads: the same questions asked, or the whole evaluation
+            values, skipped, _ = rs._base_values({**self.answers, **changes})
+            if skipped != self.skipped:
+                return _outcome(rs, {**self.answers, **changes}, scales)
+        elif changes:
+            if all(q in values or q in self.skipped for q in changes):
+                values = dict(values)
+                for q, x in changes.items():
+                    if q not in self.skipped:
+                        values[q] = x
+            else:  # a question unanswered in the base: keep the questionnaire's key order
+                values = rs._base_values({**self.answers, **changes})[0]
+        if var.cost:
+            from advisor.catalog.derivation import derive
+
+            computed = derive(rs.catalog, values, self.excluded, scales, models=False).facts
+        else:
+            computed = self.derived_facts
+        facts = {**values, **computed}
+        fast = rs._reads <= facts.keys()
+        base_facts = self.base.facts
+        recompute = set(var.facts)
+        for i, fact in enumerate(rs.facts):
+            if i in recompute:
+                v = _value(rs, fact.checked, facts)
+                if v is not UNKNOWN:
+                    facts[fact.id] = v
+            elif fact.id in base_facts:
+                facts[fact.id] = base_facts[fact.id]
+        weights = self.base_weights
+        if var.weights:
+            weights = {
+                **weights,
+                **_weights_of(rs, facts, {c: rs.weights[c] for c in var.weights}),
+            }
+        scores = [0.0] * len(OPTIONS)
+        vm = 0
+        rules = rs.rules
+        for kind, index, products, veto in var.steps:
+            if kind == "c":
+                assert products is not None
+                for k, p in products:
+                    scores[k] += p
+                vm |= veto
+                continue
+            cr = rules[index]
+            ok = _value(rs, cr.condition, facts) if cr.condition else True
+            if ok is UNKNOWN or not ok:
+                continue
+            w = weights.get(cr.category, 1.0)
+            for k, option in enumerate(OPTIONS):
+                points = cr.rule.score.get(option)
+                if points is None:
+                    continue
+                if isinstance(points, str):
+                    if fast:
+                        scores[k] += facts[points] * w
+                    else:
+                        scores[k] += _points(cr, option, facts) * w
+                else:
+                    scores[k] += float(points) * w
+            for option in cr.rule.veto:
+                vm |= 1 << OPTIONS.index(option)
+        rounded = tuple(round(x, 6) for x in scores)
+        best: Option | None = None
+        best_score = 0.0
+        for k, option in enumerate(OPTIONS):
+            if not vm >> k & 1 and (best is None or rounded[k] > best_score):
+                best, best_score = option, rounded[k]
+        return Outcome(best, rounded, vm, facts)
+
+
+def _weights_of(
+    rs: RuleSet, facts: Mapping[str, Any], weights: Mapping[str, Checked | float]
+) -> dict[str, float]:
+    """Category weights as both paths compute them (a literal, or the bounded value of its
+    expression; 1 while the expression cannot be decided)."""
+    out: dict[str, float] = {}
+    for cid, weight in weights.items():
+        if isinstance(weight, float):
+            out[cid] = weight
+            continue
+        value = _value(rs, weight, facts)
+        out[cid] = 1.0 if value is UNKNOWN else _bounded_weight(value)
+    return out
