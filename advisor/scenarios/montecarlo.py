@@ -26,6 +26,7 @@ from advisor.engine.ruleset import RuleSet
 from advisor.load.ranges import ranges_of
 from advisor.model.decision import Decision
 from advisor.model.parts import OPTIONS, Band, Option, Percentiles, Probabilities
+from advisor.scenarios.fork import PARALLEL_MIN, fork_safe, in_two
 from advisor.scenarios.probe import SCALES, Probe, horizon_fact
 
 DEFAULT_SAMPLES = 10_000
@@ -124,6 +125,32 @@ class Simulation:
         }
 
 
+Draw = tuple[dict[str, Any], dict[str, float]]  # (changed answers, scale factors) of a sample
+Result = tuple[Option | None, tuple[float | None, ...]]  # (winner, horizon cost per option)
+
+
+def draw(
+    rs: RuleSet,
+    answers: Mapping[str, Any],
+    bands: Mapping[str, tuple[float, float, float]],
+    samples: int,
+    seed: int,
+) -> list[Draw]:
+    """Every sample's inputs, drawn from ``random.Random(seed)`` in the fixed order (per sample:
+    the ranged answers in questionnaire order, then the scales of :data:`SCALES`)."""
+    ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
+    integer = {q for q in ranged if rs.questions[q].type == "integer"}
+    rng = random.Random(seed)
+    out: list[Draw] = []
+    for _ in range(samples):
+        changes: dict[str, Any] = {}
+        for qid, r in ranged.items():
+            x = pert(rng, r.low, r.likely, r.high)
+            changes[qid] = round(x) if qid in integer else x
+        out.append((changes, {name: pert(rng, *bands[name]) for name in SCALES}))
+    return out
+
+
 def simulate(
     rs: RuleSet,
     answers: Mapping[str, Any],
@@ -133,32 +160,46 @@ def simulate(
     percentiles: bool = True,
     probe: Probe | None = None,
     cancelled: Callable[[], bool] | None = None,
+    processes: int | None = None,
 ) -> Simulation:
     """``cancelled``: asked every 50 samples; when it returns True the simulation stops and
-    raises :class:`Cancelled` (the TUI's worker, overtaken by the next answer)."""
+    raises :class:`Cancelled` (the TUI's worker, overtaken by the next answer).
+
+    All samples are drawn first (:func:`draw`), then decided; ``processes``: 1 decides them
+    here, 2 decides the second half in a forked process (:func:`~advisor.scenarios.fork.
+    in_two`), None chooses: two for :data:`~advisor.scenarios.fork.PARALLEL_MIN` samples or
+    more where fork is safe, never with ``cancelled``. The results are merged in sample order,
+    so the figures are the same bytes whichever is used."""
     ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
     bands = catalog_bands(rs.catalog, decision)
     probe = probe or Probe(rs, answers)
-    rng = random.Random(seed)
+    draws = draw(rs, answers, bands, samples, seed)
+    facts = tuple(horizon_fact(o) for o in OPTIONS) if percentiles else ()
+
+    def decide(part: list[Draw]) -> list[Result]:
+        out: list[Result] = []
+        for i, (changes, scale) in enumerate(part):
+            if cancelled is not None and i % 50 == 0 and cancelled():
+                raise Cancelled
+            best, sample_facts = probe.run(changes, scale)
+            out.append((best, tuple(_number(sample_facts.get(f)) for f in facts)))
+        return out
+
+    if processes is None:
+        processes = 2 if samples >= PARALLEL_MIN and cancelled is None and fork_safe() else 1
+    if processes >= 2:
+        half = (len(draws) + 1) // 2
+        results = in_two(decide, draws[:half], draws[half:])
+    else:
+        results = decide(draws)
     counts: dict[Option, int] = dict.fromkeys(OPTIONS, 0)
     costs: dict[Option, list[float]] = {o: [] for o in OPTIONS}
-    integer = {q for q in ranged if rs.questions[q].type == "integer"}
-    for i in range(samples):
-        if cancelled is not None and i % 50 == 0 and cancelled():
-            raise Cancelled
-        changes: dict[str, Any] = {}
-        for qid, r in ranged.items():
-            x = pert(rng, r.low, r.likely, r.high)
-            changes[qid] = round(x) if qid in integer else x
-        scale = {name: pert(rng, *bands[name]) for name in SCALES}
-        best, facts = probe.run(changes, scale)
+    for best, horizon in results:
         if best is not None:
             counts[best] += 1
-        if percentiles:
-            for o in OPTIONS:
-                v = facts.get(horizon_fact(o))
-                if isinstance(v, int | float):
-                    costs[o].append(float(v))
+        for o, v in zip(OPTIONS, horizon, strict=False):
+            if v is not None:
+                costs[o].append(v)
     pct: dict[Option, Percentiles] = {}
     for o in OPTIONS:
         xs = sorted(costs[o])
@@ -175,6 +216,10 @@ def simulate(
         low, likely, high = bands[n]
         inputs[n] = {"low": low, "likely": likely, "high": high}
     return Simulation(samples, seed, decision.recommendation, counts, pct, inputs)
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) else None
 
 
 def _quantile(xs: list[float], q: float) -> float:
