@@ -216,6 +216,7 @@ def test_the_fast_monte_carlo_is_the_plain_per_sample_loop(name: str, seed: int)
     import random
 
     from advisor.load.ranges import ranges_of
+    from advisor.model.parts import Option
     from advisor.scenarios.montecarlo import _quantile, catalog_bands, pert, simulate
     from advisor.scenarios.probe import SCALES, horizon_fact, scales_of
 
@@ -231,7 +232,7 @@ def test_the_fast_monte_carlo_is_the_plain_per_sample_loop(name: str, seed: int)
     point = {k: float(v) if isinstance(v, Range) else v for k, v in answers.items()}
     rng = random.Random(seed)
     counts = dict.fromkeys(fast.counts, 0)
-    costs: dict[str, list[float]] = {o: [] for o in fast.counts}
+    costs: dict[Option, list[float]] = {o: [] for o in fast.counts}
     for _ in range(n):
         changes: dict[str, Any] = {}
         for qid, r in ranged.items():
