@@ -4,8 +4,9 @@ Inputs drawn per sample, independently:
 
 * every answer stated as a range (:class:`advisor.load.ranges.Range`): PERT (a beta
   distribution with shape 4 around ``likely``) between ``low`` and ``high``;
-* the catalog's default bands (:func:`catalog_bands`), as factors on the catalog's figures:
-  hosted price level, GPU price level, self-hosted throughput; PERT too.
+* the catalog's default bands (:func:`catalog_bands`, from the ``band_*`` assumptions of
+  rules/catalog/assumptions.yaml), as factors on the catalog's figures: hosted and managed
+  price levels, GPU price level, self-hosted throughput; PERT too.
 
 Each sample is decided by :class:`advisor.scenarios.probe.Probe`. The random stream is Python's
 ``random.Random(seed)``; inputs are drawn in a fixed order (answers in questionnaire order,
@@ -30,27 +31,34 @@ from advisor.scenarios.fork import PARALLEL_MIN, fork_safe, in_two
 from advisor.scenarios.probe import SCALES, Probe, horizon_fact
 
 DEFAULT_SAMPLES = 10_000
-# Default bands of the catalog assumptions, as (low, likely, high) factors; docs/engine.md.
-THROUGHPUT_BAND = (0.7, 1.0, 1.3)  # estimates and measurements differ by tens of per cent
-MEASURED_BAND = (0.9, 1.0, 1.1)  # the narrowest throughput band, even for a measured row
-GPU_PRICE_BAND = (0.75, 1.0, 1.25)  # used when no GPU gives rent_usd_per_hour_low/high
-HOSTED_PRICE_BAND = (0.5, 0.9, 1.1)  # list prices fall at each generation, rarely rise
-MANAGED_PRICE_BAND = (0.5, 0.9, 1.1)  # open-model API prices follow the same trend
+
+
+def _band(a: Mapping[str, float], name: str) -> tuple[float, float, float]:
+    """The catalog's ``band_<name>_low/_likely/_high`` assumptions (rules/catalog/
+    assumptions.yaml); one that a catalog lacks is 1 (that side does not vary, and the
+    ``inputs`` of the probabilities show it)."""
+    return (
+        a.get(f"band_{name}_low", 1.0),
+        a.get(f"band_{name}_likely", 1.0),
+        a.get(f"band_{name}_high", 1.0),
+    )
 
 
 def catalog_bands(
     catalog: Catalog, decision: Decision | None = None
 ) -> dict[str, tuple[float, float, float]]:
-    """The (low, likely, high) factor of each scaled catalog assumption.
+    """The (low, likely, high) factor of each scaled catalog assumption, from the catalog's
+    ``band_*`` assumptions (their values and reasons: rules/catalog/assumptions.yaml).
 
-    Hosted and managed API prices: :data:`HOSTED_PRICE_BAND` (list prices fall at each
-    generation). GPU prices: the mean spread of the GPUs' ``rent_usd_per_hour_low/high``
-    around their rent price where the catalog gives it, else :data:`GPU_PRICE_BAND`.
-    Throughput: the chosen deployment's band from the sizing model
-    (``costs.self_host.deployment.throughput_band``, low/likely and high/likely) when it is
-    wider than :data:`MEASURED_BAND`, else that band (a measured row still varies by engine
-    version and settings); without a deployment, :data:`THROUGHPUT_BAND`.
+    Hosted and managed API prices: ``band_hosted_price_*``, ``band_managed_price_*``. GPU
+    prices: the mean spread of the GPUs' ``rent_usd_per_hour_low/high`` around their rent
+    price where the catalog gives it, else ``band_gpu_price_*``. Throughput: the chosen
+    deployment's band from the sizing model (``costs.self_host.deployment.throughput_band``,
+    low/likely and high/likely) widened to at least ``band_throughput_min_*`` (a measured
+    row still varies by engine version and settings); without a deployment,
+    ``band_throughput_*``.
     """
+    a = {x.id: float(x.value) for x in catalog.assumptions if x.id.startswith("band_")}
     lows = [
         g.rent_usd_per_hour_low / g.rent_usd_per_hour
         for g in catalog.gpus
@@ -64,21 +72,22 @@ def catalog_bands(
     gpu = (
         (min(1.0, sum(lows) / len(lows)), 1.0, max(1.0, sum(highs) / len(highs)))
         if lows and highs
-        else GPU_PRICE_BAND
+        else _band(a, "gpu_price")
     )
-    throughput = THROUGHPUT_BAND
+    throughput = _band(a, "throughput")
+    narrowest = _band(a, "throughput_min")
     self_host = decision.costs.get("self_host") if decision is not None else None
     band = self_host["deployment"].get("throughput_band") if self_host else None
     if band and band["likely"] > 0:
         low, high = band["low"] / band["likely"], band["high"] / band["likely"]
         throughput = (
-            round(min(low, MEASURED_BAND[0]), 4),
+            round(min(low, narrowest[0]), 4),
             1.0,
-            round(max(high, MEASURED_BAND[2]), 4),
+            round(max(high, narrowest[2]), 4),
         )
     return {
-        "catalog.hosted_price": HOSTED_PRICE_BAND,
-        "catalog.managed_price": MANAGED_PRICE_BAND,
+        "catalog.hosted_price": _band(a, "hosted_price"),
+        "catalog.managed_price": _band(a, "managed_price"),
         "catalog.gpu_price": (round(gpu[0], 4), 1.0, round(gpu[2], 4)),
         "catalog.throughput": throughput,
     }
