@@ -29,8 +29,9 @@ out once and cached, so a Monte Carlo pays it once and a flip-point search once 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.catalog.derivation import Scales
@@ -44,7 +45,7 @@ from advisor.engine.ruleset import (
     _points,
     _value,
 )
-from advisor.expr.language import UNKNOWN, Checked
+from advisor.expr.language import RUNTIME, UNKNOWN, Checked, to_python
 from advisor.model.files import OPTIONS
 from advisor.model.parts import Option
 
@@ -110,6 +111,12 @@ class _Variant:
     # ("c", index, products, veto) = constant and fired (base products added again);
     # ("d", index, None, 0) = dependent, evaluated again
     steps: tuple[tuple[str, int, tuple[tuple[int, float], ...] | None, int], ...]
+    # the facts the recomputed parts read that a change can add or remove (answers changed,
+    # cost.* and models.* when the cost model runs): their presence picks the generated code
+    names: tuple[str, ...] = ()
+    code: dict[frozenset[str], Callable[[dict[str, Any]], tuple[Any, ...]]] = field(
+        default_factory=dict, compare=False
+    )
 
 
 class WhatIf:
@@ -146,6 +153,7 @@ class WhatIf:
             structural |= self._questions(frozenset(names))
         self.structural = frozenset(structural)
         self._variants: dict[tuple[frozenset[str], bool], _Variant] = {}
+        self._constants: dict[int, list[str]] = {}
 
     def _questions(self, names: frozenset[str]) -> set[str]:
         """The questions a set of names reads, through derived facts (computed facts count as
@@ -205,7 +213,22 @@ class WhatIf:
             )
             veto = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
             steps.append(("c", cr.index, products, veto))
-        return _Variant(False, cost, tuple(facts), weights, tuple(steps))
+        derived = {f.id for f in rs.facts}
+        read: set[str] = set()
+        for i in facts:
+            read |= rs.facts[i].checked.names
+        for cid in weights:
+            w = rs.weights[cid]
+            assert isinstance(w, Checked)
+            read |= w.names
+        for kind, index, _products, _veto in steps:
+            if kind == "d":
+                cr = rs.rules[index]
+                if cr.condition is not None:
+                    read |= cr.condition.names
+                read |= {p for p in cr.rule.score.values() if isinstance(p, str)}
+        names = tuple(sorted((read | rs._reads) & reach - derived))
+        return _Variant(False, cost, tuple(facts), weights, tuple(steps), names)
 
     # -- the base evaluation, as RuleSet.outcome computed it ----------------------------------
 
@@ -263,50 +286,15 @@ class WhatIf:
         else:
             computed = self.derived_facts
         facts = {**values, **computed}
-        fast = rs._reads <= facts.keys()
         base_facts = self.base.facts
-        recompute = set(var.facts)
-        for i, fact in enumerate(rs.facts):
-            if i in recompute:
-                v = _value(rs, fact.checked, facts)
-                if v is not UNKNOWN:
-                    facts[fact.id] = v
-            elif fact.id in base_facts:
-                facts[fact.id] = base_facts[fact.id]
-        weights = self.base_weights
-        if var.weights:
-            weights = {
-                **weights,
-                **_weights_of(rs, facts, {c: rs.weights[c] for c in var.weights}),
-            }
-        scores = [0.0] * len(OPTIONS)
-        vm = 0
-        rules = rs.rules
-        for kind, index, products, veto in var.steps:
-            if kind == "c":
-                assert products is not None
-                for k, p in products:
-                    scores[k] += p
-                vm |= veto
-                continue
-            cr = rules[index]
-            ok = _value(rs, cr.condition, facts) if cr.condition else True
-            if ok is UNKNOWN or not ok:
-                continue
-            w = weights.get(cr.category, 1.0)
-            for k, option in enumerate(OPTIONS):
-                points = cr.rule.score.get(option)
-                if points is None:
-                    continue
-                if isinstance(points, str):
-                    if fast:
-                        scores[k] += facts[points] * w
-                    else:
-                        scores[k] += _points(cr, option, facts) * w
-                else:
-                    scores[k] += float(points) * w
-            for option in cr.rule.veto:
-                vm |= 1 << OPTIONS.index(option)
+        for fact in self._constant_facts(var):
+            if fact in base_facts:
+                facts[fact] = base_facts[fact]
+        present = frozenset(n for n in var.names if n in facts)
+        fn = var.code.get(present)
+        if fn is None:
+            fn = var.code[present] = _generate(self, var, present)
+        scores, vm = fn(facts)
         rounded = tuple(round(x, 6) for x in scores)
         best: Option | None = None
         best_score = 0.0
@@ -314,6 +302,128 @@ class WhatIf:
             if not vm >> k & 1 and (best is None or rounded[k] > best_score):
                 best, best_score = option, rounded[k]
         return Outcome(best, rounded, vm, facts)
+
+    def _constant_facts(self, var: _Variant) -> list[str]:
+        key = id(var)
+        got = self._constants.get(key)
+        if got is None:
+            recompute = set(var.facts)
+            got = [f.id for i, f in enumerate(self.rs.facts) if i not in recompute]
+            self._constants[key] = got
+        return got
+
+
+def _generate(
+    w: WhatIf, var: _Variant, present: frozenset[str]
+) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """One Python function for a variant and the facts present: it recomputes the derived
+    facts, weights and rules the change reaches, as RuleSet.outcome would (module doc), and
+    returns (scores, veto mask).
+
+    An expression whose names are all present runs as the compiled path's code; one that reads
+    a missing fact (or a derived fact that may be missing) is decided by the engine's own
+    ``_value`` (three-valued), as ``RuleSet.outcome`` decides it."""
+    rs = w.rs
+    base = w.base.facts
+    recompute = set(var.facts)
+    # names sure to be in the facts: the changed ones present, every other answer or cost fact
+    # present in the base, derived facts kept from the base or recomputed from present names
+    sure: set[str] = set(present)
+    reach = set(var.names)
+    for n in base:
+        if n not in reach and n in rs.env:
+            sure.add(n)
+    derived_ids = {f.id for f in rs.facts}
+    sure -= {f.id for i, f in enumerate(rs.facts) if i in recompute}
+    fast = rs._reads <= (sure | (base.keys() - reach - derived_ids))
+    ns: dict[str, Any] = {
+        "__builtins__": {},
+        **RUNTIME,
+        "_weight": _bounded_weight,
+        "_value": _value,
+        "_points": _points,
+        "UNKNOWN": UNKNOWN,
+        "rs": rs,
+    }
+    consts: list[Any] = []
+
+    def const(x: Any) -> str:
+        if isinstance(x, float) and math.isfinite(x):
+            return repr(x)
+        consts.append(x)
+        ns[f"_k{len(consts) - 1}"] = x
+        return f"_k{len(consts) - 1}"
+
+    def code(checked: Checked) -> str | None:
+        """Inline code when every name it reads is sure to be present, else None."""
+        if checked.names <= sure:
+            return to_python(checked.tree, {n: f"f[{n!r}]" for n in checked.names})
+        return None
+
+    lines = ["def _run(f):"]
+    for i in var.facts:
+        fact = rs.facts[i]
+        c = code(fact.checked)
+        if c is not None:
+            lines.append(f"    f[{fact.id!r}] = {c}")
+            sure.add(fact.id)
+        else:
+            lines.append(f"    x = _value(rs, {const(fact.checked)}, f)")
+            lines.append(f"    if x is not UNKNOWN: f[{fact.id!r}] = x")
+    wvar: dict[str, str] = {}
+    for j, cid in enumerate(var.weights):
+        weight = rs.weights[cid]
+        assert isinstance(weight, Checked)
+        c = code(weight)
+        wvar[cid] = f"w{j}"
+        if c is not None:
+            lines.append(f"    w{j} = _weight({c})")
+        else:
+            lines.append(f"    x = _value(rs, {const(weight)}, f)")
+            lines.append(f"    w{j} = 1.0 if x is UNKNOWN else _weight(x)")
+    n = len(OPTIONS)
+    lines.append("    " + " = ".join(f"s{k}" for k in range(n)) + " = 0.0")
+    lines.append("    vm = 0")
+    for kind, index, products, veto in var.steps:
+        if kind == "c":
+            assert products is not None
+            lines.extend(f"    s{k} += {const(p)}" for k, p in products)
+            if veto:
+                lines.append(f"    vm |= {veto}")
+            continue
+        cr = rs.rules[index]
+        body: list[str] = []
+        wname = wvar.get(cr.category) or const(w.base_weights.get(cr.category, 1.0))
+        for k, option in enumerate(OPTIONS):
+            points = cr.rule.score.get(option)
+            if points is None:
+                continue
+            if isinstance(points, str):
+                if fast:
+                    body.append(f"s{k} += f[{points!r}] * {wname}")
+                else:
+                    body.append(f"s{k} += _points({const(cr)}, {option!r}, f) * {wname}")
+            else:
+                body.append(f"s{k} += {const(float(points))} * {wname}")
+        mask = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
+        if mask:
+            body.append(f"vm |= {mask}")
+        body = body or ["pass"]
+        if cr.condition is None:
+            lines.extend(f"    {b}" for b in body)
+            continue
+        c = code(cr.condition)
+        if c is not None:
+            lines.append(f"    if {c}:")
+        else:
+            lines.append(f"    x = _value(rs, {const(cr.condition)}, f)")
+            lines.append("    if x is not UNKNOWN and x:")
+        lines.extend(f"        {b}" for b in body)
+    lines.append("    return (" + "".join(f"s{k}, " for k in range(n)) + "), vm")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, "<advisor what-if>", "exec"), ns)
+    fn: Callable[[dict[str, Any]], tuple[Any, ...]] = ns["_run"]
+    return fn
 
 
 def _weights_of(
