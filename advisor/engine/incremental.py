@@ -218,9 +218,9 @@ class WhatIf:
         for i in facts:
             read |= rs.facts[i].checked.names
         for cid in weights:
-            w = rs.weights[cid]
-            assert isinstance(w, Checked)
-            read |= w.names
+            weight = rs.weights[cid]
+            assert isinstance(weight, Checked)
+            read |= weight.names
         for kind, index, _products, _veto in steps:
             if kind == "d":
                 cr = rs.rules[index]
@@ -381,8 +381,8 @@ def _generate(
         else:
             lines.append(f"    x = _value(rs, {const(weight)}, f)")
             lines.append(f"    w{j} = 1.0 if x is UNKNOWN else _weight(x)")
-    n = len(OPTIONS)
-    lines.append("    " + " = ".join(f"s{k}" for k in range(n)) + " = 0.0")
+    n_options = len(OPTIONS)
+    lines.append("    " + " = ".join(f"s{k}" for k in range(n_options)) + " = 0.0")
     lines.append("    vm = 0")
     for kind, index, products, veto in var.steps:
         if kind == "c":
@@ -419,7 +419,7 @@ def _generate(
             lines.append(f"    x = _value(rs, {const(cr.condition)}, f)")
             lines.append("    if x is not UNKNOWN and x:")
         lines.extend(f"        {b}" for b in body)
-    lines.append("    return (" + "".join(f"s{k}, " for k in range(n)) + "), vm")
+    lines.append("    return (" + "".join(f"s{k}, " for k in range(n_options)) + "), vm")
     source = "\n".join(lines) + "\n"
     exec(compile(source, "<advisor what-if>", "exec"), ns)
     fn: Callable[[dict[str, Any]], tuple[Any, ...]] = ns["_run"]
