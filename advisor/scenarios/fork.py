@@ -30,9 +30,10 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-PARALLEL_MIN = 2_000
-"""Samples from which a Monte Carlo uses two processes (below it the fork and the pickled
-results cost more than half the work saves; benchmarks/README.md)."""
+PARALLEL_MIN = 200
+"""Samples from which a Monte Carlo uses two processes. One fork with its pickled results
+costs about 5 ms (benchmarks/bench_robustness.py), a sample about 1 to 3 ms (the cost model),
+so from a few dozen samples the second core pays for itself; 200 leaves a margin."""
 
 
 def cpus() -> int:
