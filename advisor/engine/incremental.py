@@ -154,6 +154,7 @@ class WhatIf:
         self.structural = frozenset(structural)
         self._variants: dict[tuple[frozenset[str], bool], _Variant] = {}
         self._constants: dict[int, list[str]] = {}
+        self._narrowed: dict[frozenset[str], _Variant] = {}
 
     def _questions(self, names: frozenset[str]) -> set[str]:
         """The questions a set of names reads, through derived facts (computed facts count as
@@ -186,6 +187,19 @@ class WhatIf:
         reach: set[str] = set(changed)
         if cost:
             reach |= {n for n, info in rs.env.items() if info.kind == "computed"}
+        return self._plan_reach(reach, cost)
+
+    def narrowed(self, changed: frozenset[str]) -> _Variant:
+        """The variant for a sample whose answers and cost facts differ from the base only in
+        ``changed`` (compared value by value after the cost model ran)."""
+        v = self._narrowed.get(changed)
+        if v is None:
+            v = self._narrowed[changed] = self._plan_reach(set(changed), True)
+        return v
+
+    def _plan_reach(self, reach: set[str], cost: bool) -> _Variant:
+        """What reading any of ``reach`` (answers and cost facts) makes run again."""
+        rs = self.rs
         facts: list[int] = []
         for i, fact in enumerate(rs.facts):  # in dependency order
             if fact.checked.names & reach:
@@ -287,6 +301,15 @@ class WhatIf:
             computed = self.derived_facts
         facts = {**values, **computed}
         base_facts = self.base.facts
+        if var.cost:
+            # the cost model ran: what reads only facts it left as they were need not run
+            differ = frozenset(
+                n
+                for n in var.names
+                if not _same(facts.get(n, _MISSING), base_facts.get(n, _MISSING))
+            )
+            if len(differ) < len(var.names):
+                var = self.narrowed(differ)
         for fact in self._constant_facts(var):
             if fact in base_facts:
                 facts[fact] = base_facts[fact]
@@ -424,6 +447,24 @@ def _generate(
     exec(compile(source, "<advisor what-if>", "exec"), ns)
     fn: Callable[[dict[str, Any]], tuple[Any, ...]] = ns["_run"]
     return fn
+
+
+_MISSING = object()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two fact values are indistinguishable to an expression: the same object, or
+    plain scalars of the same type and value (0.0 and -0.0 differ; NaN differs from itself);
+    anything else counts as different."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or not isinstance(a, str | int | float):
+        return False
+    if a != b:
+        return False
+    return not (
+        isinstance(a, float) and a == 0.0 and math.copysign(1.0, a) != math.copysign(1.0, b)
+    )
 
 
 def _weights_of(
