@@ -134,10 +134,15 @@ class WhatIf:
         self.values = values
         self.skipped = frozenset(skipped)
         self.excluded = _exclusions(rs, values)
+        self.derived_facts = derive(rs.catalog, values, self.excluded, None, models=False).facts
+        self.cost_reads: frozenset[str] | None = None  # None: every answer reaches it
         rec = _Recording(values)
-        derived = derive(rs.catalog, rec, self.excluded, None, models=False)
-        self.cost_reads: frozenset[str] | None = None if rec.all else frozenset(rec.read)
-        self.derived_facts = derived.facts
+        try:
+            traced = derive(rs.catalog, rec, self.excluded, None, models=False).facts
+        except Exception:  # a cost model that needs a real dict: no record, no shortcut
+            traced = None
+        if traced is not None and not rec.all and _same_facts(traced, self.derived_facts):
+            self.cost_reads = frozenset(rec.read)
         self.base = _outcome(rs, self.answers, None)
         self.base_weights = _weights_of(rs, self.base.facts, rs.weights)
         # the questions ask_if and the exclusion phase read: a change to one of them can change
@@ -465,6 +470,11 @@ def _same(a: Any, b: Any) -> bool:
     return not (
         isinstance(a, float) and a == 0.0 and math.copysign(1.0, a) != math.copysign(1.0, b)
     )
+
+
+def _same_facts(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """The recorded run gave the plain run's facts (NaN counting as equal to NaN)."""
+    return a.keys() == b.keys() and all(a[k] == b[k] or (a[k] != a[k] and b[k] != b[k]) for k in a)
 
 
 def _weights_of(
