@@ -20,9 +20,9 @@ reach**, and returns an :class:`~advisor.engine.ruleset.Outcome` equal to ``Rule
 * **derived facts, weights and rules**: those that read nothing a change can reach (through
   derived facts, transitively) keep their base value, their base weight and their base
   firing; after the cost model ran, a cost fact that came out as in the base (same type, same
-  value) counts as not reached. Scores are still summed rule by rule in rule order, each fired rule adding the same
-  product ``points x weight`` as the compiled path, so the floating-point sums are the same
-  bits, not merely close.
+  value) counts as not reached. Scores are still summed rule by rule in rule order, each
+  fired rule adding the same product ``points x weight`` as the compiled path, so the
+  floating-point sums are the same bits, not merely close.
 
 A variant (what a given set of changed questions, with or without scales, can reach) is worked
 out once and cached, so a Monte Carlo pays it once and a flip-point search once per input.
