@@ -15,6 +15,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+TEST_SAMPLES = 200
+"""The CLI's Monte Carlo default while a test runs ``advisor.cli.main`` in this process: each
+sample runs the cost model once, so the real default (10,000, advisor.cli.compare.CLI_SAMPLES)
+would make every evaluate and report test pay seconds for figures it does not read. Tests of
+the default itself carry ``@pytest.mark.default_samples``; a test that passes ``--samples`` is
+not affected either way."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "default_samples: run the CLI with its real --samples default (10,000), not the test "
+        "suite's lower one",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _test_samples(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("default_samples") is None:
+        monkeypatch.setattr("advisor.cli.compare.CLI_SAMPLES", TEST_SAMPLES)
+
 
 @pytest.fixture
 def rules_dir(tmp_path: Path) -> Callable[..., Path]:

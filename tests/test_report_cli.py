@@ -202,6 +202,10 @@ def test_same_answers_same_bytes_across_processes(answers: Path, tmp_path: Path)
                 str(answers),
                 "--format",
                 "html",
+                # 1,000 samples, not the default 10,000: still the forked Monte Carlo, at a
+                # tenth of the cost (the default is tested in test_robustness_core.py)
+                "--samples",
+                "1000",
                 "-o",
                 str(out),
             ],

@@ -4,8 +4,9 @@ Inputs drawn per sample, independently:
 
 * every answer stated as a range (:class:`advisor.load.ranges.Range`): PERT (a beta
   distribution with shape 4 around ``likely``) between ``low`` and ``high``;
-* the catalog's default bands (:func:`catalog_bands`), as factors on the catalog's figures:
-  hosted price level, GPU price level, self-hosted throughput; PERT too.
+* the catalog's default bands (:func:`catalog_bands`, from the ``band_*`` assumptions of
+  rules/catalog/assumptions.yaml), as factors on the catalog's figures: hosted and managed
+  price levels, GPU price level, self-hosted throughput; PERT too.
 
 Each sample is decided by :class:`advisor.scenarios.probe.Probe`. The random stream is Python's
 ``random.Random(seed)``; inputs are drawn in a fixed order (answers in questionnaire order,
@@ -26,30 +27,38 @@ from advisor.engine.ruleset import RuleSet
 from advisor.load.ranges import ranges_of
 from advisor.model.decision import Decision
 from advisor.model.parts import OPTIONS, Band, Option, Percentiles, Probabilities
+from advisor.scenarios.fork import PARALLEL_MIN, fork_safe, in_two
 from advisor.scenarios.probe import SCALES, Probe, horizon_fact
 
 DEFAULT_SAMPLES = 10_000
-# Default bands of the catalog assumptions, as (low, likely, high) factors; docs/engine.md.
-THROUGHPUT_BAND = (0.7, 1.0, 1.3)  # estimates and measurements differ by tens of per cent
-MEASURED_BAND = (0.9, 1.0, 1.1)  # the narrowest throughput band, even for a measured row
-GPU_PRICE_BAND = (0.75, 1.0, 1.25)  # used when no GPU gives rent_usd_per_hour_low/high
-HOSTED_PRICE_BAND = (0.5, 0.9, 1.1)  # list prices fall at each generation, rarely rise
-MANAGED_PRICE_BAND = (0.5, 0.9, 1.1)  # open-model API prices follow the same trend
+
+
+def _band(a: Mapping[str, float], name: str) -> tuple[float, float, float]:
+    """The catalog's ``band_<name>_low/_likely/_high`` assumptions (rules/catalog/
+    assumptions.yaml); one that a catalog lacks is 1 (that side does not vary, and the
+    ``inputs`` of the probabilities show it)."""
+    return (
+        a.get(f"band_{name}_low", 1.0),
+        a.get(f"band_{name}_likely", 1.0),
+        a.get(f"band_{name}_high", 1.0),
+    )
 
 
 def catalog_bands(
     catalog: Catalog, decision: Decision | None = None
 ) -> dict[str, tuple[float, float, float]]:
-    """The (low, likely, high) factor of each scaled catalog assumption.
+    """The (low, likely, high) factor of each scaled catalog assumption, from the catalog's
+    ``band_*`` assumptions (their values and reasons: rules/catalog/assumptions.yaml).
 
-    Hosted and managed API prices: :data:`HOSTED_PRICE_BAND` (list prices fall at each
-    generation). GPU prices: the mean spread of the GPUs' ``rent_usd_per_hour_low/high``
-    around their rent price where the catalog gives it, else :data:`GPU_PRICE_BAND`.
-    Throughput: the chosen deployment's band from the sizing model
-    (``costs.self_host.deployment.throughput_band``, low/likely and high/likely) when it is
-    wider than :data:`MEASURED_BAND`, else that band (a measured row still varies by engine
-    version and settings); without a deployment, :data:`THROUGHPUT_BAND`.
+    Hosted and managed API prices: ``band_hosted_price_*``, ``band_managed_price_*``. GPU
+    prices: the mean spread of the GPUs' ``rent_usd_per_hour_low/high`` around their rent
+    price where the catalog gives it, else ``band_gpu_price_*``. Throughput: the chosen
+    deployment's band from the sizing model (``costs.self_host.deployment.throughput_band``,
+    low/likely and high/likely) widened to at least ``band_throughput_min_*`` (a measured
+    row still varies by engine version and settings); without a deployment,
+    ``band_throughput_*``.
     """
+    a = {x.id: float(x.value) for x in catalog.assumptions if x.id.startswith("band_")}
     lows = [
         g.rent_usd_per_hour_low / g.rent_usd_per_hour
         for g in catalog.gpus
@@ -63,21 +72,22 @@ def catalog_bands(
     gpu = (
         (min(1.0, sum(lows) / len(lows)), 1.0, max(1.0, sum(highs) / len(highs)))
         if lows and highs
-        else GPU_PRICE_BAND
+        else _band(a, "gpu_price")
     )
-    throughput = THROUGHPUT_BAND
+    throughput = _band(a, "throughput")
+    narrowest = _band(a, "throughput_min")
     self_host = decision.costs.get("self_host") if decision is not None else None
     band = self_host["deployment"].get("throughput_band") if self_host else None
     if band and band["likely"] > 0:
         low, high = band["low"] / band["likely"], band["high"] / band["likely"]
         throughput = (
-            round(min(low, MEASURED_BAND[0]), 4),
+            round(min(low, narrowest[0]), 4),
             1.0,
-            round(max(high, MEASURED_BAND[2]), 4),
+            round(max(high, narrowest[2]), 4),
         )
     return {
-        "catalog.hosted_price": HOSTED_PRICE_BAND,
-        "catalog.managed_price": MANAGED_PRICE_BAND,
+        "catalog.hosted_price": _band(a, "hosted_price"),
+        "catalog.managed_price": _band(a, "managed_price"),
         "catalog.gpu_price": (round(gpu[0], 4), 1.0, round(gpu[2], 4)),
         "catalog.throughput": throughput,
     }
@@ -124,6 +134,32 @@ class Simulation:
         }
 
 
+Draw = tuple[dict[str, Any], dict[str, float]]  # (changed answers, scale factors) of a sample
+Result = tuple[Option | None, tuple[float | None, ...]]  # (winner, horizon cost per option)
+
+
+def draw(
+    rs: RuleSet,
+    answers: Mapping[str, Any],
+    bands: Mapping[str, tuple[float, float, float]],
+    samples: int,
+    seed: int,
+) -> list[Draw]:
+    """Every sample's inputs, drawn from ``random.Random(seed)`` in the fixed order (per sample:
+    the ranged answers in questionnaire order, then the scales of :data:`SCALES`)."""
+    ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
+    integer = {q for q in ranged if rs.questions[q].type == "integer"}
+    rng = random.Random(seed)
+    out: list[Draw] = []
+    for _ in range(samples):
+        changes: dict[str, Any] = {}
+        for qid, r in ranged.items():
+            x = pert(rng, r.low, r.likely, r.high)
+            changes[qid] = round(x) if qid in integer else x
+        out.append((changes, {name: pert(rng, *bands[name]) for name in SCALES}))
+    return out
+
+
 def simulate(
     rs: RuleSet,
     answers: Mapping[str, Any],
@@ -133,32 +169,46 @@ def simulate(
     percentiles: bool = True,
     probe: Probe | None = None,
     cancelled: Callable[[], bool] | None = None,
+    processes: int | None = None,
 ) -> Simulation:
     """``cancelled``: asked every 50 samples; when it returns True the simulation stops and
-    raises :class:`Cancelled` (the TUI's worker, overtaken by the next answer)."""
+    raises :class:`Cancelled` (the TUI's worker, overtaken by the next answer).
+
+    All samples are drawn first (:func:`draw`), then decided; ``processes``: 1 decides them
+    here, 2 decides the second half in a forked process (:func:`~advisor.scenarios.fork.
+    in_two`), None chooses: two for :data:`~advisor.scenarios.fork.PARALLEL_MIN` samples or
+    more where fork is safe, never with ``cancelled``. The results are merged in sample order,
+    so the figures are the same bytes whichever is used."""
     ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
     bands = catalog_bands(rs.catalog, decision)
     probe = probe or Probe(rs, answers)
-    rng = random.Random(seed)
+    draws = draw(rs, answers, bands, samples, seed)
+    facts = tuple(horizon_fact(o) for o in OPTIONS) if percentiles else ()
+
+    def decide(part: list[Draw]) -> list[Result]:
+        out: list[Result] = []
+        for i, (changes, scale) in enumerate(part):
+            if cancelled is not None and i % 50 == 0 and cancelled():
+                raise Cancelled
+            best, sample_facts = probe.run(changes, scale)
+            out.append((best, tuple(_number(sample_facts.get(f)) for f in facts)))
+        return out
+
+    if processes is None:
+        processes = 2 if samples >= PARALLEL_MIN and cancelled is None and fork_safe() else 1
+    if processes >= 2:
+        half = (len(draws) + 1) // 2
+        results = in_two(decide, draws[:half], draws[half:])
+    else:
+        results = decide(draws)
     counts: dict[Option, int] = dict.fromkeys(OPTIONS, 0)
     costs: dict[Option, list[float]] = {o: [] for o in OPTIONS}
-    integer = {q for q in ranged if rs.questions[q].type == "integer"}
-    for i in range(samples):
-        if cancelled is not None and i % 50 == 0 and cancelled():
-            raise Cancelled
-        changes: dict[str, Any] = {}
-        for qid, r in ranged.items():
-            x = pert(rng, r.low, r.likely, r.high)
-            changes[qid] = round(x) if qid in integer else x
-        scale = {name: pert(rng, *bands[name]) for name in SCALES}
-        best, facts = probe.run(changes, scale)
+    for best, horizon in results:
         if best is not None:
             counts[best] += 1
-        if percentiles:
-            for o in OPTIONS:
-                v = facts.get(horizon_fact(o))
-                if isinstance(v, int | float):
-                    costs[o].append(float(v))
+        for o, v in zip(OPTIONS, horizon, strict=False):
+            if v is not None:
+                costs[o].append(v)
     pct: dict[Option, Percentiles] = {}
     for o in OPTIONS:
         xs = sorted(costs[o])
@@ -175,6 +225,10 @@ def simulate(
         low, likely, high = bands[n]
         inputs[n] = {"low": low, "likely": likely, "high": high}
     return Simulation(samples, seed, decision.recommendation, counts, pct, inputs)
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, int | float) else None
 
 
 def _quantile(xs: list[float], q: float) -> float:

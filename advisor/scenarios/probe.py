@@ -2,11 +2,12 @@
 some answers change and the catalog's key assumptions are scaled.
 
 Flip points and the Monte Carlo ask this thousands of times and need only the winner and the
-costs, so a probe calls :meth:`advisor.engine.ruleset.RuleSet.outcome`: the same cost model
-(with :class:`advisor.catalog.derivation.Scales` applied where it reads prices and throughput)
-and the same compiled rules as ``RuleSet.evaluate``, without building a Decision (no models
-list, no rendered reasons). ``tests/test_robustness_core.py`` holds the probe to
-``RuleSet.evaluate``.
+costs, so a probe asks :class:`advisor.engine.incremental.WhatIf`: what
+:meth:`advisor.engine.ruleset.RuleSet.outcome` gives (the same cost model, with
+:class:`advisor.catalog.derivation.Scales` applied where it reads prices and throughput, and the
+same compiled rules as ``RuleSet.evaluate``, without building a Decision), recomputing only what
+the change can reach. ``tests/test_robustness_core.py`` holds the probe to ``RuleSet.evaluate``
+and ``WhatIf`` to ``RuleSet.outcome``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from advisor.engine.incremental import WhatIf
 from advisor.engine.ruleset import RuleSet, Scales
 from advisor.model.parts import Option
 
@@ -56,7 +58,8 @@ class Probe:
     def __init__(self, rs: RuleSet, answers: Mapping[str, Any]) -> None:
         self.rs = rs
         self.answers = {k: _point(v) for k, v in answers.items()}
-        base = rs.outcome(self.answers)
+        self.what_if = WhatIf(rs, self.answers)
+        base = self.what_if.base
         self.recommendation: Option | None = base.recommendation
         self.base_facts = base.facts
 
@@ -66,7 +69,7 @@ class Probe:
         """(recommended option, facts) for the answers changed by ``changes`` and ``scale``."""
         if not changes and not scale:
             return self.recommendation, self.base_facts
-        o = self.rs.outcome({**self.answers, **changes}, scales_of(scale))
+        o = self.what_if.run(changes, scales_of(scale))
         return o.recommendation, o.facts
 
 

@@ -26,6 +26,7 @@ from advisor.engine.ruleset import RuleSet
 from advisor.load.ranges import Range
 from advisor.model.decision import Decision
 from advisor.model.parts import FlipPoint, Option, Tornado, TornadoBar
+from advisor.scenarios.fork import fork_safe, in_two
 from advisor.scenarios.probe import SCALES, Probe, horizon_fact
 
 SCAN_STEPS = 8
@@ -42,53 +43,82 @@ def numeric_questions(rs: RuleSet, answers: Mapping[str, Any]) -> list[str]:
     ]
 
 
+Task = tuple[str, str]  # (kind: numeric | scale | choice, the question or scale searched)
+
+
 def flip_points(
-    rs: RuleSet, answers: Mapping[str, Any], probe: Probe | None = None
+    rs: RuleSet,
+    answers: Mapping[str, Any],
+    probe: Probe | None = None,
+    processes: int | None = None,
 ) -> list[FlipPoint]:
-    """The ``sensitivity`` list of the decision's JSON (module doc), closest first."""
-    numeric = numeric_questions(rs, answers)
-    choices = [
-        q
+    """The ``sensitivity`` list of the decision's JSON (module doc), closest first.
+
+    Each input is searched on its own (a task); ``processes``: 1 searches them all here, 2
+    searches about half of the work in a forked process (:func:`advisor.scenarios.fork.
+    in_two`), None uses two where fork is safe. The list is sorted at the end, so it is the
+    same whichever is used."""
+    probe = probe or Probe(rs, answers)
+    tasks: list[Task] = [("numeric", q) for q in numeric_questions(rs, answers)]
+    tasks += [("scale", name) for name in SCALES]
+    # A changed choice can change which questions are asked and which models rules exclude,
+    # so each is decided by the engine itself (one full evaluation each).
+    tasks += [
+        ("choice", q)
         for q, question in rs.questions.items()
         if question.type in ("choice", "bool") and q in answers and answers[q] is not None
     ]
-    probe = probe or Probe(rs, answers)
+
+    def search(part: list[Task]) -> list[list[FlipPoint]]:
+        return [_flips_of(rs, answers, probe, kind, name) for kind, name in part]
+
+    if processes is None:
+        processes = 2 if fork_safe() else 1
+    if processes >= 2:
+        first, second = _balance(rs, answers, probe, tasks)
+        found = in_two(search, first, second)
+    else:
+        found = search(tasks)
+    out = [e for entries in found for e in entries]
+    out.sort(key=lambda e: (e["closeness"], e["fact"], str(e["flips_at"]), e["direction"]))
+    return out
+
+
+def _balance(
+    rs: RuleSet, answers: Mapping[str, Any], probe: Probe, tasks: list[Task]
+) -> tuple[list[Task], list[Task]]:
+    """Two lists of tasks of about equal work. A what-if that runs the cost model costs
+    milliseconds, one that does not tens of microseconds, so a task weighs its evaluations
+    (16 for a scanned number, the other values of a choice or short integer) times 50 when
+    the cost model runs for it."""
+
+    def weight(task: Task) -> int:
+        kind, name = task
+        if kind == "scale":
+            return 16 * 50
+        question = rs.questions[name]
+        n = 16 if kind == "numeric" else 2 if question.type == "bool" else len(question.options)
+        if question.type == "integer" and question.min is not None and question.max is not None:
+            n = min(n, int(question.max - question.min) + 1)
+        return n * (50 if probe.what_if.variant(frozenset({name}), False).cost else 1)
+
+    first: list[Task] = []
+    second: list[Task] = []
+    load = [0, 0]
+    for task in sorted(tasks, key=weight, reverse=True):  # stable: ties keep their order
+        side = 0 if load[0] <= load[1] else 1
+        (first if side == 0 else second).append(task)
+        load[side] += weight(task)
+    return first, second
+
+
+def _flips_of(
+    rs: RuleSet, answers: Mapping[str, Any], probe: Probe, kind: str, name: str
+) -> list[FlipPoint]:
+    """The flip points of one input (module doc)."""
     base = probe.recommendation
     out: list[FlipPoint] = []
-    for qid in numeric:
-        question = rs.questions[qid]
-        current = float(answers[qid])
-        lo = question.min if question.min is not None else -math.inf
-        hi = question.max if question.max is not None else math.inf
-        if question.type == "integer" and math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 10:
-            for v in range(int(lo), int(hi) + 1):
-                if v == current:
-                    continue
-                to = probe.run({qid: v})[0]
-                if to != base:
-                    out.append(
-                        _entry(
-                            qid,
-                            current,
-                            v,
-                            to,
-                            "up" if v > current else "down",
-                            abs(v - current) / (hi - lo),
-                        )
-                    )
-            continue
-        for direction in ("up", "down"):
-            found = _search(
-                probe, base, qid, current, lo, hi, direction, question.type == "integer"
-            )
-            if found is not None:
-                value, to = found
-                out.append(
-                    _entry(
-                        qid, current, value, to, direction, _log_distance(value, current, lo, hi)
-                    )
-                )
-    for name in SCALES:
+    if kind == "scale":
         for direction in ("up", "down"):
             found = _search(probe, base, name, 1.0, 0.1, 10.0, direction, False, scale=True)
             if found is not None:
@@ -96,21 +126,47 @@ def flip_points(
                 out.append(
                     _entry(name, 1.0, round(value, 4), to, direction, abs(math.log10(value)))
                 )
-    # A changed choice can change which questions are asked and which models rules exclude,
-    # so each is decided by the engine itself (one full evaluation each).
-    for qid in choices:
-        question = rs.questions[qid]
-        current_v = answers[qid]
+        return out
+    question = rs.questions[name]
+    if kind == "choice":
+        current_v = answers[name]
         values: list[Any] = (
             [True, False] if question.type == "bool" else list(question.option_values)
         )
         for v in values:
             if v == current_v:
                 continue
-            to = probe.run({qid: v})[0]
+            to = probe.run({name: v})[0]
             if to != base:
-                out.append(_entry(qid, current_v, v, to, "choice", 1.0))
-    out.sort(key=lambda e: (e["closeness"], e["fact"], str(e["flips_at"]), e["direction"]))
+                out.append(_entry(name, current_v, v, to, "choice", 1.0))
+        return out
+    current = float(answers[name])
+    lo = question.min if question.min is not None else -math.inf
+    hi = question.max if question.max is not None else math.inf
+    if question.type == "integer" and math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 10:
+        for v in range(int(lo), int(hi) + 1):
+            if v == current:
+                continue
+            to = probe.run({name: v})[0]
+            if to != base:
+                out.append(
+                    _entry(
+                        name,
+                        current,
+                        v,
+                        to,
+                        "up" if v > current else "down",
+                        abs(v - current) / (hi - lo),
+                    )
+                )
+        return out
+    for direction in ("up", "down"):
+        found = _search(probe, base, name, current, lo, hi, direction, question.type == "integer")
+        if found is not None:
+            value, to = found
+            out.append(
+                _entry(name, current, value, to, direction, _log_distance(value, current, lo, hi))
+            )
     return out
 
 

@@ -34,8 +34,15 @@ PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 
 LIVE_SAMPLES = 500
-"""Samples behind the live probability (about 1 s in a worker thread): enough for a
-probability to a few points; the CLI's reports use 1,000 or more."""
+"""Samples behind the live panel's probability, after each answer (a thread worker cancelled
+by the next answer; a few hundred milliseconds to a second): a probability to a few points
+while answers are still changing."""
+
+RESULTS_SAMPLES = 2_000
+"""Samples behind the results screen's probability and the exports it writes, with the flip
+points (a thread worker: no fork from a threaded app, so one core; seconds). Fewer than the
+CLI's 10,000 so that the "What would change" tab fills in while the user reads the summary;
+the exports state their sample count, and ``advisor report`` gives the 10,000-sample figure."""
 
 
 class AdvisorApp(App[int]):
@@ -57,6 +64,7 @@ class AdvisorApp(App[int]):
         blink_cursor: bool = True,
         session: Session | None = None,
         robust_samples: int = LIVE_SAMPLES,
+        results_samples: int | None = None,
     ) -> None:
         super().__init__()
         self.ruleset = ruleset
@@ -65,6 +73,11 @@ class AdvisorApp(App[int]):
         # Monte Carlo samples behind the live probability, computed in a worker after each
         # answer (0: the point decision only, e.g. for snapshots that must not race a thread)
         self.robust_samples = robust_samples
+        # and behind the results screen's (with the flip points): RESULTS_SAMPLES, unless the
+        # caller asked for fewer live samples than the default (tests, snapshots: 0 is none)
+        if results_samples is None:
+            results_samples = robust_samples if robust_samples < LIVE_SAMPLES else RESULTS_SAMPLES
+        self.results_samples = results_samples
         self.questionnaire: QuestionnaireScreen | None = None
         self.title = ruleset.title or "advisor"
 

@@ -561,7 +561,7 @@ class ResultsScreen(Screen[None]):
         """What the tab shows at first: the flip points if the decision has them, else None
         (a worker is working them out) or the decision (not assessed: no samples)."""
         d = self.decision
-        if d.sensitivity is not None or getattr(self.app, "robust_samples", 0) <= 0:
+        if d.sensitivity is not None or getattr(self.app, "results_samples", 0) <= 0:
             return d
         return None
 
@@ -628,7 +628,7 @@ class ResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
         self.call_after_refresh(self._focus_active_pane)
-        samples = getattr(self.app, "robust_samples", 0)
+        samples = getattr(self.app, "results_samples", 0)
         if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:
             # the live panel's probability reused: only the flip points are left to work out
             self._assess_in_thread(0 if self.reused else samples, dict(self.session.values))
