@@ -46,7 +46,16 @@ from advisor.catalog.costs import (
     workload,
 )
 from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
-from advisor.catalog.hosted import BillTerms, Plan, bill, cheapest_switch, plan, start_date
+from advisor.catalog.hosted import (
+    Bills,
+    BillTerms,
+    Horizon,
+    Plan,
+    bill,
+    cheapest_switch,
+    plan,
+    start_date,
+)
 from advisor.catalog.licensing import LEVEL_NAMES
 from advisor.catalog.managed import Choice, choose, managed_json, residency_of
 from advisor.catalog.models import ModelView, model_view
@@ -269,25 +278,42 @@ def _factors(growth: float, months: int) -> list[float]:
     return [growth ** (m / (months - 1)) for m in range(months)]
 
 
-def _path(
-    table: Table, t: Terms, w: Workload, vol: float, growth: float, months: int
-) -> list[PathMonth]:
+def _along(
+    t: Terms, w: Workload, vol: float, factors: Sequence[float], extra_fixed: float = 0.0
+) -> list[tuple[int, int, float]]:
+    """(replicas, GPUs, monthly cost) of a deployment at each month's volume (``vol`` times
+    the month's factor). The cost depends on the volume only through the replica count, so
+    :func:`breakdown` runs once per count rather than once per month."""
+    out: list[tuple[int, int, float]] = []
+    by_count: dict[int, tuple[int, int, float]] = {}
+    r0 = w.min_replicas
+    for f in factors:
+        v = vol * f
+        r = t.replicas(v, r0)
+        hit = by_count.get(r)
+        if hit is None:
+            d = breakdown(t, w, v, extra_fixed)
+            hit = by_count[r] = (d.replicas, d.gpus_total, d.total)
+        out.append(hit)
+    return out
+
+
+def _path(t: Terms, w: Workload, vol: float, factors: Sequence[float]) -> list[PathMonth]:
     """The chosen deployment month by month along the volume path: replicas (GPUs added as
     volume grows) and cost."""
     total = w.input_tokens + w.output_tokens
-    out: list[PathMonth] = []
-    for m, f in enumerate(_factors(growth, months)):
-        d = breakdown(t, w, vol * f)
-        out.append(
-            {
-                "month": m + 1,
-                "monthly_tokens": round(total * f),
-                "replicas": d.replicas,
-                "gpus_total": d.gpus_total,
-                "monthly_usd": _money(d.total),
-            }
+    return [
+        {
+            "month": m + 1,
+            "monthly_tokens": round(total * f),
+            "replicas": replicas,
+            "gpus_total": gpus,
+            "monthly_usd": _money(usd),
+        }
+        for m, (f, (replicas, gpus, usd)) in enumerate(
+            zip(factors, _along(t, w, vol, factors), strict=True)
         )
-    return out
+    ]
 
 
 def _breakeven_month(self_path: Sequence[float], hosted_path: Sequence[float]) -> int | None:
@@ -473,7 +499,9 @@ def derive(
         terms = replace(terms, price_scale=sc.hosted_price, managed_scale=sc.managed_price)
     # every option is costed month by month along one volume path (today's volume growing to
     # the growth factor over the horizon), so horizon totals compare like with like
-    factors = _factors(_growth_factor(p, values), _months(horizon if horizon is not None else 1.0))
+    hz = _horizon(p, start, horizon if horizon is not None else 1.0, _growth_factor(p, values))
+    factors = hz.factors
+    bills: Bills = {}  # the hosted bills of these tokens and terms, each model once
     if have_tokens:
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
@@ -487,9 +515,11 @@ def derive(
                 start,
                 terms,
                 factors,
+                months=hz,
+                bills=bills,
             )
             hosted_cost = hosted_plan.first.total
-            _hosted(p, hosted_plan, horizon, start, terms, factors, values, facts, costs, notes)
+            _hosted(p, hosted_plan, horizon, start, terms, hz, bills, values, facts, costs, notes)
             _cheaper_hosted(
                 p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
             )
@@ -597,8 +627,7 @@ def derive(
                 ),
             }
             growth = _growth_factor(p, values)
-            months = _months(horizon)
-            path = _path(table, chosen, w, vol, growth, months)
+            path = _path(chosen, w, vol, factors)
             self_json["path"] = path
             self_total = sum(m["monthly_usd"] for m in path)
             self_json["horizon_usd"] = _money(self_total)
@@ -646,7 +675,7 @@ def derive(
                     costs,
                     terms.price_scale,
                 )
-                hosted_path = [m["usd"] for m in hosted_plan.months]
+                hosted_path = list(hosted_plan.usd)
                 month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
                 be = costs["breakeven"]
                 if be is not None:
@@ -661,7 +690,7 @@ def derive(
                     level,
                     bool(mm),
                     hosted_cost,
-                    [m["usd"] for m in hosted_plan.months],
+                    hosted_path,
                     factors,
                     terms,
                     values,
@@ -781,10 +810,7 @@ def _versus(
         # the lowest break-even of a deployment the tool would choose at that volume (an
         # estimate loses to a measurement unless it stays cheaper at the low end of its band)
         for v, ci in options[:_BREAKEVEN_TRIES]:
-            at = [
-                e if e is not None and math.isfinite(e[0]) else None
-                for e in table.per_model(p, table.costs_at(v))
-            ]
+            at = table.per_model_at(p, pool, v)
             live = [i for i in pool if at[i] is not None]
             pick = at[_choose(p, table, live, at, v)[0]] if live else None
             if pick is not None and pick[1] == ci:
@@ -866,21 +892,19 @@ def _hybrid(
         basis, pool = picked
         # the same choice as self-hosting's (an estimate is preferred over a measurement only if
         # it stays cheaper at the low end of its band), at the remainder's volume
-        rest_costs = [
-            e if e is not None and math.isfinite(e[0]) else None
-            for e in table.per_model(p, table.costs_at(rest))
-        ]
+        rest_costs = table.per_model_at(p, pool, rest)
         pool = [i for i in pool if rest_costs[i] is not None]
         if not pool:
             return
         chosen_rest = rest_costs[_choose(p, table, pool, rest_costs, rest)[0]]
         assert chosen_rest is not None
         part, t = chosen_rest[0], table.terms(p, chosen_rest[1])
-        part += w.routing_monthly
+        routing = w.routing_monthly
+        part += routing
         managed = _managed_remainder(p, view, rem_level, mm, values, share, terms)
-        if managed is not None and managed.monthly_usd + w.routing_monthly < part:
+        if managed is not None and managed.monthly_usd + routing < part:
             # the open share through a managed endpoint costs less than a deployment of its own
-            part = managed.monthly_usd + w.routing_monthly
+            part = managed.monthly_usd + routing
             monthly = hosted_part + part
             model_id = managed.endpoint.model
             entry.update(
@@ -898,7 +922,7 @@ def _hybrid(
             facts["cost.hybrid_open_via"] = "managed_open"
         else:
             monthly = hosted_part + part
-            detail = breakdown(t, w, rest, w.routing_monthly)
+            detail = breakdown(t, w, rest, routing)
             model_id = p.model_ids[t.candidate.model]
             entry.update(
                 {
@@ -926,12 +950,14 @@ def _hybrid(
     else:
         via_managed = entry.get("open_via") == "managed_open"
         path = []
+        routing = w.routing_monthly
+        along = None if via_managed else _along(t, w, rest, factors, routing)
         for m, f in enumerate(factors):
             front = hosted_part * f if frontier is not None else hosted_path[m] * share
-            if via_managed:
-                rest_m = (monthly - hosted_part - w.routing_monthly) * f + w.routing_monthly
+            if along is None:
+                rest_m = (monthly - hosted_part - routing) * f + routing
             else:
-                rest_m = breakdown(t, w, rest * f, w.routing_monthly).total
+                rest_m = along[m][2]
             path.append(front + rest_m)
     total = sum(path)
     entry["monthly_usd"] = _money(monthly)
@@ -999,6 +1025,19 @@ def _models_json(
     return out
 
 
+def _horizon(p: Prepared, start: _dt.date, horizon: float, growth: float) -> Horizon:
+    """The months of the horizon along the volume path, kept per catalog (few distinct
+    horizons and growth answers occur)."""
+    key = ("horizon", horizon, growth)
+    hit = p.memo.get(key)
+    if hit is None:
+        if len(p.memo) >= 256:
+            p.memo.clear()
+        hit = p.memo[key] = Horizon(p.hosted, start, horizon, _factors(growth, _months(horizon)))
+    assert isinstance(hit, Horizon)
+    return hit
+
+
 def _start(p: Prepared) -> _dt.date:
     hit = p.memo.get(("start",))
     if hit is None:
@@ -1013,7 +1052,8 @@ def _hosted(
     horizon: float | None,
     start: _dt.date,
     terms: BillTerms,
-    factors: Sequence[float],
+    hz: Horizon,
+    bills: Bills,
     values: Mapping[str, Any],
     facts: dict[str, Any],
     costs: Costs,
@@ -1048,8 +1088,8 @@ def _hosted(
     elif within and h.shutdown is not None:
         notes.append(
             f"{h.name} ({h.id}) shuts down on {h.shutdown.isoformat()}; from month "
-            f"{pl.switch_month} ({pl.months[(pl.switch_month or 1) - 1]['month']}) its traffic is "
-            f"priced at its successor {pl.months[(pl.switch_month or 1) - 1]['model']}."
+            f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
+            f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
     entry: HostedCost = {
         "model": first.model.id,
@@ -1074,7 +1114,7 @@ def _hosted(
         "switch_hosted": None,
     }
     if horizon is not None:  # the same month-by-month figures as the other options' paths
-        entry["monthly_path_usd"] = [m["usd"] for m in pl.months]
+        entry["monthly_path_usd"] = list(pl.usd)
     residency = values.get("data.residency")
     found = cheapest_switch(
         p.hosted,
@@ -1085,7 +1125,9 @@ def _hosted(
         start,
         terms,
         residency in ("eu", "in_country"),
-        factors,
+        hz.factors,
+        months=hz,
+        bills=bills,
     )
     if found is not None:
         best, row = found
