@@ -298,9 +298,11 @@ def _along(
     return out
 
 
-def _path(t: Terms, w: Workload, vol: float, factors: Sequence[float]) -> list[PathMonth]:
-    """The chosen deployment month by month along the volume path: replicas (GPUs added as
-    volume grows) and cost."""
+def _path(
+    w: Workload, factors: Sequence[float], along: Sequence[tuple[int, int, float]]
+) -> list[PathMonth]:
+    """The chosen deployment month by month along the volume path (:func:`_along`): replicas
+    (GPUs added as volume grows) and cost."""
     total = w.input_tokens + w.output_tokens
     return [
         {
@@ -310,9 +312,7 @@ def _path(t: Terms, w: Workload, vol: float, factors: Sequence[float]) -> list[P
             "gpus_total": gpus,
             "monthly_usd": _money(usd),
         }
-        for m, (f, (replicas, gpus, usd)) in enumerate(
-            zip(factors, _along(t, w, vol, factors), strict=True)
-        )
+        for m, (f, (replicas, gpus, usd)) in enumerate(zip(factors, along, strict=True))
     ]
 
 
@@ -443,14 +443,17 @@ def derive(
     scales: Scales | None = None,
     *,
     models: bool = True,
+    detail: bool = True,
 ) -> Derived:
     """Compute every ``cost.*`` and ``models.*`` fact the answers allow (see module doc).
 
     ``values``: question id -> typed answer (absent when unanswered); ``excluded``: model id ->
     reasons given by rules' ``exclude_models``; ``scales``: what-if factors on the catalog's
     prices and throughput (:class:`Scales`; None = the catalog's figures); ``models=False``
-    leaves the ``models`` list empty (its facts are still computed), for callers that read
-    only the facts many times over.
+    leaves the ``models`` list empty (its facts are still computed), and ``detail=False``
+    leaves out the month-by-month rows, deployments and bills of the ``costs`` object (its
+    figures that facts rest on, and the facts, are the same), for callers that read only the
+    facts many times over (flip points, Monte Carlo).
     """
     p = prepare(catalog)
     sc = scales if scales is not None and not scales.neutral else None
@@ -519,12 +522,37 @@ def derive(
                 bills=bills,
             )
             hosted_cost = hosted_plan.first.total
-            _hosted(p, hosted_plan, horizon, start, terms, hz, bills, values, facts, costs, notes)
+            _hosted(
+                p,
+                hosted_plan,
+                horizon,
+                start,
+                terms,
+                hz,
+                bills,
+                values,
+                facts,
+                costs,
+                notes,
+                detail,
+            )
             _cheaper_hosted(
                 p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
             )
         _managed(
-            p, view, values, inp, out, horizon, terms, factors, hosted_cost, facts, costs, notes
+            p,
+            view,
+            values,
+            inp,
+            out,
+            horizon,
+            terms,
+            factors,
+            hosted_cost,
+            facts,
+            costs,
+            notes,
+            detail,
         )
     _exchange(p, values, costs)
 
@@ -564,22 +592,23 @@ def derive(
                 None if p.models[i].context_tokens < w.longest_context else e
                 for i, e in enumerate(per_model)
             ]
-        costs["workload"] = {
-            "monthly_input_tokens": w.input_tokens,
-            "monthly_output_tokens": w.output_tokens,
-            "input_output_ratio": round(w.ratio, 4),
-            "shape": w.shape,
-            "traffic_pattern": w.pattern,
-            "active_hours_per_month": w.active_hours,
-            "peak_factor": w.peak_factor,
-            "peak_output_tokens_per_s": round(
-                w.output_tokens / (w.active_hours * 3600.0) * w.peak_factor, 3
-            ),
-            "derating": w.derating,
-            "derating_basis": w.derating_basis,
-            "target_utilisation": w.target_utilisation,
-            "min_replicas": r0,
-        }
+        if detail:
+            costs["workload"] = {
+                "monthly_input_tokens": w.input_tokens,
+                "monthly_output_tokens": w.output_tokens,
+                "input_output_ratio": round(w.ratio, 4),
+                "shape": w.shape,
+                "traffic_pattern": w.pattern,
+                "active_hours_per_month": w.active_hours,
+                "peak_factor": w.peak_factor,
+                "peak_output_tokens_per_s": round(
+                    w.output_tokens / (w.active_hours * 3600.0) * w.peak_factor, 3
+                ),
+                "derating": w.derating,
+                "derating_basis": w.derating_basis,
+                "target_utilisation": w.target_utilisation,
+                "min_replicas": r0,
+            }
         asked = values.get("usage.traffic_pattern")
         if asked is not None and asked != w.pattern:
             notes.append(
@@ -607,49 +636,44 @@ def derive(
             assert entry is not None
             self_cost, chosen_index = entry
             chosen = table.terms(p, chosen_index)
-            detail = breakdown(chosen, w, vol)
-            self_json = _self_host_json(p, w, chosen, detail, basis, horizon)
-            self_json["tier"] = {
-                "needed": LEVEL_NAMES[level],
-                "needed_basis": needed_basis,
-                "model": p.model_ids[chosen_model],
-                "model_tier": p.models[chosen_model].quality_tier,
-                "runner_up": p.model_ids[runner] if runner is not None else None,
-                "runner_up_gpu": (
-                    p.gpus[p.candidates[e[1]].gpu].id
-                    if runner is not None and (e := per_model[runner]) is not None
-                    else None
-                ),
-                "runner_up_monthly_usd": (
-                    _money(e[0])
-                    if runner is not None and (e := per_model[runner]) is not None
-                    else None
-                ),
-            }
+            parts = breakdown(chosen, w, vol)
+            along = _along(chosen, w, vol, factors)
+            self_usd = [_money(usd) for _, _, usd in along]
+            self_total = sum(self_usd)
             growth = _growth_factor(p, values)
-            path = _path(chosen, w, vol, factors)
-            self_json["path"] = path
-            self_total = sum(m["monthly_usd"] for m in path)
-            self_json["horizon_usd"] = _money(self_total)
-            costs["self_host"] = self_json
             costs["estimated"] = chosen.estimated
-            notes.append(_note_for(p, w, chosen, "Self-hosting"))
-            if basis != "viable":
-                notes.append(self_json["basis_note"])
+            if detail:
+                _self_host(
+                    p,
+                    w,
+                    chosen,
+                    parts,
+                    basis,
+                    horizon,
+                    level,
+                    needed_basis,
+                    chosen_model,
+                    runner,
+                    per_model,
+                    along,
+                    factors,
+                    costs,
+                    notes,
+                )
             facts.update(
                 {
                     "cost.self_host_monthly_usd": self_cost,
                     "cost.self_host_horizon_usd": self_total,
-                    "cost.gpus_total_at_horizon": path[-1]["gpus_total"],
-                    "cost.self_host_gpu_monthly_usd": detail.gpu,
-                    "cost.self_host_power_overhead_monthly_usd": detail.power_overhead,
-                    "cost.self_host_people_monthly_usd": detail.people,
-                    "cost.migration_monthly_usd": detail.migration,
-                    "cost.engineers_needed": detail.engineers_fte,
-                    "cost.gpus_total": detail.gpus_total,
-                    "cost.replicas": detail.replicas,
+                    "cost.gpus_total_at_horizon": along[-1][1],
+                    "cost.self_host_gpu_monthly_usd": parts.gpu,
+                    "cost.self_host_power_overhead_monthly_usd": parts.power_overhead,
+                    "cost.self_host_people_monthly_usd": parts.people,
+                    "cost.migration_monthly_usd": parts.migration,
+                    "cost.engineers_needed": parts.engineers_fte,
+                    "cost.gpus_total": parts.gpus_total,
+                    "cost.replicas": parts.replicas,
                     "cost.gpus_per_replica": chosen.candidate.gpus,
-                    "cost.utilisation": detail.utilisation,
+                    "cost.utilisation": parts.utilisation,
                     "cost.self_host_model": p.model_ids[chosen.candidate.model],
                     "cost.self_host_gpu": p.gpus[chosen.candidate.gpu].id,
                     "cost.self_host_basis": basis,
@@ -676,7 +700,7 @@ def derive(
                     terms.price_scale,
                 )
                 hosted_path = list(hosted_plan.usd)
-                month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
+                month = _breakeven_month(self_usd, hosted_path)
                 be = costs["breakeven"]
                 if be is not None:
                     be["month"] = month
@@ -697,6 +721,7 @@ def derive(
                     facts,
                     costs,
                     notes,
+                    detail,
                 )
 
     facts["cost.oncall_rota_size"] = p.a["ops_oncall_rota_size"]
@@ -726,15 +751,22 @@ def _cheaper_hosted(
     need = values.get("usage.capability_need")
     if need is None or need not in TIER_LEVEL:
         return
-    start = _start(p)
+    key = ("cheaper", current.id, need)
+    same: list[HostedModel] | None = p.memo.get(key)
+    if same is None:
+        start = _start(p)
+        same = [
+            m
+            for m in p.hosted.values()
+            if m.id != current.id
+            and m.provider == current.provider
+            # shut down already: no model to move to
+            and (m.shutdown is None or m.shutdown > start)
+            and TIER_LEVEL[m.tier] >= TIER_LEVEL[need]
+        ]
+        _remember(p, key, same)
     found: list[tuple[float, str]] = []
-    for m in p.hosted.values():
-        if m.id == current.id or m.provider != current.provider:
-            continue
-        if m.shutdown is not None and m.shutdown <= start:
-            continue  # shut down already: no model to move to
-        if TIER_LEVEL[m.tier] < TIER_LEVEL[need]:
-            continue
+    for m in same:
         cost = hosted_monthly(m, inp, out) * price_scale
         if cost <= 0.5 * current_cost:
             found.append((cost, m.id))
@@ -742,6 +774,44 @@ def _cheaper_hosted(
     facts["cost.hosted_cheaper_models"] = [mid for _c, mid in found]
     facts["cost.hosted_cheaper_count"] = len(found)
     facts["cost.hosted_cheaper_monthly_usd"] = found[0][0] if found else current_cost
+
+
+def _self_host(
+    p: Prepared,
+    w: Workload,
+    chosen: Terms,
+    parts: Breakdown,
+    basis: Basis,
+    horizon: float,
+    level: int,
+    needed_basis: str,
+    chosen_model: int,
+    runner: int | None,
+    per_model: Sequence[Best],
+    along: Sequence[tuple[int, int, float]],
+    factors: Sequence[float],
+    costs: Costs,
+    notes: list[str],
+) -> None:
+    """costs.self_host: the chosen deployment, its tier, its path, and its notes."""
+    self_json = _self_host_json(p, w, chosen, parts, basis, horizon)
+    e = per_model[runner] if runner is not None else None
+    self_json["tier"] = {
+        "needed": LEVEL_NAMES[level],
+        "needed_basis": needed_basis,
+        "model": p.model_ids[chosen_model],
+        "model_tier": p.models[chosen_model].quality_tier,
+        "runner_up": p.model_ids[runner] if runner is not None else None,
+        "runner_up_gpu": p.gpus[p.candidates[e[1]].gpu].id if e is not None else None,
+        "runner_up_monthly_usd": _money(e[0]) if e is not None else None,
+    }
+    path = _path(w, factors, along)
+    self_json["path"] = path
+    self_json["horizon_usd"] = _money(sum(m["monthly_usd"] for m in path))
+    costs["self_host"] = self_json
+    notes.append(_note_for(p, w, chosen, "Self-hosting"))
+    if basis != "viable":
+        notes.append(self_json["basis_note"])
 
 
 def _self_host_json(
@@ -859,6 +929,7 @@ def _hybrid(
     facts: dict[str, Any],
     costs: Costs,
     notes: list[str],
+    detail: bool = True,
 ) -> None:
     w = table.w
     share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
@@ -922,7 +993,6 @@ def _hybrid(
             facts["cost.hybrid_open_via"] = "managed_open"
         else:
             monthly = hosted_part + part
-            detail = breakdown(t, w, rest, routing)
             model_id = p.model_ids[t.candidate.model]
             entry.update(
                 {
@@ -933,13 +1003,16 @@ def _hybrid(
                     "remainder_need": LEVEL_NAMES[rem_level],
                     "basis": basis,
                     "viable": basis == "viable",
-                    "breakdown": detail.parts_json(),
-                    "deployment": _deployment(p, w, t, detail),
                 }
             )
+            if detail:
+                parts = breakdown(t, w, rest, routing)
+                entry["breakdown"] = parts.parts_json()
+                entry["deployment"] = _deployment(p, w, t, parts)
             facts["cost.hybrid_open_via"] = "self_host"
             if t.estimated:
-                notes.append(_note_for(p, w, t, "Hybrid"))
+                if detail:
+                    notes.append(_note_for(p, w, t, "Hybrid"))
                 costs["estimated"] = True
         facts["cost.hybrid_self_host_model"] = model_id
     # Month by month along the same volume path as the other options: the frontier share grows
@@ -961,7 +1034,8 @@ def _hybrid(
             path.append(front + rest_m)
     total = sum(path)
     entry["monthly_usd"] = _money(monthly)
-    entry["monthly_path_usd"] = [_money(x) for x in path]
+    if detail:
+        entry["monthly_path_usd"] = [_money(x) for x in path]
     entry["horizon_usd"] = _money(total)
     facts["cost.hybrid_monthly_usd"] = monthly
     facts["cost.hybrid_horizon_usd"] = total
@@ -977,8 +1051,27 @@ def _hybrid(
 def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | None:
     """The hosted model serving the hybrid's frontier share: ``usage.frontier_model`` if it is
     in the catalog; else the cheapest hosted model of the highest tier the catalog rates (list
-    price per 1M output tokens); else, without tier data, the current model."""
+    price per 1M output tokens); else, without tier data, the current model. Kept per catalog
+    by the two answers it reads."""
     named = values.get("usage.frontier_model")
+    current = values.get("usage.current_model")
+    key = ("frontier", named, current)
+    if key in p.memo:
+        hit: HostedModel | None = p.memo[key]
+        return hit
+    found = _find_frontier(p, named, current)
+    _remember(p, key, found)
+    return found
+
+
+def _remember(p: Prepared, key: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value`` in the catalog's memo (emptied when full, as the throughput memo is)."""
+    if len(p.memo) >= 256:
+        p.memo.clear()
+    p.memo[key] = value
+
+
+def _find_frontier(p: Prepared, named: Any, current: Any) -> HostedModel | None:
     if named is not None and str(named) in p.hosted:
         return p.hosted[str(named)]
     start = _start(p)
@@ -988,7 +1081,7 @@ def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | Non
         top = max(TIER_LEVEL[h.tier] for h in rated)
         best = [h for h in rated if TIER_LEVEL[h.tier] == top]
         return min(best, key=lambda h: (h.input_usd_per_1m + h.output_usd_per_1m, h.id))
-    return p.hosted.get(str(values.get("usage.current_model")))
+    return p.hosted.get(str(current))
 
 
 def _model_facts(
@@ -1031,9 +1124,8 @@ def _horizon(p: Prepared, start: _dt.date, horizon: float, growth: float) -> Hor
     key = ("horizon", horizon, growth)
     hit = p.memo.get(key)
     if hit is None:
-        if len(p.memo) >= 256:
-            p.memo.clear()
-        hit = p.memo[key] = Horizon(p.hosted, start, horizon, _factors(growth, _months(horizon)))
+        hit = Horizon(p.hosted, start, horizon, _factors(growth, _months(horizon)))
+        _remember(p, key, hit)
     assert isinstance(hit, Horizon)
     return hit
 
@@ -1058,6 +1150,7 @@ def _hosted(
     facts: dict[str, Any],
     costs: Costs,
     notes: list[str],
+    detail: bool = True,
 ) -> None:
     """costs.stay_hosted and the cost.hosted_* facts: the current model over the horizon, with
     its lifecycle, the bill's modifiers and the "switch hosted model" row."""
@@ -1091,6 +1184,34 @@ def _hosted(
             f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
             f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
+    residency = values.get("data.residency")
+    found = cheapest_switch(
+        p.hosted,
+        h,
+        inp,
+        out,
+        horizon if horizon is not None else 1.0,
+        start,
+        terms,
+        residency in ("eu", "in_country"),
+        hz.factors,
+        months=hz,
+        bills=bills,
+    )
+    if found is not None:
+        best, row = found
+        facts["cost.switch_hosted_model"] = row["model"]
+        facts["cost.switch_hosted_monthly_usd"] = best.first.total
+        if horizon is not None:
+            facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
+            if pl.horizon_usd > 0:
+                _put(
+                    facts,
+                    "cost.switch_hosted_to_hosted_ratio",
+                    _div(best.horizon_usd, pl.horizon_usd),
+                )
+    if not detail:
+        return
     entry: HostedCost = {
         "model": first.model.id,
         "input_usd_per_1m": first.model.input_usd_per_1m,
@@ -1115,33 +1236,8 @@ def _hosted(
     }
     if horizon is not None:  # the same month-by-month figures as the other options' paths
         entry["monthly_path_usd"] = list(pl.usd)
-    residency = values.get("data.residency")
-    found = cheapest_switch(
-        p.hosted,
-        h,
-        inp,
-        out,
-        horizon if horizon is not None else 1.0,
-        start,
-        terms,
-        residency in ("eu", "in_country"),
-        hz.factors,
-        months=hz,
-        bills=bills,
-    )
     if found is not None:
-        best, row = found
-        entry["switch_hosted"] = row
-        facts["cost.switch_hosted_model"] = row["model"]
-        facts["cost.switch_hosted_monthly_usd"] = best.first.total
-        if horizon is not None:
-            facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
-            if pl.horizon_usd > 0:
-                _put(
-                    facts,
-                    "cost.switch_hosted_to_hosted_ratio",
-                    _div(best.horizon_usd, pl.horizon_usd),
-                )
+        entry["switch_hosted"] = found[1]
     costs["stay_hosted"] = costs["hosted"] = entry
 
 
@@ -1167,6 +1263,7 @@ def _managed(
     facts: dict[str, Any],
     costs: Costs,
     notes: list[str],
+    detail: bool = True,
 ) -> None:
     """costs.managed_open and the cost.managed_open_* facts (see advisor.catalog.managed)."""
     if not p.catalog.managed_endpoints:
@@ -1188,7 +1285,8 @@ def _managed(
         return
     # per-token billing is linear in the volume: the horizon is month 1 times the growth path
     weight = sum(factors) if horizon is not None else None
-    costs["managed_open"] = managed_json(c, weight)
+    if detail:
+        costs["managed_open"] = managed_json(c, weight)
     facts["cost.managed_open_monthly_usd"] = c.monthly_usd
     facts["cost.managed_open_model"] = c.endpoint.model
     facts["cost.managed_open_endpoint"] = c.endpoint.id

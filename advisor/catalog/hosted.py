@@ -317,15 +317,15 @@ def plan(
     models, switch = hz.chain(h)
     total = 0.0
     usd_months: list[float] = []
-    first: Bill | None = None
-    for i, model in enumerate(models):
-        b, b_total = _billed(bills, model, inp, out, t)
-        usd = b_total * hz.factors[i]
-        total += usd * hz.weights[i]
-        if first is None:
-            first = b
+    first = _billed(bills, models[0], inp, out, t)[0]
+    model: HostedModel | None = None
+    b_total = 0.0
+    for m, f, w in zip(models, hz.factors, hz.weights, strict=True):
+        if m is not model:  # the serving model changes only at a shutdown
+            model, b_total = m, _billed(bills, m, inp, out, t)[1]
+        usd = b_total * f
+        total += usd * w
         usd_months.append(round(usd, 2))
-    assert first is not None
     shut = h.shutdown is not None and h.shutdown <= start
     return Plan(h, first, total, switch, shut, tuple(usd_months), models, hz.labels)
 

@@ -788,7 +788,9 @@ def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> 
     from advisor.catalog.derivation import derive
 
     values, skipped, _defaulted = rs._base_values(answers)
-    derived = derive(rs.catalog, values, _exclusions(rs, values), scales, models=False)
+    derived = derive(
+        rs.catalog, values, _exclusions(rs, values), scales, models=False, detail=False
+    )
     facts = {**values, **derived.facts}
     if rs._reads <= facts.keys():
         _best, fast_scores, vm, _fired, dvals = rs.decide_fast(facts)
