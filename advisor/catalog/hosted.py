@@ -33,7 +33,7 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
 from advisor.model.parts import HostedMonth, Modifier, SwitchHosted
@@ -233,17 +233,32 @@ class Horizon:
         # prefix[k] = sum(wf[:k]), each by the same additions as `sum` (so totals are the same
         # to the last bit as a month-by-month sum)
         self.prefix = tuple(sum(self.wf[:k]) for k in range(n + 1))
-        self._chains: dict[str, tuple[tuple[HostedModel, ...], int | None]] = {}
+        self._chains: dict[str, Chain] = {}
 
-    def chain(self, h: HostedModel) -> tuple[tuple[HostedModel, ...], int | None]:
-        """The model serving each month for traffic on ``h``, and the 1-based month from which
-        a successor serves (None: ``h`` to the end)."""
+    def chain(self, h: HostedModel) -> Chain:
+        """Who serves the traffic on ``h`` month by month (kept per model)."""
         hit = self._chains.get(h.id)
         if hit is None:
             models = tuple(serving(self.hosted, h, self.base + i) for i in range(self.n))
             switch = next((i + 1 for i, m in enumerate(models) if m.id != h.id), None)
-            hit = self._chains[h.id] = (models, switch)
+            runs: list[tuple[HostedModel, int, int]] = []
+            for i, m in enumerate(models):
+                if runs and runs[-1][0] is m:
+                    runs[-1] = (m, runs[-1][1], i + 1)
+                else:
+                    runs.append((m, i, i + 1))
+            hit = self._chains[h.id] = Chain(models, switch, tuple(runs))
         return hit
+
+
+class Chain(NamedTuple):
+    """The model serving each month, the 1-based month from which a successor serves (None:
+    the first model to the end), and the runs of months (model, first, last + 1) one model
+    serves."""
+
+    models: tuple[HostedModel, ...]
+    switch: int | None
+    runs: tuple[tuple[HostedModel, int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,18 +329,18 @@ def plan(
         bills = {}
     if not detail:
         return _totals(h, inp, out, t, hz, bills)
-    models, switch = hz.chain(h)
+    models, switch, runs = hz.chain(h)
     total = 0.0
     usd_months: list[float] = []
+    keep = usd_months.append
     first = _billed(bills, models[0], inp, out, t)[0]
-    model: HostedModel | None = None
-    b_total = 0.0
-    for m, f, w in zip(models, hz.factors, hz.weights, strict=True):
-        if m is not model:  # the serving model changes only at a shutdown
-            model, b_total = m, _billed(bills, m, inp, out, t)[1]
-        usd = b_total * f
-        total += usd * w
-        usd_months.append(round(usd, 2))
+    factors, weights = hz.factors, hz.weights
+    for model, lo, hi in runs:  # the serving model changes only at a shutdown
+        b_total = _billed(bills, model, inp, out, t)[1]
+        for i in range(lo, hi):
+            usd = b_total * factors[i]
+            total += usd * weights[i]
+            keep(round(usd, 2))
     shut = h.shutdown is not None and h.shutdown <= start
     return Plan(h, first, total, switch, shut, tuple(usd_months), models, hz.labels)
 
@@ -335,15 +350,21 @@ def _totals(
 ) -> Plan:
     """:func:`plan` without the months: the same sums, month weights times volume factors
     added per serving model (the model changes only at a shutdown)."""
-    models, switch = hz.chain(h)
+    models, switch, runs = hz.chain(h)
     n = hz.n
     first, first_total = _billed(bills, models[0], inp, out, t)
     stable = min(n, _ym(h.shutdown) - hz.base) if h.shutdown is not None else n
     total = first_total * hz.prefix[stable] if stable > 0 else 0.0
     if stable < n:
+        # the months from the shutdown on, one by one (the same additions as month by month)
         wf = hz.wf
-        for i in range(max(stable, 0), n):
-            total += _billed(bills, models[i], inp, out, t)[1] * wf[i]
+        start = max(stable, 0)
+        for model, lo, hi in runs:
+            if hi <= start:
+                continue
+            b_total = _billed(bills, model, inp, out, t)[1]
+            for x in wf[max(lo, start) : hi]:
+                total += b_total * x
     shut = h.shutdown is not None and h.shutdown <= hz.start
     return Plan(h, first, total, switch, shut)
 
