@@ -504,7 +504,7 @@ def derive(
     # the growth factor over the horizon), so horizon totals compare like with like
     hz = _horizon(p, start, horizon if horizon is not None else 1.0, _growth_factor(p, values))
     factors = hz.factors
-    bills: Bills = {}  # the hosted bills of these tokens and terms, each model once
+    bills = _bills(p, inp, out, terms)  # the hosted bills of these tokens and terms
     if have_tokens:
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
@@ -1127,6 +1127,29 @@ def _horizon(p: Prepared, start: _dt.date, horizon: float, growth: float) -> Hor
         hit = Horizon(p.hosted, start, horizon, _factors(growth, _months(horizon)))
         _remember(p, key, hit)
     assert isinstance(hit, Horizon)
+    return hit
+
+
+_BILLS_KEPT = 8
+
+
+def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
+    """The hosted bills of these tokens and terms, each model billed once and kept for the
+    last few (tokens, terms): the TUI re-evaluates on every answer while the volumes and the
+    bill's answers mostly stay put. A bill is a pure function of the catalog's model, the
+    tokens and the terms, so a kept bill is the bill."""
+    if inp == 0 or out == 0:
+        return {}  # 0.0 and -0.0 are equal keys but may print differently: not kept
+    kept: dict[tuple[float, float, BillTerms], Bills] | None = p.memo.get(("bills",))
+    if kept is None:
+        kept = {}
+        _remember(p, ("bills",), kept)
+    key = (inp, out, terms)
+    hit = kept.get(key)
+    if hit is None:
+        if len(kept) >= _BILLS_KEPT:
+            kept.pop(next(iter(kept)))
+        hit = kept[key] = {}
     return hit
 
 
