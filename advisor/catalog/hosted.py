@@ -239,7 +239,14 @@ class Horizon:
         """Who serves the traffic on ``h`` month by month (kept per model)."""
         hit = self._chains.get(h.id)
         if hit is None:
-            models = tuple(serving(self.hosted, h, self.base + i) for i in range(self.n))
+            # serving(h, month) walks on from where the previous month's walk ended: a model
+            # shut down by one month is shut down by every later one
+            serving_models: list[HostedModel] = []
+            current = h
+            for i in range(self.n):
+                current = serving(self.hosted, current, self.base + i)
+                serving_models.append(current)
+            models = tuple(serving_models)
             switch = next((i + 1 for i, m in enumerate(models) if m.id != h.id), None)
             runs: list[tuple[HostedModel, int, int]] = []
             for i, m in enumerate(models):
