@@ -299,10 +299,13 @@ def _along(
 
 
 def _path(
-    w: Workload, factors: Sequence[float], along: Sequence[tuple[int, int, float]]
+    w: Workload,
+    factors: Sequence[float],
+    along: Sequence[tuple[int, int, float]],
+    usd: Sequence[float],
 ) -> list[PathMonth]:
-    """The chosen deployment month by month along the volume path (:func:`_along`): replicas
-    (GPUs added as volume grows) and cost."""
+    """The chosen deployment month by month along the volume path (:func:`_along`; ``usd``:
+    each month's cost rounded to cents): replicas (GPUs added as volume grows) and cost."""
     total = w.input_tokens + w.output_tokens
     return [
         {
@@ -310,9 +313,9 @@ def _path(
             "monthly_tokens": round(total * f),
             "replicas": replicas,
             "gpus_total": gpus,
-            "monthly_usd": _money(usd),
+            "monthly_usd": cents,
         }
-        for m, (f, (replicas, gpus, usd)) in enumerate(zip(factors, along, strict=True))
+        for m, (f, (replicas, gpus, _), cents) in enumerate(zip(factors, along, usd, strict=True))
     ]
 
 
@@ -656,6 +659,7 @@ def derive(
                     runner,
                     per_model,
                     along,
+                    self_usd,
                     factors,
                     costs,
                     notes,
@@ -789,6 +793,7 @@ def _self_host(
     runner: int | None,
     per_model: Sequence[Best],
     along: Sequence[tuple[int, int, float]],
+    usd: Sequence[float],
     factors: Sequence[float],
     costs: Costs,
     notes: list[str],
@@ -805,7 +810,7 @@ def _self_host(
         "runner_up_gpu": p.gpus[p.candidates[e[1]].gpu].id if e is not None else None,
         "runner_up_monthly_usd": _money(e[0]) if e is not None else None,
     }
-    path = _path(w, factors, along)
+    path = _path(w, factors, along, usd)
     self_json["path"] = path
     self_json["horizon_usd"] = _money(sum(m["monthly_usd"] for m in path))
     costs["self_host"] = self_json
