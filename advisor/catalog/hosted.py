@@ -241,11 +241,18 @@ class Horizon:
         if hit is None:
             # serving(h, month) walks on from where the previous month's walk ended: a model
             # shut down by one month is shut down by every later one
+            # and a model serves until its own shutdown month: one step per run of months
             serving_models: list[HostedModel] = []
-            current = h
-            for i in range(self.n):
-                current = serving(self.hosted, current, self.base + i)
-                serving_models.append(current)
+            n, i = self.n, 0
+            current = serving(self.hosted, h, self.base)
+            while i < n:
+                end = n
+                if current.shutdown is not None and current.replaced_by in self.hosted:
+                    end = min(max(_ym(current.shutdown) - self.base, i + 1), n)
+                serving_models.extend([current] * (end - i))
+                i = end
+                if i < n:
+                    current = serving(self.hosted, current, self.base + i)
             models = tuple(serving_models)
             switch = next((i + 1 for i, m in enumerate(models) if m.id != h.id), None)
             runs: list[tuple[HostedModel, int, int]] = []
