@@ -199,13 +199,13 @@ class Horizon:
 
     __slots__ = (
         "_chains",
+        "_prefix",
         "base",
         "factors",
         "horizon",
         "hosted",
         "labels",
         "n",
-        "prefix",
         "start",
         "weights",
         "wf",
@@ -230,10 +230,16 @@ class Horizon:
         # each month's volume over today's (the growth path; missing months: 1)
         self.factors = tuple(factors[i] if i < len(factors) else 1.0 for i in range(n))
         self.wf = tuple(w * f for w, f in zip(self.weights, self.factors, strict=True))
-        # prefix[k] = sum(wf[:k]), each by the same additions as `sum` (so totals are the same
-        # to the last bit as a month-by-month sum)
-        self.prefix = tuple(sum(self.wf[:k]) for k in range(n + 1))
+        self._prefix: dict[int, float] = {}
         self._chains: dict[str, Chain] = {}
+
+    def prefix(self, k: int) -> float:
+        """``sum(wf[:k])``, by ``sum`` itself (so a total is the same to the last bit as the
+        month-by-month sum it replaces), kept per ``k``: few months start a shutdown."""
+        hit = self._prefix.get(k)
+        if hit is None:
+            hit = self._prefix[k] = sum(self.wf[:k])
+        return hit
 
     def chain(self, h: HostedModel) -> Chain:
         """Who serves the traffic on ``h`` month by month (kept per model)."""
@@ -243,6 +249,8 @@ class Horizon:
             # shut down by one month is shut down by every later one
             # and a model serves until its own shutdown month: one step per run of months
             serving_models: list[HostedModel] = []
+            runs: list[tuple[HostedModel, int, int]] = []
+            switch: int | None = None
             n, i = self.n, 0
             current = serving(self.hosted, h, self.base)
             while i < n:
@@ -250,18 +258,17 @@ class Horizon:
                 if current.shutdown is not None and current.replaced_by in self.hosted:
                     end = min(max(_ym(current.shutdown) - self.base, i + 1), n)
                 serving_models.extend([current] * (end - i))
+                if runs and runs[-1][0] is current:
+                    runs[-1] = (current, runs[-1][1], end)
+                else:
+                    runs.append((current, i, end))
+                if switch is None and current.id != h.id:
+                    switch = i + 1
                 i = end
                 if i < n:
                     current = serving(self.hosted, current, self.base + i)
-            models = tuple(serving_models)
-            switch = next((i + 1 for i, m in enumerate(models) if m.id != h.id), None)
-            runs: list[tuple[HostedModel, int, int]] = []
-            for i, m in enumerate(models):
-                if runs and runs[-1][0] is m:
-                    runs[-1] = (m, runs[-1][1], i + 1)
-                else:
-                    runs.append((m, i, i + 1))
-            hit = self._chains[h.id] = Chain(models, switch, tuple(runs))
+            hit = Chain(tuple(serving_models), switch, tuple(runs))
+            self._chains[h.id] = hit
         return hit
 
 
@@ -368,7 +375,7 @@ def _totals(
     n = hz.n
     first, first_total = _billed(bills, models[0], inp, out, t)
     stable = min(n, _ym(h.shutdown) - hz.base) if h.shutdown is not None else n
-    total = first_total * hz.prefix[stable] if stable > 0 else 0.0
+    total = first_total * hz.prefix(stable) if stable > 0 else 0.0
     if stable < n:
         # the months from the shutdown on, one by one (the same additions as month by month)
         wf = hz.wf
