@@ -93,6 +93,29 @@ def rows() -> list[dict[str, Any]]:
 
         return _build(catalog)
 
+    import yaml
+
+    from advisor.engine.ruleset import _exclusions
+
+    rs = load_ruleset()
+    raw = yaml.safe_load((ROOT / "examples" / "eu-bank.yaml").read_text())
+    bank_values, _, _ = rs._base_values(rs.validate_answers(raw["answers"]))
+    bank_excluded = _exclusions(rs, bank_values)
+    # the bank's volumes changing as in `typical`, so no hosted bill is kept between calls
+    banks = [
+        {
+            **bank_values,
+            "usage.monthly_input_tokens": bank_values["usage.monthly_input_tokens"] * (1 + i / 7),
+        }
+        for i in range(35)
+    ]
+
+    def bank(i: int) -> object:
+        return derive(rs.catalog, banks[i % len(banks)], bank_excluded)
+
+    def bank_facts(i: int) -> object:
+        return derive(rs.catalog, banks[i % len(banks)], bank_excluded, models=False, detail=False)
+
     n_models = len(catalog.open_models)
     n_candidates = len(prepared.candidates)
     scope = f"{n_models} open models, {n_candidates} deployment candidates"
@@ -110,6 +133,20 @@ def rows() -> list[dict[str, Any]]:
             "unit": "µs",
             "budget": 200,
             "note": "licence and throughput memos cleared before each call",
+        },
+        {
+            "name": "catalog derive (eu-bank)",
+            "value": _median_us(bank),
+            "unit": "µs",
+            "budget": 200,
+            "note": "examples/eu-bank.yaml, 48 months with successors, volumes changing",
+        },
+        {
+            "name": "catalog derive (eu-bank, facts only)",
+            "value": _median_us(bank_facts),
+            "unit": "µs",
+            "budget": None,
+            "note": "detail=False, models=False: the probe path of flip points and Monte Carlo",
         },
         {
             "name": "catalog prepare",

@@ -283,4 +283,29 @@ def rows() -> list[dict[str, object]]:
             "note": f"{len(full.rules)} rules, cost and licence model included",
         }
     )
+    # The issue-11 budget example: a regulated EU bank, 48 months with successors, whose
+    # unanswered optional latency target sends the rules through the partial path; and the
+    # probe path (flip points, Monte Carlo) on the same answers, facts only.
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "examples" / "eu-bank.yaml").read_text())
+    bank = full.validate_answers(raw["answers"])
+    bank_s = _per_call(lambda: full.evaluate(bank), n=300)
+    probe_s = _per_call(lambda: full.outcome(bank), n=300)
+    out += [
+        {
+            "name": "evaluate(): examples/eu-bank.yaml, full Decision",
+            "value": bank_s * 1e6,
+            "unit": "us",
+            "budget": 500,
+            "note": "48 months, successors; hosted bills kept (same answers each call)",
+        },
+        {
+            "name": "outcome(): examples/eu-bank.yaml (probe path)",
+            "value": probe_s * 1e6,
+            "unit": "us",
+            "budget": None,
+            "note": "facts only: what flip points and Monte Carlo call",
+        },
+    ]
     return out

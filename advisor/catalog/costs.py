@@ -366,6 +366,30 @@ class Table:
                     best_cost, best = cost, ci
         return (best_cost, best) if best >= 0 else None
 
+    def per_model_at(
+        self, p: Prepared, models: Sequence[int], output_tokens: float
+    ) -> list[tuple[float, int] | None]:
+        """:meth:`per_model` of :meth:`costs_at` for ``models`` only (the others None), and
+        None for a model whose cheapest cost is not finite: the same figures, without pricing
+        the candidates of models the caller does not read."""
+        r0 = self.w.min_replicas
+        ceil = math.ceil
+        q, fixed, per = self.q, self.fixed, self.per_replica
+        isfinite = math.isfinite
+        out: list[tuple[float, int] | None] = [None] * len(p.by_model)
+        for i in models:
+            best_cost = math.inf
+            best = -1
+            for ci in p.by_model[i]:
+                cost = fixed[ci] + per[ci] * (
+                    r if (r := ceil(output_tokens * q[ci] - EPS)) > r0 else r0
+                )
+                if best < 0 or cost < best_cost:
+                    best_cost, best = cost, ci
+            if best >= 0 and isfinite(best_cost):
+                out[i] = (best_cost, best)
+        return out
+
     @staticmethod
     def per_model(p: Prepared, costs: Sequence[float]) -> list[tuple[float, int] | None]:
         """For each model, (cost, candidate index) of its cheapest candidate, or None."""

@@ -46,7 +46,16 @@ from advisor.catalog.costs import (
     workload,
 )
 from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
-from advisor.catalog.hosted import BillTerms, Plan, bill, cheapest_switch, plan, start_date
+from advisor.catalog.hosted import (
+    Bills,
+    BillTerms,
+    Horizon,
+    Plan,
+    bill,
+    cheapest_switch,
+    plan,
+    start_date,
+)
 from advisor.catalog.licensing import LEVEL_NAMES
 from advisor.catalog.managed import (
     MIGRATION,
@@ -276,25 +285,45 @@ def _factors(growth: float, months: int) -> list[float]:
     return [growth ** (m / (months - 1)) for m in range(months)]
 
 
-def _path(
-    table: Table, t: Terms, w: Workload, vol: float, growth: float, months: int
-) -> list[PathMonth]:
-    """The chosen deployment month by month along the volume path: replicas (GPUs added as
-    volume grows) and cost."""
-    total = w.input_tokens + w.output_tokens
-    out: list[PathMonth] = []
-    for m, f in enumerate(_factors(growth, months)):
-        d = breakdown(t, w, vol * f)
-        out.append(
-            {
-                "month": m + 1,
-                "monthly_tokens": round(total * f),
-                "replicas": d.replicas,
-                "gpus_total": d.gpus_total,
-                "monthly_usd": _money(d.total),
-            }
-        )
+def _along(
+    t: Terms, w: Workload, vol: float, factors: Sequence[float], extra_fixed: float = 0.0
+) -> list[tuple[int, int, float]]:
+    """(replicas, GPUs, monthly cost) of a deployment at each month's volume (``vol`` times
+    the month's factor). The cost depends on the volume only through the replica count, so
+    :func:`breakdown` runs once per count rather than once per month."""
+    out: list[tuple[int, int, float]] = []
+    by_count: dict[int, tuple[int, int, float]] = {}
+    r0 = w.min_replicas
+    for f in factors:
+        v = vol * f
+        r = t.replicas(v, r0)
+        hit = by_count.get(r)
+        if hit is None:
+            d = breakdown(t, w, v, extra_fixed)
+            hit = by_count[r] = (d.replicas, d.gpus_total, d.total)
+        out.append(hit)
     return out
+
+
+def _path(
+    w: Workload,
+    factors: Sequence[float],
+    along: Sequence[tuple[int, int, float]],
+    usd: Sequence[float],
+) -> list[PathMonth]:
+    """The chosen deployment month by month along the volume path (:func:`_along`; ``usd``:
+    each month's cost rounded to cents): replicas (GPUs added as volume grows) and cost."""
+    total = w.input_tokens + w.output_tokens
+    return [
+        {
+            "month": m + 1,
+            "monthly_tokens": round(total * f),
+            "replicas": replicas,
+            "gpus_total": gpus,
+            "monthly_usd": cents,
+        }
+        for m, (f, (replicas, gpus, _), cents) in enumerate(zip(factors, along, usd, strict=True))
+    ]
 
 
 def _breakeven_month(self_path: Sequence[float], hosted_path: Sequence[float]) -> int | None:
@@ -424,14 +453,17 @@ def derive(
     scales: Scales | None = None,
     *,
     models: bool = True,
+    detail: bool = True,
 ) -> Derived:
     """Compute every ``cost.*`` and ``models.*`` fact the answers allow (see module doc).
 
     ``values``: question id -> typed answer (absent when unanswered); ``excluded``: model id ->
     reasons given by rules' ``exclude_models``; ``scales``: what-if factors on the catalog's
     prices and throughput (:class:`Scales`; None = the catalog's figures); ``models=False``
-    leaves the ``models`` list empty (its facts are still computed), for callers that read
-    only the facts many times over.
+    leaves the ``models`` list empty (its facts are still computed), and ``detail=False``
+    leaves out the month-by-month rows, deployments and bills of the ``costs`` object (its
+    figures that facts rest on, and the facts, are the same), for callers that read only the
+    facts many times over (flip points, Monte Carlo).
     """
     p = prepare(catalog)
     sc = scales if scales is not None and not scales.neutral else None
@@ -480,7 +512,9 @@ def derive(
         terms = replace(terms, price_scale=sc.hosted_price, managed_scale=sc.managed_price)
     # every option is costed month by month along one volume path (today's volume growing to
     # the growth factor over the horizon), so horizon totals compare like with like
-    factors = _factors(_growth_factor(p, values), _months(horizon if horizon is not None else 1.0))
+    hz = _horizon(p, start, horizon if horizon is not None else 1.0, _growth_factor(p, values))
+    factors = hz.factors
+    bills = _bills(p, inp, out, terms)  # the hosted bills of these tokens and terms
     if have_tokens:
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
@@ -494,14 +528,41 @@ def derive(
                 start,
                 terms,
                 factors,
+                months=hz,
+                bills=bills,
             )
             hosted_cost = hosted_plan.first.total
-            _hosted(p, hosted_plan, horizon, start, terms, factors, values, facts, costs, notes)
+            _hosted(
+                p,
+                hosted_plan,
+                horizon,
+                start,
+                terms,
+                hz,
+                bills,
+                values,
+                facts,
+                costs,
+                notes,
+                detail,
+            )
             _cheaper_hosted(
                 p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
             )
         _managed(
-            p, view, values, inp, out, horizon, terms, factors, hosted_cost, facts, costs, notes
+            p,
+            view,
+            values,
+            inp,
+            out,
+            horizon,
+            terms,
+            factors,
+            hosted_cost,
+            facts,
+            costs,
+            notes,
+            detail,
         )
     _exchange(p, values, costs)
 
@@ -541,22 +602,23 @@ def derive(
                 None if p.models[i].context_tokens < w.longest_context else e
                 for i, e in enumerate(per_model)
             ]
-        costs["workload"] = {
-            "monthly_input_tokens": w.input_tokens,
-            "monthly_output_tokens": w.output_tokens,
-            "input_output_ratio": round(w.ratio, 4),
-            "shape": w.shape,
-            "traffic_pattern": w.pattern,
-            "active_hours_per_month": w.active_hours,
-            "peak_factor": w.peak_factor,
-            "peak_output_tokens_per_s": round(
-                w.output_tokens / (w.active_hours * 3600.0) * w.peak_factor, 3
-            ),
-            "derating": w.derating,
-            "derating_basis": w.derating_basis,
-            "target_utilisation": w.target_utilisation,
-            "min_replicas": r0,
-        }
+        if detail:
+            costs["workload"] = {
+                "monthly_input_tokens": w.input_tokens,
+                "monthly_output_tokens": w.output_tokens,
+                "input_output_ratio": round(w.ratio, 4),
+                "shape": w.shape,
+                "traffic_pattern": w.pattern,
+                "active_hours_per_month": w.active_hours,
+                "peak_factor": w.peak_factor,
+                "peak_output_tokens_per_s": round(
+                    w.output_tokens / (w.active_hours * 3600.0) * w.peak_factor, 3
+                ),
+                "derating": w.derating,
+                "derating_basis": w.derating_basis,
+                "target_utilisation": w.target_utilisation,
+                "min_replicas": r0,
+            }
         asked = values.get("usage.traffic_pattern")
         if asked is not None and asked != w.pattern:
             notes.append(
@@ -584,50 +646,45 @@ def derive(
             assert entry is not None
             self_cost, chosen_index = entry
             chosen = table.terms(p, chosen_index)
-            detail = breakdown(chosen, w, vol)
-            self_json = _self_host_json(p, w, chosen, detail, basis, horizon)
-            self_json["tier"] = {
-                "needed": LEVEL_NAMES[level],
-                "needed_basis": needed_basis,
-                "model": p.model_ids[chosen_model],
-                "model_tier": p.models[chosen_model].quality_tier,
-                "runner_up": p.model_ids[runner] if runner is not None else None,
-                "runner_up_gpu": (
-                    p.gpus[p.candidates[e[1]].gpu].id
-                    if runner is not None and (e := per_model[runner]) is not None
-                    else None
-                ),
-                "runner_up_monthly_usd": (
-                    _money(e[0])
-                    if runner is not None and (e := per_model[runner]) is not None
-                    else None
-                ),
-            }
+            parts = breakdown(chosen, w, vol)
+            along = _along(chosen, w, vol, factors)
+            self_usd = [_money(usd) for _, _, usd in along]
+            self_total = sum(self_usd)
             growth = _growth_factor(p, values)
-            months = _months(horizon)
-            path = _path(table, chosen, w, vol, growth, months)
-            self_json["path"] = path
-            self_total = sum(m["monthly_usd"] for m in path)
-            self_json["horizon_usd"] = _money(self_total)
-            costs["self_host"] = self_json
             costs["estimated"] = chosen.estimated
-            notes.append(_note_for(p, w, chosen, "Self-hosting"))
-            if basis != "viable":
-                notes.append(self_json["basis_note"])
+            if detail:
+                _self_host(
+                    p,
+                    w,
+                    chosen,
+                    parts,
+                    basis,
+                    horizon,
+                    level,
+                    needed_basis,
+                    chosen_model,
+                    runner,
+                    per_model,
+                    along,
+                    self_usd,
+                    factors,
+                    costs,
+                    notes,
+                )
             facts.update(
                 {
                     "cost.self_host_monthly_usd": self_cost,
                     "cost.self_host_horizon_usd": self_total,
-                    "cost.gpus_total_at_horizon": path[-1]["gpus_total"],
-                    "cost.self_host_gpu_monthly_usd": detail.gpu,
-                    "cost.self_host_power_overhead_monthly_usd": detail.power_overhead,
-                    "cost.self_host_people_monthly_usd": detail.people,
-                    "cost.migration_monthly_usd": detail.migration,
-                    "cost.engineers_needed": detail.engineers_fte,
-                    "cost.gpus_total": detail.gpus_total,
-                    "cost.replicas": detail.replicas,
+                    "cost.gpus_total_at_horizon": along[-1][1],
+                    "cost.self_host_gpu_monthly_usd": parts.gpu,
+                    "cost.self_host_power_overhead_monthly_usd": parts.power_overhead,
+                    "cost.self_host_people_monthly_usd": parts.people,
+                    "cost.migration_monthly_usd": parts.migration,
+                    "cost.engineers_needed": parts.engineers_fte,
+                    "cost.gpus_total": parts.gpus_total,
+                    "cost.replicas": parts.replicas,
                     "cost.gpus_per_replica": chosen.candidate.gpus,
-                    "cost.utilisation": detail.utilisation,
+                    "cost.utilisation": parts.utilisation,
                     "cost.self_host_model": p.model_ids[chosen.candidate.model],
                     "cost.self_host_gpu": p.gpus[chosen.candidate.gpu].id,
                     "cost.self_host_basis": basis,
@@ -653,8 +710,8 @@ def derive(
                     costs,
                     terms.price_scale,
                 )
-                hosted_path = [m["usd"] for m in hosted_plan.months]
-                month = _breakeven_month([m["monthly_usd"] for m in path], hosted_path)
+                hosted_path = list(hosted_plan.usd)
+                month = _breakeven_month(self_usd, hosted_path)
                 be = costs["breakeven"]
                 if be is not None:
                     be["month"] = month
@@ -668,13 +725,14 @@ def derive(
                     level,
                     bool(mm),
                     hosted_cost,
-                    [m["usd"] for m in hosted_plan.months],
+                    hosted_path,
                     factors,
                     terms,
                     values,
                     facts,
                     costs,
                     notes,
+                    detail,
                 )
 
     facts["cost.oncall_rota_size"] = p.a["ops_oncall_rota_size"]
@@ -704,15 +762,22 @@ def _cheaper_hosted(
     need = values.get("usage.capability_need")
     if need is None or need not in TIER_LEVEL:
         return
-    start = _start(p)
+    key = ("cheaper", current.id, need)
+    same: list[HostedModel] | None = p.memo.get(key)
+    if same is None:
+        start = _start(p)
+        same = [
+            m
+            for m in p.hosted.values()
+            if m.id != current.id
+            and m.provider == current.provider
+            # shut down already: no model to move to
+            and (m.shutdown is None or m.shutdown > start)
+            and TIER_LEVEL[m.tier] >= TIER_LEVEL[need]
+        ]
+        _remember(p, key, same)
     found: list[tuple[float, str]] = []
-    for m in p.hosted.values():
-        if m.id == current.id or m.provider != current.provider:
-            continue
-        if m.shutdown is not None and m.shutdown <= start:
-            continue  # shut down already: no model to move to
-        if TIER_LEVEL[m.tier] < TIER_LEVEL[need]:
-            continue
+    for m in same:
         cost = hosted_monthly(m, inp, out) * price_scale
         if cost <= 0.5 * current_cost:
             found.append((cost, m.id))
@@ -720,6 +785,45 @@ def _cheaper_hosted(
     facts["cost.hosted_cheaper_models"] = [mid for _c, mid in found]
     facts["cost.hosted_cheaper_count"] = len(found)
     facts["cost.hosted_cheaper_monthly_usd"] = found[0][0] if found else current_cost
+
+
+def _self_host(
+    p: Prepared,
+    w: Workload,
+    chosen: Terms,
+    parts: Breakdown,
+    basis: Basis,
+    horizon: float,
+    level: int,
+    needed_basis: str,
+    chosen_model: int,
+    runner: int | None,
+    per_model: Sequence[Best],
+    along: Sequence[tuple[int, int, float]],
+    usd: Sequence[float],
+    factors: Sequence[float],
+    costs: Costs,
+    notes: list[str],
+) -> None:
+    """costs.self_host: the chosen deployment, its tier, its path, and its notes."""
+    self_json = _self_host_json(p, w, chosen, parts, basis, horizon)
+    e = per_model[runner] if runner is not None else None
+    self_json["tier"] = {
+        "needed": LEVEL_NAMES[level],
+        "needed_basis": needed_basis,
+        "model": p.model_ids[chosen_model],
+        "model_tier": p.models[chosen_model].quality_tier,
+        "runner_up": p.model_ids[runner] if runner is not None else None,
+        "runner_up_gpu": p.gpus[p.candidates[e[1]].gpu].id if e is not None else None,
+        "runner_up_monthly_usd": _money(e[0]) if e is not None else None,
+    }
+    path = _path(w, factors, along, usd)
+    self_json["path"] = path
+    self_json["horizon_usd"] = _money(sum(m["monthly_usd"] for m in path))
+    costs["self_host"] = self_json
+    notes.append(_note_for(p, w, chosen, "Self-hosting"))
+    if basis != "viable":
+        notes.append(self_json["basis_note"])
 
 
 def _self_host_json(
@@ -788,10 +892,7 @@ def _versus(
         # the lowest break-even of a deployment the tool would choose at that volume (an
         # estimate loses to a measurement unless it stays cheaper at the low end of its band)
         for v, ci in options[:_BREAKEVEN_TRIES]:
-            at = [
-                e if e is not None and math.isfinite(e[0]) else None
-                for e in table.per_model(p, table.costs_at(v))
-            ]
+            at = table.per_model_at(p, pool, v)
             live = [i for i in pool if at[i] is not None]
             pick = at[_choose(p, table, live, at, v)[0]] if live else None
             if pick is not None and pick[1] == ci:
@@ -840,6 +941,7 @@ def _hybrid(
     facts: dict[str, Any],
     costs: Costs,
     notes: list[str],
+    detail: bool = True,
 ) -> None:
     w = table.w
     share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
@@ -873,21 +975,19 @@ def _hybrid(
         basis, pool = picked
         # the same choice as self-hosting's (an estimate is preferred over a measurement only if
         # it stays cheaper at the low end of its band), at the remainder's volume
-        rest_costs = [
-            e if e is not None and math.isfinite(e[0]) else None
-            for e in table.per_model(p, table.costs_at(rest))
-        ]
+        rest_costs = table.per_model_at(p, pool, rest)
         pool = [i for i in pool if rest_costs[i] is not None]
         if not pool:
             return
         chosen_rest = rest_costs[_choose(p, table, pool, rest_costs, rest)[0]]
         assert chosen_rest is not None
         part, t = chosen_rest[0], table.terms(p, chosen_rest[1])
-        part += w.routing_monthly
+        routing = w.routing_monthly
+        part += routing
         managed = _managed_remainder(p, view, rem_level, mm, values, share, terms)
         # a managed open share carries its migration spread over the horizon, as self-hosting
         # carries its own (advisor.catalog.managed.migration_usd)
-        fixed_m = w.routing_monthly + p.a[MIGRATION] * w.engineer_month / w.horizon_months
+        fixed_m = routing + p.a[MIGRATION] * w.engineer_month / w.horizon_months
         if managed is not None and managed.monthly_usd + fixed_m < part:
             # the open share through a managed endpoint costs less than a deployment of its own
             part = managed.monthly_usd + fixed_m
@@ -908,7 +1008,6 @@ def _hybrid(
             facts["cost.hybrid_open_via"] = "managed_open"
         else:
             monthly = hosted_part + part
-            detail = breakdown(t, w, rest, w.routing_monthly)
             model_id = p.model_ids[t.candidate.model]
             entry.update(
                 {
@@ -919,13 +1018,16 @@ def _hybrid(
                     "remainder_need": LEVEL_NAMES[rem_level],
                     "basis": basis,
                     "viable": basis == "viable",
-                    "breakdown": detail.parts_json(),
-                    "deployment": _deployment(p, w, t, detail),
                 }
             )
+            if detail:
+                parts = breakdown(t, w, rest, routing)
+                entry["breakdown"] = parts.parts_json()
+                entry["deployment"] = _deployment(p, w, t, parts)
             facts["cost.hybrid_open_via"] = "self_host"
             if t.estimated:
-                notes.append(_note_for(p, w, t, "Hybrid"))
+                if detail:
+                    notes.append(_note_for(p, w, t, "Hybrid"))
                 costs["estimated"] = True
         facts["cost.hybrid_self_host_model"] = model_id
     # Month by month along the same volume path as the other options: the frontier share grows
@@ -936,16 +1038,19 @@ def _hybrid(
     else:
         via_managed = entry.get("open_via") == "managed_open"
         path = []
+        routing = w.routing_monthly
+        along = None if via_managed else _along(t, w, rest, factors, routing)
         for m, f in enumerate(factors):
             front = hosted_part * f if frontier is not None else hosted_path[m] * share
-            if via_managed:
+            if along is None:
                 rest_m = (monthly - hosted_part - fixed_m) * f + fixed_m
             else:
-                rest_m = breakdown(t, w, rest * f, w.routing_monthly).total
+                rest_m = along[m][2]
             path.append(front + rest_m)
     total = sum(path)
     entry["monthly_usd"] = _money(monthly)
-    entry["monthly_path_usd"] = [_money(x) for x in path]
+    if detail:
+        entry["monthly_path_usd"] = [_money(x) for x in path]
     entry["horizon_usd"] = _money(total)
     facts["cost.hybrid_monthly_usd"] = monthly
     facts["cost.hybrid_horizon_usd"] = total
@@ -961,8 +1066,27 @@ def _hybrid(
 def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | None:
     """The hosted model serving the hybrid's frontier share: ``usage.frontier_model`` if it is
     in the catalog; else the cheapest hosted model of the highest tier the catalog rates (list
-    price per 1M output tokens); else, without tier data, the current model."""
+    price per 1M output tokens); else, without tier data, the current model. Kept per catalog
+    by the two answers it reads."""
     named = values.get("usage.frontier_model")
+    current = values.get("usage.current_model")
+    key = ("frontier", named, current)
+    if key in p.memo:
+        hit: HostedModel | None = p.memo[key]
+        return hit
+    found = _find_frontier(p, named, current)
+    _remember(p, key, found)
+    return found
+
+
+def _remember(p: Prepared, key: tuple[Any, ...], value: Any) -> None:
+    """Keep ``value`` in the catalog's memo (emptied when full, as the throughput memo is)."""
+    if len(p.memo) >= 256:
+        p.memo.clear()
+    p.memo[key] = value
+
+
+def _find_frontier(p: Prepared, named: Any, current: Any) -> HostedModel | None:
     if named is not None and str(named) in p.hosted:
         return p.hosted[str(named)]
     start = _start(p)
@@ -972,7 +1096,7 @@ def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | Non
         top = max(TIER_LEVEL[h.tier] for h in rated)
         best = [h for h in rated if TIER_LEVEL[h.tier] == top]
         return min(best, key=lambda h: (h.input_usd_per_1m + h.output_usd_per_1m, h.id))
-    return p.hosted.get(str(values.get("usage.current_model")))
+    return p.hosted.get(str(current))
 
 
 def _model_facts(
@@ -1009,6 +1133,41 @@ def _models_json(
     return out
 
 
+def _horizon(p: Prepared, start: _dt.date, horizon: float, growth: float) -> Horizon:
+    """The months of the horizon along the volume path, kept per catalog (few distinct
+    horizons and growth answers occur)."""
+    key = ("horizon", horizon, growth)
+    hit = p.memo.get(key)
+    if hit is None:
+        hit = Horizon(p.hosted, start, horizon, _factors(growth, _months(horizon)))
+        _remember(p, key, hit)
+    assert isinstance(hit, Horizon)
+    return hit
+
+
+_BILLS_KEPT = 8
+
+
+def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
+    """The hosted bills of these tokens and terms, each model billed once and kept for the
+    last few (tokens, terms): the TUI re-evaluates on every answer while the volumes and the
+    bill's answers mostly stay put. A bill is a pure function of the catalog's model, the
+    tokens and the terms, so a kept bill is the bill."""
+    if inp == 0 or out == 0:
+        return {}  # 0.0 and -0.0 are equal keys but may print differently: not kept
+    kept: dict[tuple[float, float, BillTerms], Bills] | None = p.memo.get(("bills",))
+    if kept is None:
+        kept = {}
+        _remember(p, ("bills",), kept)
+    key = (inp, out, terms)
+    hit = kept.get(key)
+    if hit is None:
+        if len(kept) >= _BILLS_KEPT:
+            kept.pop(next(iter(kept)))
+        hit = kept[key] = {}
+    return hit
+
+
 def _start(p: Prepared) -> _dt.date:
     hit = p.memo.get(("start",))
     if hit is None:
@@ -1023,11 +1182,13 @@ def _hosted(
     horizon: float | None,
     start: _dt.date,
     terms: BillTerms,
-    factors: Sequence[float],
+    hz: Horizon,
+    bills: Bills,
     values: Mapping[str, Any],
     facts: dict[str, Any],
     costs: Costs,
     notes: list[str],
+    detail: bool = True,
 ) -> None:
     """costs.stay_hosted and the cost.hosted_* facts: the current model over the horizon, with
     its lifecycle, the bill's modifiers and the "switch hosted model" row."""
@@ -1058,9 +1219,37 @@ def _hosted(
     elif within and h.shutdown is not None:
         notes.append(
             f"{h.name} ({h.id}) shuts down on {h.shutdown.isoformat()}; from month "
-            f"{pl.switch_month} ({pl.months[(pl.switch_month or 1) - 1]['month']}) its traffic is "
-            f"priced at its successor {pl.months[(pl.switch_month or 1) - 1]['model']}."
+            f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
+            f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
+    residency = values.get("data.residency")
+    found = cheapest_switch(
+        p.hosted,
+        h,
+        inp,
+        out,
+        horizon if horizon is not None else 1.0,
+        start,
+        terms,
+        residency in ("eu", "in_country"),
+        hz.factors,
+        months=hz,
+        bills=bills,
+    )
+    if found is not None:
+        best, row = found
+        facts["cost.switch_hosted_model"] = row["model"]
+        facts["cost.switch_hosted_monthly_usd"] = best.first.total
+        if horizon is not None:
+            facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
+            if pl.horizon_usd > 0:
+                _put(
+                    facts,
+                    "cost.switch_hosted_to_hosted_ratio",
+                    _div(best.horizon_usd, pl.horizon_usd),
+                )
+    if not detail:
+        return
     entry: HostedCost = {
         "model": first.model.id,
         "input_usd_per_1m": first.model.input_usd_per_1m,
@@ -1084,32 +1273,9 @@ def _hosted(
         "switch_hosted": None,
     }
     if horizon is not None:  # the same month-by-month figures as the other options' paths
-        entry["monthly_path_usd"] = [m["usd"] for m in pl.months]
-    residency = values.get("data.residency")
-    found = cheapest_switch(
-        p.hosted,
-        h,
-        inp,
-        out,
-        horizon if horizon is not None else 1.0,
-        start,
-        terms,
-        residency in ("eu", "in_country"),
-        factors,
-    )
+        entry["monthly_path_usd"] = list(pl.usd)
     if found is not None:
-        best, row = found
-        entry["switch_hosted"] = row
-        facts["cost.switch_hosted_model"] = row["model"]
-        facts["cost.switch_hosted_monthly_usd"] = best.first.total
-        if horizon is not None:
-            facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
-            if pl.horizon_usd > 0:
-                _put(
-                    facts,
-                    "cost.switch_hosted_to_hosted_ratio",
-                    _div(best.horizon_usd, pl.horizon_usd),
-                )
+        entry["switch_hosted"] = found[1]
     costs["stay_hosted"] = costs["hosted"] = entry
 
 
@@ -1135,6 +1301,7 @@ def _managed(
     facts: dict[str, Any],
     costs: Costs,
     notes: list[str],
+    detail: bool = True,
 ) -> None:
     """costs.managed_open and the cost.managed_open_* facts (see advisor.catalog.managed)."""
     if not p.catalog.managed_endpoints:
@@ -1158,7 +1325,8 @@ def _managed(
     # plus the one-off migration to the open model
     weight = sum(factors) if horizon is not None else None
     migration = migration_usd(p.a, values)
-    costs["managed_open"] = managed_json(c, weight, migration, p.a[MIGRATION])
+    if detail:
+        costs["managed_open"] = managed_json(c, weight, migration, p.a[MIGRATION])
     facts["cost.managed_open_monthly_usd"] = c.monthly_usd
     facts["cost.managed_open_model"] = c.endpoint.model
     facts["cost.managed_open_endpoint"] = c.endpoint.id

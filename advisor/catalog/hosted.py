@@ -40,7 +40,7 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
 from advisor.model.parts import HostedMonth, Modifier, SwitchHosted
@@ -318,20 +318,136 @@ def serving(hosted: Mapping[str, HostedModel], h: HostedModel, month: int) -> Ho
     return h
 
 
+class Horizon:
+    """The months of one horizon from one start, along one volume path, in a catalog: what
+    every hosted plan of an evaluation shares. Built once per (catalog, start, horizon, growth
+    path) and kept by the cost model, so a plan costs a few multiplications per model rather
+    than a walk over the months (the hosted-plan search prices every model of the tier)."""
+
+    __slots__ = (
+        "_chains",
+        "_prefix",
+        "base",
+        "factors",
+        "horizon",
+        "hosted",
+        "labels",
+        "n",
+        "start",
+        "weights",
+        "wf",
+    )
+
+    def __init__(
+        self,
+        catalog_hosted: Mapping[str, HostedModel],
+        start: _dt.date,
+        horizon: float,
+        factors: Sequence[float] = (),
+    ) -> None:
+        n = max(1, math.ceil(horizon - 1e-9))
+        self.hosted = catalog_hosted
+        self.start = start
+        self.horizon = horizon
+        self.n = n
+        self.base = _ym(start)
+        self.labels = tuple(month_label(start, i) for i in range(n))
+        # a month counts by the share of it inside the horizon (the last one by its fraction)
+        self.weights = tuple(min(1.0, horizon - i) if horizon > i else 0.0 for i in range(n))
+        # each month's volume over today's (the growth path; missing months: 1)
+        self.factors = tuple(factors[i] if i < len(factors) else 1.0 for i in range(n))
+        self.wf = tuple(w * f for w, f in zip(self.weights, self.factors, strict=True))
+        self._prefix: dict[int, float] = {}
+        self._chains: dict[str, Chain] = {}
+
+    def prefix(self, k: int) -> float:
+        """``sum(wf[:k])``, by ``sum`` itself (so a total is the same to the last bit as the
+        month-by-month sum it replaces), kept per ``k``: few months start a shutdown."""
+        hit = self._prefix.get(k)
+        if hit is None:
+            hit = self._prefix[k] = sum(self.wf[:k])
+        return hit
+
+    def chain(self, h: HostedModel) -> Chain:
+        """Who serves the traffic on ``h`` month by month (kept per model)."""
+        hit = self._chains.get(h.id)
+        if hit is None:
+            # serving(h, month) walks on from where the previous month's walk ended: a model
+            # shut down by one month is shut down by every later one
+            # and a model serves until its own shutdown month: one step per run of months
+            serving_models: list[HostedModel] = []
+            runs: list[tuple[HostedModel, int, int]] = []
+            switch: int | None = None
+            n, i = self.n, 0
+            current = serving(self.hosted, h, self.base)
+            while i < n:
+                end = n
+                if current.shutdown is not None and current.replaced_by in self.hosted:
+                    end = min(max(_ym(current.shutdown) - self.base, i + 1), n)
+                serving_models.extend([current] * (end - i))
+                if runs and runs[-1][0] is current:
+                    runs[-1] = (current, runs[-1][1], end)
+                else:
+                    runs.append((current, i, end))
+                if switch is None and current.id != h.id:
+                    switch = i + 1
+                i = end
+                if i < n:
+                    current = serving(self.hosted, current, self.base + i)
+            hit = Chain(tuple(serving_models), switch, tuple(runs))
+            self._chains[h.id] = hit
+        return hit
+
+
+class Chain(NamedTuple):
+    """The model serving each month, the 1-based month from which a successor serves (None:
+    the first model to the end), and the runs of months (model, first, last + 1) one model
+    serves."""
+
+    models: tuple[HostedModel, ...]
+    switch: int | None
+    runs: tuple[tuple[HostedModel, int, int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A hosted model priced over the horizon."""
+    """A hosted model priced over the horizon. ``usd``: each month's bill, rounded to cents
+    (empty when priced without detail); ``months`` spells them out for the decision JSON."""
 
     current: HostedModel
-    months: tuple[HostedMonth, ...]
     first: Bill  # month 1's bill (on the successor when the current model has shut down)
     horizon_usd: float
     switch_month: int | None  # 1-based month from which a successor serves, within the horizon
     shut_down: bool  # already shut down at the start
+    usd: tuple[float, ...] = ()
+    serving: tuple[HostedModel, ...] = ()  # the model of each month (empty without detail)
+    labels: tuple[str, ...] = ()  # 'YYYY-MM' of each month (empty without detail)
 
     @property
     def successor(self) -> str | None:
         return self.current.replaced_by
+
+    @property
+    def months(self) -> tuple[HostedMonth, ...]:
+        return tuple(
+            {"month": label, "model": m.id, "usd": usd}
+            for label, m, usd in zip(self.labels, self.serving, self.usd, strict=True)
+        )
+
+
+Bills = dict[str, tuple[Bill, float]]
+"""Bills of one evaluation's tokens and terms by model id, with their totals: a model is
+billed once however many plans it serves in (as a successor, say)."""
+
+
+def _billed(
+    bills: Bills, model: HostedModel, inp: float, out: float, t: BillTerms
+) -> tuple[Bill, float]:
+    hit = bills.get(model.id)
+    if hit is None:
+        b = bill(model, inp, out, t)
+        hit = bills[model.id] = (b, b.total)
+    return hit
 
 
 def plan(
@@ -345,78 +461,60 @@ def plan(
     factors: Sequence[float] = (),
     *,
     detail: bool = True,
+    months: Horizon | None = None,
+    bills: Bills | None = None,
 ) -> Plan:
     """Price ``h`` month by month over ``horizon`` months from ``start`` (module doc).
 
     ``factors``: each month's volume over today's (the growth path; missing months: 1). A
     hosted bill is linear in the tokens, so a month costs its model's bill at today's volume
-    times its factor. ``detail=False`` leaves ``months`` empty (the totals are the same): the
-    search for the cheapest switch compares totals only."""
-    n = max(1, math.ceil(horizon - 1e-9))
-    base = _ym(start)
+    times its factor. ``detail=False`` leaves the months empty (the totals are the same): the
+    search for the cheapest switch compares totals only. ``months``: the same horizon,
+    start, factors and catalog, precomputed (:class:`Horizon`); ``bills``: bills of the same
+    tokens and terms already computed (filled as models are billed)."""
+    hz = months if months is not None else Horizon(catalog_hosted, start, horizon, factors)
+    if bills is None:
+        bills = {}
     if not detail:
-        return _totals(catalog_hosted, h, inp, out, horizon, start, t, factors, n, base)
-    bills: dict[str, Bill] = {}
-    months: list[HostedMonth] = []
+        return _totals(h, inp, out, t, hz, bills)
+    models, switch, runs = hz.chain(h)
     total = 0.0
-    switch: int | None = None
-    first: Bill | None = None
-    totals: dict[str, float] = {}
-    # the serving model changes only at a shutdown: months before the first one need no lookup
-    stable = _ym(h.shutdown) - base if h.shutdown is not None else n
-    n_factors = len(factors)
-    for i in range(n):
-        model = h if i < stable else serving(catalog_hosted, h, base + i)
-        b = bills.get(model.id)
-        if b is None:
-            b = bills[model.id] = bill(model, inp, out, t)
-            totals[model.id] = b.total
-        weight = min(1.0, horizon - i) if horizon > i else 0.0
-        usd = totals[model.id] * (factors[i] if i < n_factors else 1.0)
-        total += usd * weight
-        if first is None:
-            first = b
-        if switch is None and model.id != h.id:
-            switch = i + 1
-        if detail:
-            months.append({"month": month_label(start, i), "model": model.id, "usd": round(usd, 2)})
-    assert first is not None
+    usd_months: list[float] = []
+    keep = usd_months.append
+    first = _billed(bills, models[0], inp, out, t)[0]
+    factors, weights = hz.factors, hz.weights
+    for model, lo, hi in runs:  # the serving model changes only at a shutdown
+        b_total = _billed(bills, model, inp, out, t)[1]
+        for i in range(lo, hi):
+            usd = b_total * factors[i]
+            total += usd * weights[i]
+            keep(round(usd, 2))
     shut = h.shutdown is not None and h.shutdown <= start
-    return Plan(h, tuple(months), first, total, switch, shut)
+    return Plan(h, first, total, switch, shut, tuple(usd_months), models, hz.labels)
 
 
 def _totals(
-    catalog_hosted: Mapping[str, HostedModel],
-    h: HostedModel,
-    inp: float,
-    out: float,
-    horizon: float,
-    start: _dt.date,
-    t: BillTerms,
-    factors: Sequence[float],
-    n: int,
-    base: int,
+    h: HostedModel, inp: float, out: float, t: BillTerms, hz: Horizon, bills: Bills
 ) -> Plan:
     """:func:`plan` without the months: the same sums, month weights times volume factors
     added per serving model (the model changes only at a shutdown)."""
-    wf = [
-        (min(1.0, horizon - i) if horizon > i else 0.0) * (factors[i] if i < len(factors) else 1.0)
-        for i in range(n)
-    ]
-    first = bill(serving(catalog_hosted, h, base), inp, out, t)
-    stable = min(n, _ym(h.shutdown) - base) if h.shutdown is not None else n
-    total = first.total * sum(wf[:stable]) if stable > 0 else 0.0
-    switch: int | None = None
-    totals = {first.model.id: first.total}
-    for i in range(max(stable, 0), n):
-        model = serving(catalog_hosted, h, base + i)
-        if model.id not in totals:
-            totals[model.id] = bill(model, inp, out, t).total
-        total += totals[model.id] * wf[i]
-        if switch is None and model.id != h.id:
-            switch = i + 1
-    shut = h.shutdown is not None and h.shutdown <= start
-    return Plan(h, (), first, total, switch, shut)
+    models, switch, runs = hz.chain(h)
+    n = hz.n
+    first, first_total = _billed(bills, models[0], inp, out, t)
+    stable = min(n, _ym(h.shutdown) - hz.base) if h.shutdown is not None else n
+    total = first_total * hz.prefix(stable) if stable > 0 else 0.0
+    if stable < n:
+        # the months from the shutdown on, one by one (the same additions as month by month)
+        wf = hz.wf
+        start = max(stable, 0)
+        for model, lo, hi in runs:
+            if hi <= start:
+                continue
+            b_total = _billed(bills, model, inp, out, t)[1]
+            for x in wf[max(lo, start) : hi]:
+                total += b_total * x
+    shut = h.shutdown is not None and h.shutdown <= hz.start
+    return Plan(h, first, total, switch, shut)
 
 
 def cheapest_switch(
@@ -429,10 +527,17 @@ def cheapest_switch(
     t: BillTerms,
     need_regional: bool,
     factors: Sequence[float] = (),
+    *,
+    months: Horizon | None = None,
+    bills: Bills | None = None,
 ) -> tuple[Plan, SwitchHosted] | None:
     """The cheapest hosted model of the current model's tier or higher over the horizon, among
     models still served at the start (a shut-down model is its successor); with a residency
-    need, only models that offer regional processing. Ties go to catalog order."""
+    need, only models that offer regional processing. Ties go to catalog order. ``months`` and
+    ``bills`` as for :func:`plan`."""
+    hz = months if months is not None else Horizon(catalog_hosted, start, horizon, factors)
+    if bills is None:
+        bills = {}
     level = TIER_LEVEL[current.tier]
     best: Plan | None = None
     for h in catalog_hosted.values():
@@ -442,7 +547,7 @@ def cheapest_switch(
             continue
         if need_regional and h.regional_uplift_pct is None:
             continue
-        p = plan(catalog_hosted, h, inp, out, horizon, start, t, factors, detail=False)
+        p = _totals(h, inp, out, t, hz, bills)
         if best is None or p.horizon_usd < best.horizon_usd - 1e-9:
             best = p
     if best is None:

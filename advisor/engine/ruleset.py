@@ -108,6 +108,7 @@ class RuleSet:
         self._early_facts: list[CompiledFact] = []  # derived facts the cost model does not feed
         self._exclusion_rules: list[CompiledRule] = []
         self._question_rank: dict[str, int] = {}  # questionnaire order, to sort pending needs
+        self._interp: _Interp | None = None  # the partial path's tables (built by _generate)
 
     # -- public helpers used by the TUI and the CLI ------------------------------------------
 
@@ -741,6 +742,53 @@ def _generate(rs: RuleSet) -> None:
     ]
     rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
     rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
+    rs._interp = _interp_tables(rs)
+
+
+_Fn = Callable[[Mapping[str, Any]], Any]
+_RulePlan = tuple[
+    CompiledRule, frozenset[str], _Fn | None, _Fn | None, tuple[tuple[int, float | str], ...], int
+]
+
+
+@dataclass(frozen=True)
+class _Interp:
+    """What the partial path reads per evaluation, resolved once at compile time: for each
+    derived fact and rule, the names it reads and its two compiled functions (no lookup by
+    tree per call); each rule's points as (option index, number or fact id), zero scores left
+    out (adding 0 to a score changes nothing); the categories' weights in sorted order; the
+    optional questions."""
+
+    facts: tuple[tuple[str, frozenset[str], _Fn, _Fn], ...]
+    rules: tuple[_RulePlan, ...]
+    weights: tuple[tuple[str, float | Checked], ...]
+    optional: frozenset[str]
+
+
+def _interp_tables(rs: RuleSet) -> _Interp:
+    def fns(c: Checked) -> tuple[_Fn, _Fn]:
+        return rs._expr_fns[id(c.tree)], rs._expr3_fns[id(c.tree)]
+
+    rules: list[_RulePlan] = []
+    for cr in rs.rules:
+        points: list[tuple[int, float | str]] = []
+        for k, option in enumerate(OPTIONS):
+            value = cr.rule.score.get(option, 0.0)
+            if isinstance(value, str):
+                points.append((k, value))
+            elif float(value) != 0.0:
+                points.append((k, float(value)))
+        mask = sum(1 << OPTIONS.index(o) for o in cr.rule.veto)
+        if cr.condition is None:
+            rules.append((cr, frozenset[str](), None, None, tuple(points), mask))
+        else:
+            rules.append((cr, cr.condition.names, *fns(cr.condition), tuple(points), mask))
+    return _Interp(
+        facts=tuple((f.id, f.checked.names, *fns(f.checked)) for f in rs.facts),
+        rules=tuple(rules),
+        weights=tuple((cid, rs.weights[cid]) for cid in sorted(rs.weights)),
+        optional=frozenset(q.id for q in rs.questions.values() if q.optional),
+    )
 
 
 # --- evaluating -----------------------------------------------------------------------------
@@ -759,7 +807,7 @@ class Outcome:
 
 
 def _missing(rs: RuleSet, values: Mapping[str, Any], skipped: set[str]) -> set[str]:
-    optional = {q.id for q in rs.questions.values() if q.optional}
+    optional = rs._interp.optional if rs._interp is not None else frozenset()
     return {
         qid
         for qid in rs.questions
@@ -788,7 +836,9 @@ def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> 
     from advisor.catalog.derivation import derive
 
     values, skipped, _defaulted = rs._base_values(answers)
-    derived = derive(rs.catalog, values, _exclusions(rs, values), scales, models=False)
+    derived = derive(
+        rs.catalog, values, _exclusions(rs, values), scales, models=False, detail=False
+    )
     facts = {**values, **derived.facts}
     if rs._reads <= facts.keys():
         _best, fast_scores, vm, _fired, dvals = rs.decide_fast(facts)
@@ -831,9 +881,11 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     fired_rules: list[FiredRule] = []
     risks: list[Note] = []
     actions: list[Note] = []
+    fired_deps: list[frozenset[str]] = []  # the questions each fired rule reads
     for cr in rs.rules:
         if cr.index not in fired_set:
             continue
+        fired_deps.append(cr.deps)
         for option in cr.rule.veto:
             vetoed.setdefault(option, []).append(cr.rule.id)
         because = _render(cr, facts)
@@ -868,10 +920,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
     best = [o for o in open_options if abs(score_map[o] - score_map[ranking[0]]) < 1e-9]
     if len(best) > 1:
         tie = {"options": [o for o in ranking if o in best], "broken_by": TIE_BREAK}
-    by_id = {cr.rule.id: cr for cr in rs.rules}
-    read = (
-        frozenset().union(*(by_id[r.id].deps for r in fired_rules)) if fired_rules else frozenset()
-    )
+    read = frozenset().union(*fired_deps) if fired_deps else frozenset()
     assumed = len(read & set(defaulted)) / len(read) if read else 0.0
     confidence = _confidence(
         rs, fired_rules, score_map, open_options, len(pending), all_vetoed, assumed
@@ -915,8 +964,8 @@ def _value(rs: RuleSet, checked: Checked, facts: Mapping[str, Any]) -> Any:
 
 def _weights(rs: RuleSet, facts: Mapping[str, Any]) -> dict[str, float]:
     out: dict[str, float] = {}
-    for cid in sorted(rs.weights):
-        weight = rs.weights[cid]
+    assert rs._interp is not None
+    for cid, weight in rs._interp.weights:
         value = weight if isinstance(weight, float) else _value(rs, weight, facts)
         out[cid] = 1.0 if value is UNKNOWN else _bounded_weight(value)
     return out
@@ -940,17 +989,23 @@ def _bounded_weight(value: Any) -> float:
 def _interpret(
     rs: RuleSet, facts: dict[str, Any], missing: set[str]
 ) -> tuple[list[int], list[float], int, list[PendingRule], dict[str, float]]:
-    for fact in rs.facts:
-        value = _value(rs, fact.checked, facts)
+    assert rs._interp is not None
+    keys = facts.keys()  # a live view: facts added below are seen
+    for fid, reads, two, three in rs._interp.facts:
+        value = two(facts) if reads <= keys else three(facts)
         if value is not UNKNOWN:
-            facts[fact.id] = value
+            facts[fid] = value
     weights = _weights(rs, facts)
     scores = [0.0] * len(OPTIONS)
     vm = 0
     fired: list[int] = []
     pending: list[PendingRule] = []
-    for cr in rs.rules:
-        outcome = _value(rs, cr.condition, facts) if cr.condition else True
+    isfinite = math.isfinite
+    for cr, names, f2, f3, points, mask in rs._interp.rules:
+        if f2 is None or f3 is None:  # no condition: always true
+            outcome: Any = True
+        else:
+            outcome = f2(facts) if names <= keys else f3(facts)
         if outcome is UNKNOWN:
             needs = sorted(cr.deps & missing, key=rs._question_rank.__getitem__)
             if needs:
@@ -960,10 +1015,12 @@ def _interpret(
             continue
         fired.append(cr.index)
         w = weights.get(cr.category, 1.0)
-        for k, option in enumerate(OPTIONS):
-            scores[k] += _points(cr, option, facts) * w
-        for option in cr.rule.veto:
-            vm |= 1 << OPTIONS.index(option)
+        for k, pts in points:
+            if isinstance(pts, str):  # a graded score: the fact's value (0 while it has none)
+                value = facts.get(pts, UNKNOWN)
+                pts = float(value) if isinstance(value, int | float) and isfinite(value) else 0.0
+            scores[k] += pts * w
+        vm |= mask
     return fired, scores, vm, pending, weights
 
 
