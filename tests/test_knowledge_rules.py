@@ -198,6 +198,9 @@ def test_vetoes_are_kept_for_impossibilities(ruleset: RuleSet) -> None:
         "no-open-model-meets-need": {"self_host"},
         "redistribution-needs-open-weights": {"stay_hosted", "managed_open"},
         "managed-open-unavailable": {"managed_open"},
+        # no deployment holds the requests' context: self-hosting, and the split's open share
+        # that would run on it, cannot be built
+        "self-host-cannot-serve": {"self_host", "hybrid"},
     }
 
 

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
-import pytest
 from helpers.answers import answer_sets, answers_strategy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -284,7 +283,8 @@ def _merit(d: Decision) -> dict[str, float]:
 def _equal_merit_rivals(d: Decision) -> list[str]:
     """The other options of the cost comparison (econ.candidate_*) that everything outside cost
     scores as the recommended one: cost alone may decide between them. Empty while the
-    comparison is incomplete (a candidate without a cost: see the xfail below)."""
+    comparison is incomplete (a candidate without a cost; see
+    test_the_cost_comparison_is_complete_whenever_its_candidates_are_known)."""
     rec = d.recommendation
     if rec is None or d.facts.get("econ.cheapest_horizon_usd") is None:
         return []
@@ -335,16 +335,6 @@ def test_lowering_a_priority_shrinks_to_a_minimal_case(a: dict[str, Any], priori
         assert not _costlier_at_equal_merit(d), (level, d.scores)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect, cost model (catalog area): when no open-model deployment serves the "
-    "prompt length (a 1 M-token context), derive() leaves every cost.self_host_* fact out "
-    "while models.any_viable stays true, so econ.candidate_self_host is true, "
-    "econ.cheapest_horizon_usd is unknown and no option earns cost points: a managed API 20 "
-    "times cheaper than the API loses on the tie-break. Needs a cost.self_host_available "
-    "fact (like cost.managed_open_available) for econ.candidate_self_host to read. Strict: "
-    "this test fails once the defect is fixed, so the mark must go then.",
-)
 def test_the_cost_comparison_is_complete_whenever_its_candidates_are_known() -> None:
     # the first seeded case that asks for a 1 M-token prompt, made neutral
     a = next(
@@ -353,7 +343,13 @@ def test_the_cost_comparison_is_complete_whenever_its_candidates_are_known() -> 
         if c.get("usage.context_longest_tokens") == 1e6 and not c["licensing.excluded_origins"]
     )
     d = _neutral(a, "strategy.priority_cost", 3)
+    # no open model holds a 1 M-token request: self-hosting (and a split whose open share it
+    # would carry) is said to be impossible and leaves the comparison, instead of staying in it
+    # without a cost
+    assert d.facts.get("cost.self_host_available") is False
+    assert d.facts.get("econ.candidate_self_host") is False
+    assert "self-host-cannot-serve" in d.fired_ids
     candidates = [o for o in OPTIONS if d.facts.get(f"econ.candidate_{o}") is True]
-    assert len(candidates) >= 2
+    assert candidates, d.facts
     assert all(d.facts.get(HORIZON[o]) is not None for o in candidates), candidates
     assert d.facts.get("econ.cheapest_horizon_usd") is not None

@@ -639,6 +639,14 @@ def derive(
         picked = _pick(p, view, level, bool(mm))
         if picked is not None:
             picked = _narrow(p, picked, per_model, values, w, notes)
+        # False when no deployment in the catalog can serve these answers (e.g. no open model
+        # holds the longest prompt plus answer): the rules then veto self-hosting instead of
+        # comparing costs with its figures missing (tests/test_soundness_properties.py)
+        facts["cost.self_host_available"] = picked is not None
+        typical = values.get("usage.context_typical_tokens")
+        context = max(w.longest_context, float(typical) if typical is not None else 0.0)
+        if context > 0:
+            facts["cost.context_tokens_needed"] = context
         if picked is not None:
             basis, pool = picked
             chosen_model, runner = _choose(p, table, pool, per_model, vol)
@@ -1279,11 +1287,19 @@ def _hosted(
     costs["stay_hosted"] = costs["hosted"] = entry
 
 
-def _allowed_models(p: Prepared, view: ModelView, level: int, mm: bool | None) -> dict[str, bool]:
+def _allowed_models(
+    p: Prepared, view: ModelView, level: int, mm: bool | None, values: Mapping[str, Any]
+) -> dict[str, bool]:
+    """The open models a managed endpoint may serve: eligible, of the needed tier and
+    modality, and with a context window that holds the longest prompt plus answer (as for a
+    deployment of one's own; an endpoint cannot serve more than its model reads)."""
+    longest = values.get("usage.context_longest_tokens")
+    need = float(longest) if longest is not None else 0.0
     return {
         p.model_ids[i]: bool(view.eligible[i])
         and p.levels[i] >= level
         and (not mm or bool(p.multimodal[i]))
+        and p.models[i].context_tokens >= need
         for i in range(len(p.models))
     }
 
@@ -1307,7 +1323,7 @@ def _managed(
     if not p.catalog.managed_endpoints:
         return
     level = view.need if view.need is not None else TIER_LEVEL["simple"]
-    allowed = _allowed_models(p, view, level, view.multimodal)
+    allowed = _allowed_models(p, view, level, view.multimodal, values)
     residency = residency_of(values)
     managed_terms = terms.managed()
     c = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, managed_terms)
@@ -1364,7 +1380,7 @@ def _managed_remainder(
         return None
     inp = float(values["usage.monthly_input_tokens"]) * (1.0 - share)
     out = float(values["usage.monthly_output_tokens"]) * (1.0 - share)
-    allowed = _allowed_models(p, view, level, mm)
+    allowed = _allowed_models(p, view, level, mm, values)
     return choose(
         p.catalog.managed_endpoints,
         allowed,
