@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 TEST_SAMPLES = 200
 """The CLI's Monte Carlo default while a test runs ``advisor.cli.main`` in this process: each
-sample runs the cost model once, so the real default (10,000, advisor.cli.compare.CLI_SAMPLES)
+sample runs the cost model once, so the real default (10,000, advisor.cli.options.CLI_SAMPLES)
 would make every evaluate and report test pay seconds for figures it does not read. Tests of
 the default itself carry ``@pytest.mark.default_samples``; a test that passes ``--samples`` is
 not affected either way."""
@@ -34,7 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _test_samples(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.node.get_closest_marker("default_samples") is None:
-        monkeypatch.setattr("advisor.cli.compare.CLI_SAMPLES", TEST_SAMPLES)
+        monkeypatch.setattr("advisor.cli.options.CLI_SAMPLES", TEST_SAMPLES)
 
 
 @pytest.fixture

@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from advisor.cli.compare import add_robustness_flags
-from advisor.cli.options import Command, add_format, add_output, add_rules, write_output
+from advisor.cli.options import (
+    Command,
+    add_format,
+    add_output,
+    add_robustness_flags,
+    add_rules,
+    decide,
+    write_output,
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,17 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from advisor.cli.formats.decision import REPORTERS
-    from advisor.engine.ruleset import load_ruleset
-    from advisor.load.answers import load_answers
     from advisor.problems import Exit
 
-    ruleset = load_ruleset(args.rules or None)
-    answers = load_answers(args.answers, ruleset)
-    decision = ruleset.evaluate(answers.values)
-    if args.samples > 0:
-        from advisor.scenarios.robust import assess
-
-        decision = assess(ruleset, answers.values, args.samples, args.seed, decision=decision)
+    _, _, decision = decide(args)
     write_output(REPORTERS[args.format]().render(decision), args.output, [args.answers])
     # Every option vetoed is a finding about the answers (they contradict each other), not a
     # decision: CI that evaluates answers files should see it fail.

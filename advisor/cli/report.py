@@ -16,8 +16,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from advisor.cli.compare import add_robustness_flags
-from advisor.cli.options import Command, add_format, add_output, add_rules, to_file, write_output
+from advisor.cli.options import (
+    Command,
+    add_format,
+    add_output,
+    add_robustness_flags,
+    add_rules,
+    decide,
+    to_file,
+    write_output,
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,18 +45,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.engine.ruleset import load_ruleset
-    from advisor.load.answers import load_answers
     from advisor.problems import Exit
     from advisor.report import ReportDependencyError, render_report
 
-    ruleset = load_ruleset(args.rules or None)
-    answers = load_answers(args.answers, ruleset)
-    decision = ruleset.evaluate(answers.values)
-    if args.samples > 0:
-        from advisor.scenarios.robust import assess
-
-        decision = assess(ruleset, answers.values, args.samples, args.seed, decision=decision)
+    ruleset, answers, decision = decide(args)
     meta: dict[str, Any] = answers.meta.model_dump(exclude_none=True)
     if args.title:
         meta["title"] = args.title

@@ -29,8 +29,8 @@ from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
-from textual.worker import get_current_worker
 
+from advisor.tui.assessing import assess_in_worker
 from advisor.tui.frames import announce_repaints
 from advisor.tui.widgets.help import QuestionHelp
 from advisor.tui.widgets.live import LivePanel
@@ -178,22 +178,8 @@ class QuestionnaireScreen(Screen[None]):
         )
 
     def _assess_in_thread(self, decision: Decision, values: dict[str, Any], samples: int) -> None:
-        from advisor.scenarios.robust import Cancelled, assess
-
-        worker = get_current_worker()
-        try:
-            assessed = assess(
-                self.rs,
-                values,
-                samples,
-                0,
-                flips=False,
-                cancelled=lambda: worker.is_cancelled,
-                decision=decision,
-            )
-        except Cancelled:
-            return
-        if not worker.is_cancelled:
+        assessed = assess_in_worker(self.rs, values, samples, decision, flips=False)
+        if assessed is not None:
             self.app.call_from_thread(self._assessed, decision, assessed)
 
     def _assessed(self, point: Decision, assessed: Decision) -> None:

@@ -34,7 +34,6 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual.worker import get_current_worker
 
 from advisor.load.answers import write_atomic
 from advisor.load.ranges import same_answer
@@ -59,6 +58,7 @@ from advisor.present.robustness import (
     percentile_rows,
     value_text,
 )
+from advisor.tui.assessing import assess_in_worker
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -568,23 +568,9 @@ class ResultsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="robust")
     def _assess_in_thread(self, samples: int, values: dict[str, Any]) -> None:
         """Flip points and (``samples`` > 0) the probability, off the event loop (seconds)."""
-        from advisor.scenarios.robust import Cancelled, assess
-
-        worker = get_current_worker()
         point = self.decision
-        try:
-            d = assess(
-                self.rs,
-                values,
-                samples,
-                0,
-                flips=True,
-                cancelled=lambda: worker.is_cancelled,
-                decision=point,
-            )
-        except Cancelled:
-            return
-        if not worker.is_cancelled:
+        d = assess_in_worker(self.rs, values, samples, point, flips=True)
+        if d is not None:
             self.app.call_from_thread(self._assessed, point, d)
 
     def _assessed(self, point: Decision, d: Decision) -> None:
