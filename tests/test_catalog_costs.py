@@ -625,7 +625,7 @@ def _type_ok(kind: str, value: Any) -> bool:
 
 
 def test_every_fact_is_declared_with_its_type_and_all_appear_when_answered() -> None:
-    result = run(answers(usage__volume_growth="growing", usage__context_typical_tokens=4000))
+    result = run(answers(usage__volume_growth="growing"))
     for name, value in result.facts.items():
         assert name in FACT_SPECS, name
         assert _type_ok(FACT_SPECS[name].type, value), (name, value)

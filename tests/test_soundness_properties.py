@@ -100,7 +100,10 @@ def _doubling(a: dict[str, Any]) -> bool:
 
 
 def test_doubling_the_volume_never_moves_from_self_hosting_to_the_api() -> None:
-    assert _bulk(_doubling) >= N // 2
+    # it holds on every case; it bites on those recommending self_host or managed_open (1,900
+    # of 5,000 since managed_open carries its migration): a floor so a generator change that
+    # stops producing them cannot turn the test vacuous
+    assert _bulk(_doubling) >= N // 4
 
 
 @SHRINKING

@@ -643,10 +643,6 @@ def derive(
         # holds the longest prompt plus answer): the rules then veto self-hosting instead of
         # comparing costs with its figures missing (tests/test_soundness_properties.py)
         facts["cost.self_host_available"] = picked is not None
-        typical = values.get("usage.context_typical_tokens")
-        context = max(w.longest_context, float(typical) if typical is not None else 0.0)
-        if context > 0:
-            facts["cost.context_tokens_needed"] = context
         if picked is not None:
             basis, pool = picked
             chosen_model, runner = _choose(p, table, pool, per_model, vol)

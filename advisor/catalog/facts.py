@@ -178,13 +178,6 @@ FACT_SPECS: dict[str, FactSpec] = {
         "context holds the longest prompt plus answer, on a GPU that holds it), so "
         "self-hosting is costed.",
     ),
-    # the two context questions are optional: either one answered is enough
-    "cost.context_tokens_needed": _n(
-        SELF,
-        "The context a deployment must hold for one request: the longest prompt plus answer, "
-        "or the typical one where the longest is not given (absent when neither is).",
-        "tokens",
-    ),
     "cost.self_host_viable": FactSpec(
         "bool", SELF, "The self-hosted figures rest on an eligible model that meets the need."
     ),
