@@ -64,9 +64,11 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 async def idle(pilot: Pilot[int]) -> None:
-    """Let the after-refresh callbacks start the workers, wait for them, draw the result."""
+    """Let the after-refresh callbacks start the workers (once the answers have stayed still
+    for the app's assess_delay), wait for them, draw the result."""
+    delay = float(getattr(pilot.app, "assess_delay", 0.0))
     for _ in range(3):
-        await pilot.pause()
+        await pilot.pause(delay + 0.05)
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -110,6 +112,28 @@ async def test_live_panel_shows_the_probability_from_a_worker(
 
 
 @sync
+async def test_typing_starts_one_assessment_once_the_answers_stay_still(
+    small: Any, tmp_path: Path, calls: list[dict[str, Any]]
+) -> None:
+    """A worker after every key would share the interpreter with the typing and slow it; the
+    probability is worked out once the answers have stayed still for assess_delay."""
+    app = app_for(small, tmp_path)
+    app.assess_delay = 2.0  # far longer than the gaps between the keys typed below
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        await screen.show_question("usage.monthly_input_tokens")
+        await idle(pilot)
+        before = len(calls)
+        await pilot.press(*"2500")
+        await idle(pilot)
+        assert len(calls) == before + 1, calls[before:]
+
+
+@sync
 async def test_the_next_answer_cancels_the_running_assessment(
     small: Any, tmp_path: Path, calls: list[dict[str, Any]]
 ) -> None:
@@ -120,7 +144,7 @@ async def test_the_next_answer_cancels_the_running_assessment(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, QuestionnaireScreen)
-        await pilot.pause()
+        await pilot.pause(app.assess_delay + 0.1)
         started = len(calls)
         assert started >= 1
         first = calls[started - 1]
@@ -133,8 +157,10 @@ async def test_the_next_answer_cancels_the_running_assessment(
         assert screen.query_one(LivePanel).decision is point
         for _ in range(3):
             await pilot.pause()
-        assert len(calls) == started + 1  # the new answers' own assessment started
+        # the running worker stops at once; the new answers' own starts once they stay still
         assert first["cancelled"] is not None and first["cancelled"]()
+        await pilot.pause(app.assess_delay + 0.1)
+        assert len(calls) == started + 1  # the new answers' own assessment started
         for worker in list(app.workers):
             worker.cancel()  # do not wait for 200,000 samples
         for _ in range(100):  # the Monte Carlo checks between samples: it stops at once

@@ -38,6 +38,12 @@ LIVE_SAMPLES = 500
 by the next answer; a few hundred milliseconds to a second): a probability to a few points
 while answers are still changing."""
 
+ASSESS_DELAY = 0.4
+"""Seconds the answers must stay still before the live probability is worked out: the worker
+is a thread, and its pure-Python sampling shares the interpreter with the event loop, so
+running it between keystrokes would slow the typing (measured: a 68-key name took 3.5 times
+as long with a worker after every key)."""
+
 RESULTS_SAMPLES = 2_000
 """Samples behind the results screen's probability and the exports it writes, with the flip
 points (a thread worker: no fork from a threaded app, so one core; seconds). Fewer than the
@@ -65,6 +71,7 @@ class AdvisorApp(App[int]):
         session: Session | None = None,
         robust_samples: int = LIVE_SAMPLES,
         results_samples: int | None = None,
+        assess_delay: float = ASSESS_DELAY,
     ) -> None:
         super().__init__()
         self.ruleset = ruleset
@@ -78,6 +85,7 @@ class AdvisorApp(App[int]):
         if results_samples is None:
             results_samples = robust_samples if robust_samples < LIVE_SAMPLES else RESULTS_SAMPLES
         self.results_samples = results_samples
+        self.assess_delay = assess_delay
         self.questionnaire: QuestionnaireScreen | None = None
         self.title = ruleset.title or "advisor"
 

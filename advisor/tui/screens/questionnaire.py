@@ -28,6 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 
 from advisor.tui.assessing import assess_in_worker
@@ -68,6 +69,7 @@ class QuestionnaireScreen(Screen[None]):
         self._built: set[str] = set()
         self._saving: asyncio.Future[bool] | None = None
         self._save_again = False
+        self._assess_timer: Timer | None = None
 
     @property
     def advisor(self) -> AdvisorApp:
@@ -164,11 +166,26 @@ class QuestionnaireScreen(Screen[None]):
         return decision
 
     def _assess_soon(self, decision: Decision) -> None:
-        """Start the probability of ``decision`` in a thread worker, cancelling the last one."""
+        """Work out the probability of ``decision`` in a thread worker once the answers have
+        stayed still for the app's ``assess_delay``; the last worker stops at once (it would
+        only compete with the typing for the interpreter)."""
+        self.workers.cancel_group(self, "robust")
+        if self._assess_timer is not None:
+            self._assess_timer.stop()
+            self._assess_timer = None
         samples = getattr(self.app, "robust_samples", 0)
         if samples <= 0 or decision is not self.decision or decision.recommendation is None:
             return
         values = dict(self.session.values)  # the worker's own copy: answers go on changing
+        delay = float(getattr(self.app, "assess_delay", 0.0))
+        self._assess_timer = self.set_timer(
+            delay, partial(self._start_assessment, decision, values, samples)
+        )
+
+    def _start_assessment(self, decision: Decision, values: dict[str, Any], samples: int) -> None:
+        self._assess_timer = None
+        if decision is not self.decision:
+            return  # overtaken by an answer whose own timer is running
         self.run_worker(
             partial(self._assess_in_thread, decision, values, samples),
             name="assess",
