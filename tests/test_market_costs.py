@@ -290,9 +290,7 @@ def test_long_context_from_the_typical_context_answer() -> None:
     #     list 2000 x 2 + 500 x 10 = 9,000; long context +2000 x 2 + 500 x 10 x 0.5 = +6,500
     #     -> 15,500 a month;
     #   typical context 300,000 -> prompt 240,000: list prices, 9,000.
-    long = _evaluate(
-        **{"usage.current_model": "gpt-6-sol", "usage.context_typical_tokens": 400000}
-    )
+    long = _evaluate(**{"usage.current_model": "gpt-6-sol", "usage.context_typical_tokens": 400000})
     hosted = long.costs["stay_hosted"]
     assert [(m["name"], m["monthly_usd"]) for m in hosted["modifiers"]] == [
         ("long context", 6500.0)
@@ -349,9 +347,7 @@ def test_discount_answers_reach_every_provider() -> None:
     from advisor.catalog.hosted import discount_question
 
     key = discount_question(m["provider"])
-    cut = _evaluate(
-        **{"usage.current_model": "gpt-6-sol", "discount.negotiated": True, key: 20}
-    )
+    cut = _evaluate(**{"usage.current_model": "gpt-6-sol", "discount.negotiated": True, key: 20})
     assert cut.costs["managed_open"]["endpoint"] == m["endpoint"]
     assert cut.costs["managed_open"]["monthly_usd"] == pytest.approx(
         m["monthly_usd"] * 0.8, abs=0.01

@@ -125,9 +125,7 @@ def usable_rows(catalog: Catalog, a: dict[str, float]) -> list[Throughput]:
             continue
         p = t.precision.lower()
         if p != model.serving_precision and not (
-            gpu.fp8_tflops is None
-            and model.serving_precision == "fp8"
-            and p in _NO_FP8_EQUIVALENT
+            gpu.fp8_tflops is None and model.serving_precision == "fp8" and p in _NO_FP8_EQUIVALENT
         ):
             continue
         if t.gpus > max_gpus(gpu, a):
