@@ -118,7 +118,6 @@ async def test_typing_starts_one_assessment_once_the_answers_stay_still(
     """A worker after every key would share the interpreter with the typing and slow it; the
     probability is worked out once the answers have stayed still for assess_delay."""
     app = app_for(small, tmp_path)
-    app.assess_delay = 2.0  # far longer than the gaps between the keys typed below
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter")
@@ -127,9 +126,13 @@ async def test_typing_starts_one_assessment_once_the_answers_stay_still(
         assert isinstance(screen, QuestionnaireScreen)
         await screen.show_question("usage.monthly_input_tokens")
         await idle(pilot)
+        app.assess_delay = 1.5  # far longer than the gaps between the keys typed below
         before = len(calls)
         await pilot.press(*"2500")
-        await idle(pilot)
+        # while the keys come in, no assessment runs beside them
+        assert not [w for w in app.workers if w.group == "robust" and not w.is_finished]
+        await pilot.pause(app.assess_delay + 0.1)
+        await app.workers.wait_for_complete()
         assert len(calls) == before + 1, calls[before:]
 
 
