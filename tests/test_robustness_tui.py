@@ -73,6 +73,20 @@ async def idle(pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
+async def enter_questionnaire(pilot: Pilot[int], settle: bool) -> QuestionnaireScreen:
+    """From the welcome screen into the questionnaire (Enter on Start); with ``settle``, once
+    the first answers' assessment has run."""
+    await pilot.pause()
+    await pilot.press("enter")
+    if settle:
+        await idle(pilot)
+    else:
+        await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, QuestionnaireScreen)
+    return screen
+
+
 def plain(renderable: Any) -> str:
     """What a renderable (a tab's Text, Table or Group) shows, as plain text."""
     console = Console(width=120, record=True, file=io.StringIO())
@@ -92,11 +106,7 @@ async def test_live_panel_shows_the_probability_from_a_worker(
 ) -> None:
     app = app_for(small, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")  # welcome -> questionnaire
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await enter_questionnaire(pilot, settle=False)
         panel = screen.query_one(LivePanel)
         # the point decision is on screen at once, as a margin (not a probability)
         assert panel.decision is not None
@@ -119,11 +129,7 @@ async def test_typing_starts_one_assessment_once_the_answers_stay_still(
     probability is worked out once the answers have stayed still for assess_delay."""
     app = app_for(small, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await idle(pilot)
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await enter_questionnaire(pilot, settle=True)
         await screen.show_question("usage.monthly_input_tokens")
         await idle(pilot)
         app.assess_delay = 1.5  # far longer than the gaps between the keys typed below
@@ -142,11 +148,7 @@ async def test_the_next_answer_cancels_the_running_assessment(
 ) -> None:
     app = app_for(small, tmp_path, samples=200_000)  # long enough to be running still
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await enter_questionnaire(pilot, settle=False)
         await pilot.pause(app.assess_delay + 0.1)
         started = len(calls)
         assert started >= 1
@@ -217,11 +219,7 @@ async def test_results_reuse_the_live_panels_probability(
     take it over and their worker only finds the flip points (no second Monte Carlo)."""
     app = app_for(small, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await idle(pilot)
-        questionnaire = app.screen
-        assert isinstance(questionnaire, QuestionnaireScreen)
+        questionnaire = await enter_questionnaire(pilot, settle=True)
         live = questionnaire.decision
         assert live is not None and live.confidence_basis == "probability"
         sampled_before = [c for c in calls if c["samples"]]
@@ -246,11 +244,7 @@ async def test_results_sample_again_when_the_answers_changed(
     """A live probability of other answers is not reused: the results draw their own."""
     app = app_for(small, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await idle(pilot)
-        questionnaire = app.screen
-        assert isinstance(questionnaire, QuestionnaireScreen)
+        questionnaire = await enter_questionnaire(pilot, settle=True)
         assert questionnaire.decision is not None
         assert questionnaire.decision.confidence_basis == "probability"
         # an answer the live panel has not assessed (set without a redraw): 1B..6B, whose
@@ -278,11 +272,7 @@ async def test_typing_a_range_in_a_number_field(small: Any, tmp_path: Path) -> N
     app = app_for(small, tmp_path)
     path = tmp_path / "assessment.yaml"
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await idle(pilot)
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await enter_questionnaire(pilot, settle=True)
         qid = "usage.monthly_input_tokens"
         for typed, saved_text in (("1B..6B", "1B..6B"), ("2B..5B", "2B..5B"), ("3.5B", None)):
             field = await screen.show_question(qid)
@@ -311,11 +301,7 @@ async def test_typing_a_range_in_a_number_field(small: Any, tmp_path: Path) -> N
     path.write_text(path.read_text().replace(f"{qid}: 3500000000", f"{qid}: 1B..6B"))
     app = AdvisorApp(small, path, blink_cursor=False, robust_samples=0)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, QuestionnaireScreen)
+        screen = await enter_questionnaire(pilot, settle=False)
         field = await screen.show_question(qid)
         assert field.control.value == "1B..6B"  # type: ignore[attr-defined]
         await pilot.press("tab")  # leaving the box keeps the range
