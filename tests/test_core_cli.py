@@ -329,3 +329,24 @@ def test_the_same_bad_answers_give_the_same_exit_code_from_every_command(
         assert result.returncode == exit_code, (command, result.stderr)
         assert "bad.yaml:" in result.stderr and f": {code}: " in result.stderr
     assert bad.read_text() == text  # `run` refused before opening, and changed nothing
+
+
+@pytest.mark.default_samples
+def test_long_sampling_is_announced_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """10,000 samples take seconds: a person at a terminal is told what is running; a pipe or
+    a CI log gets nothing extra."""
+    from advisor.cli.main import main
+    from advisor.model.decision import Decision
+
+    def instant(*args: Any, decision: Decision, **kwargs: Any) -> Decision:
+        return decision  # the sampling itself is not this test's subject
+
+    monkeypatch.setattr("advisor.scenarios.robust.assess", instant)
+    example = str(ROOT / "examples" / "seed-startup.yaml")
+    assert main(["evaluate", example, "-o", str(tmp_path / "a.txt")]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["evaluate", example, "-o", str(tmp_path / "b.txt")]) == 0
+    assert "Sampling 10,000 outcomes" in capsys.readouterr().err

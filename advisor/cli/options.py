@@ -167,5 +167,13 @@ def decide(args: argparse.Namespace) -> tuple[RuleSet, Answers, Decision]:
     if args.samples > 0:
         from advisor.scenarios.robust import assess
 
+        if args.samples >= 2_000 and sys.stderr.isatty():
+            # seconds of sampling: say so to a person at a terminal (never into a pipe or a log)
+            print(
+                f"Sampling {args.samples:,} outcomes for the probability and the flip points "
+                "(--samples 1000 for a quick look) ...",
+                file=sys.stderr,
+                flush=True,
+            )
         decision = assess(ruleset, answers.values, args.samples, args.seed, decision=decision)
     return ruleset, answers, decision
