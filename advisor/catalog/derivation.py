@@ -1042,7 +1042,6 @@ def _hybrid(
     else:
         via_managed = entry.get("open_via") == "managed_open"
         path = []
-        routing = w.routing_monthly
         along = None if via_managed else _along(t, w, rest, factors, routing)
         for m, f in enumerate(factors):
             front = hosted_part * f if frontier is not None else hosted_path[m] * share

@@ -11,7 +11,11 @@ per option, the same in the report's charts and the TUI's chart.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", bound=str)
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,22 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
+_RANK = {option: n for n, option in enumerate(OPTIONS)}
+
+
+def in_option_order(options: Iterable[K]) -> list[K]:
+    """``options`` in the palette's order (the order every table and chart lists them in),
+    names the palette does not know (a company layer's) after them, sorted."""
+    return sorted(set(options), key=lambda o: (_RANK.get(o, len(_RANK)), o))
+
+
 __all__ = [
     "NEUTRAL_COLOUR",
     "OPTIONS",
     "SHORT_WIDTH",
     "OptionLabel",
     "hex_rgb",
+    "in_option_order",
     "option_colour",
     "option_label",
     "option_mark",

@@ -7,7 +7,7 @@ from typing import Any
 
 from advisor.load.values import format_quantity
 from advisor.model.decision import Decision
-from advisor.present.labels import OPTIONS, option_label
+from advisor.present.labels import in_option_order, option_label
 from advisor.present.numbers import currency_of
 from advisor.scenarios.probe import SCALE_LABELS
 from advisor.scenarios.robust import probability
@@ -190,7 +190,7 @@ def percentile_rows(d: Decision) -> list[dict[str, Any]]:
     pct = d.cost_percentiles or {}
     share = d.probabilities["options"] if d.probabilities else {}
     out: list[dict[str, Any]] = []
-    for option in [o for o in OPTIONS if o in pct] + sorted(o for o in pct if o not in OPTIONS):
+    for option in in_option_order(pct):
         band = pct[option]
         out.append(
             {

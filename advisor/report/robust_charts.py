@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from advisor.present.labels import OPTIONS, option_colour, short_label
+from advisor.present.labels import in_option_order, option_colour, short_label
 from advisor.present.numbers import USD, Currency, compact_money, money
 from advisor.present.robustness import fact_label, value_text
 from advisor.report.charts import GRID, INK, NEUTRAL, Svg, _f, _open, _text
@@ -149,10 +149,7 @@ def cost_distribution_chart(
         o: {k: currency.amount(float(p[k])) for k in ("p10", "p50", "p90")}
         for o, p in percentiles.items()
     }
-    order = [o for o in OPTIONS if o in percentiles] + sorted(
-        o for o in percentiles if o not in OPTIONS
-    )
-    rows = [(o, percentiles[o]) for o in order]
+    rows = [(o, percentiles[o]) for o in in_option_order(percentiles)]
     high = max(float(p["p90"]) for _, p in rows) * 1.08 or 1.0
     bar, gap = 18, 12
     width = 720
