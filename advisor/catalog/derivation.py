@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from advisor.catalog.costs import (
@@ -85,7 +85,41 @@ from advisor.model.parts import (
 MANAGED_BLOCKING = ("data.air_gapped",)
 
 _SELF_INPUTS = frozenset(SELF)
-__all__ = ["FACT_SPECS", "Derived", "Scales", "derive"]
+__all__ = ["FACT_SPECS", "SECTIONS", "Derived", "Scales", "derive"]
+
+# Facts that only one costly part of the cost model computes: ``derive(..., need=...)`` runs a
+# part only when ``need`` asks for one of its facts. The what-if path (flip points, Monte
+# Carlo) asks only for what the scoring rules read, and none of them reads these today.
+SECTIONS: dict[str, frozenset[str]] = {
+    # the cheapest other hosted model over the horizon (14 plans searched)
+    "switch": frozenset(
+        {
+            "cost.switch_hosted_model",
+            "cost.switch_hosted_monthly_usd",
+            "cost.switch_hosted_horizon_usd",
+            "cost.switch_hosted_to_hosted_ratio",
+        }
+    ),
+    # same-provider hosted models at half the price or less
+    "cheaper": frozenset(
+        {
+            "cost.hosted_cheaper_models",
+            "cost.hosted_cheaper_count",
+            "cost.hosted_cheaper_monthly_usd",
+        }
+    ),
+    # self-hosting against the API: savings, ratio and the break-even volume and month
+    "versus": frozenset(
+        {
+            "cost.savings_monthly_usd",
+            "cost.self_host_to_hosted_ratio",
+            "cost.breakeven_reachable",
+            "cost.breakeven_monthly_tokens",
+            "cost.breakeven_to_current_ratio",
+            "cost.breakeven_month",
+        }
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +488,7 @@ def derive(
     *,
     models: bool = True,
     detail: bool = True,
+    need: frozenset[str] | None = None,
 ) -> Derived:
     """Compute every ``cost.*`` and ``models.*`` fact the answers allow (see module doc).
 
@@ -463,13 +498,19 @@ def derive(
     leaves the ``models`` list empty (its facts are still computed), and ``detail=False``
     leaves out the month-by-month rows, deployments and bills of the ``costs`` object (its
     figures that facts rest on, and the facts, are the same), for callers that read only the
-    facts many times over (flip points, Monte Carlo).
+    facts many times over (flip points, Monte Carlo). ``need``: the facts the caller reads
+    (None: all); a part of :data:`SECTIONS` none of whose facts is needed is skipped, and the
+    facts it would give are absent (the others are the same).
     """
     p = prepare(catalog)
+    run = _sections(need)
+    # facts only, and not the best viable model (which prices every model): price only what
+    # the self-hosted choice reads
+    lean = need is not None and not models and not detail and "models.best_viable" not in need
     sc = scales if scales is not None and not scales.neutral else None
     missing = frozenset(q for q in ALL_INPUTS if q not in values)
     view = model_view(p, values, excluded)
-    need, mm = view.need, view.multimodal
+    need_level, mm = view.need, view.multimodal
     n_models = len(p.models)
 
     facts: dict[str, Any] = {}
@@ -509,7 +550,7 @@ def derive(
     start = _start(p)
     terms = BillTerms.of(values, hosted_model.provider if hosted_model is not None else None)
     if sc is not None:
-        terms = replace(terms, price_scale=sc.hosted_price, managed_scale=sc.managed_price)
+        terms = terms.scaled(sc.hosted_price, sc.managed_price)
     # every option is costed month by month along one volume path (today's volume growing to
     # the growth factor over the horizon), so horizon totals compare like with like
     hz = _horizon(p, start, horizon if horizon is not None else 1.0, _growth_factor(p, values))
@@ -545,10 +586,12 @@ def derive(
                 costs,
                 notes,
                 detail,
+                "switch" in run,
             )
-            _cheaper_hosted(
-                p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
-            )
+            if "cheaper" in run:
+                _cheaper_hosted(
+                    p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
+                )
         _managed(
             p,
             view,
@@ -584,17 +627,32 @@ def derive(
             table.tokens_per_s = [x * t for x in table.tokens_per_s]
         r0 = w.min_replicas
         vol = w.output_tokens
-        all_costs = table.costs_at(vol)
+        level = need_level if need_level is not None else TIER_LEVEL["simple"]
+        needed_basis = "usage.capability_need"
+        hosted_tier = getattr(hosted_model, "tier", None) if hosted_model is not None else None
+        if hosted_model is not None and hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
+            # replacing a hosted model: open models of at least its (sourced) tier
+            level, needed_basis = TIER_LEVEL[hosted_tier], f"tier of {hosted_model.id}"
+        picked = _pick(p, view, level, bool(mm))
         pinned_gpu = values.get("selfhost.gpu")
-        if pinned_gpu is not None:
-            # a pinned GPU: only its deployments are priced
-            for ci, (_, g) in enumerate(p.cand_pairs):
-                if p.gpus[g].id != pinned_gpu:
-                    all_costs[ci] = math.inf
-        per_model = [
-            e if e is not None and math.isfinite(e[0]) else None
-            for e in table.per_model(p, all_costs)
-        ]
+        if lean and pinned_gpu is None:
+            # only the models the choice reads are priced (the same figures for those)
+            wanted = list(picked[1]) if picked is not None else []
+            pinned = values.get("selfhost.model")
+            if pinned is not None and str(pinned) in p.model_ids:
+                wanted.append(p.model_ids.index(str(pinned)))
+            per_model = table.per_model_at(p, wanted, vol)
+        else:
+            all_costs = table.costs_at(vol)
+            if pinned_gpu is not None:
+                # a pinned GPU: only its deployments are priced
+                for ci, (_, g) in enumerate(p.cand_pairs):
+                    if p.gpus[g].id != pinned_gpu:
+                        all_costs[ci] = math.inf
+            per_model = [
+                e if e is not None and math.isfinite(e[0]) else None
+                for e in table.per_model(p, all_costs)
+            ]
         if w.longest_context > 0:
             # a model whose context is shorter than the longest prompt plus answer is not
             # priced anywhere (the models list included), not only left out of the choice
@@ -630,13 +688,6 @@ def derive(
                 "The organisation has no GPUs today (ops.gpu_source: none): self-hosting is "
                 "priced as rented cloud GPUs."
             )
-        level = need if need is not None else TIER_LEVEL["simple"]
-        needed_basis = "usage.capability_need"
-        hosted_tier = getattr(hosted_model, "tier", None) if hosted_model is not None else None
-        if hosted_model is not None and hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
-            # replacing a hosted model: open models of at least its (sourced) tier
-            level, needed_basis = TIER_LEVEL[hosted_tier], f"tier of {hosted_model.id}"
-        picked = _pick(p, view, level, bool(mm))
         if picked is not None:
             picked = _narrow(p, picked, per_model, values, w, notes)
         # False when no deployment in the catalog can serve these answers (e.g. no open model
@@ -702,26 +753,26 @@ def derive(
                 _div(self_cost * 1e6, w.input_tokens + w.output_tokens),
             )
             if hosted_plan is not None and hosted_cost is not None:
-                effective = hosted_plan.first.model
-                _versus(
-                    p,
-                    table,
-                    pool,
-                    effective,
-                    hosted_cost,
-                    self_cost,
-                    facts,
-                    costs,
-                    terms.price_scale,
-                )
                 hosted_path = list(hosted_plan.usd)
-                month = _breakeven_month(self_usd, hosted_path)
-                be = costs["breakeven"]
-                if be is not None:
-                    be["month"] = month
-                    be["growth_factor"] = growth
-                if month is not None:
-                    facts["cost.breakeven_month"] = month
+                if "versus" in run:
+                    _versus(
+                        p,
+                        table,
+                        pool,
+                        hosted_plan.first.model,
+                        hosted_cost,
+                        self_cost,
+                        facts,
+                        costs,
+                        terms.price_scale,
+                    )
+                    month = _breakeven_month(self_usd, hosted_path)
+                    be = costs["breakeven"]
+                    if be is not None:
+                        be["month"] = month
+                        be["growth_factor"] = growth
+                    if month is not None:
+                        facts["cost.breakeven_month"] = month
                 _hybrid(
                     p,
                     table,
@@ -743,11 +794,18 @@ def derive(
     facts["cost.oncall_fte"] = p.a["ops_oncall_rota_size"] * p.a["ops_oncall_fte_per_member"]
     if values.get("usage.volume_growth") is not None:
         facts["cost.growth_factor"] = _growth_factor(p, values)
-    _model_facts(p, view, per_model, facts)
+    _model_facts(p, view, per_model, facts, best=not lean)
     models_json = _models_json(p, view, per_model, table) if models else []
     if missing:
         facts = {k: v for k, v in facts.items() if NEEDS[k].isdisjoint(missing)}
     return Derived(facts, costs, models_json)
+
+
+def _sections(need: frozenset[str] | None) -> frozenset[str]:
+    """The parts of :data:`SECTIONS` to run for the facts in ``need`` (None: every part)."""
+    if need is None:
+        return frozenset(SECTIONS)
+    return frozenset(name for name, made in SECTIONS.items() if not made.isdisjoint(need))
 
 
 def _cheaper_hosted(
@@ -1103,15 +1161,21 @@ def _find_frontier(p: Prepared, named: Any, current: Any) -> HostedModel | None:
 
 
 def _model_facts(
-    p: Prepared, view: ModelView, per_model: Sequence[Best], facts: dict[str, Any]
+    p: Prepared,
+    view: ModelView,
+    per_model: Sequence[Best],
+    facts: dict[str, Any],
+    best: bool = True,
 ) -> None:
     facts.update(view.facts)
     for name in ("models.eligible", "models.capable", "models.viable"):
         facts[name] = list(facts[name])
+    if not best:
+        return
     viable = [i for i in range(len(p.models)) if view.eligible[i] and view.meets[i] is True]
     if viable:
-        best = min(viable, key=lambda i: (-p.levels[i], _plan_cost(per_model[i]), i))
-        facts["models.best_viable"] = p.model_ids[best]
+        top = min(viable, key=lambda i: (-p.levels[i], _plan_cost(per_model[i]), i))
+        facts["models.best_viable"] = p.model_ids[top]
 
 
 def _models_json(
@@ -1166,7 +1230,9 @@ def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
     hit = kept.get(key)
     if hit is None:
         if len(kept) >= _BILLS_KEPT:
-            kept.pop(next(iter(kept)))
+            # emptied, not the oldest popped: the TUI's worker thread evaluates while the
+            # screen does, and iterating a dict another thread inserts into raises
+            kept.clear()
         hit = kept[key] = {}
     return hit
 
@@ -1192,9 +1258,10 @@ def _hosted(
     costs: Costs,
     notes: list[str],
     detail: bool = True,
+    switch: bool = True,
 ) -> None:
     """costs.stay_hosted and the cost.hosted_* facts: the current model over the horizon, with
-    its lifecycle, the bill's modifiers and the "switch hosted model" row."""
+    its lifecycle, the bill's modifiers and (``switch``) the "switch hosted model" row."""
     h = pl.current
     first = pl.first
     hosted_cost = first.total
@@ -1225,19 +1292,23 @@ def _hosted(
             f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
             f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
-    residency = values.get("data.residency")
-    found = cheapest_switch(
-        p.hosted,
-        h,
-        inp,
-        out,
-        horizon if horizon is not None else 1.0,
-        start,
-        terms,
-        residency in ("eu", "in_country"),
-        hz.factors,
-        months=hz,
-        bills=bills,
+    residency = values.get("data.residency") if switch else None
+    found = (
+        cheapest_switch(
+            p.hosted,
+            h,
+            inp,
+            out,
+            horizon if horizon is not None else 1.0,
+            start,
+            terms,
+            residency in ("eu", "in_country"),
+            hz.factors,
+            months=hz,
+            bills=bills,
+        )
+        if switch
+        else None
     )
     if found is not None:
         best, row = found
@@ -1287,16 +1358,57 @@ def _allowed_models(
 ) -> dict[str, bool]:
     """The open models a managed endpoint may serve: eligible, of the needed tier and
     modality, and with a context window that holds the longest prompt plus answer (as for a
-    deployment of one's own; an endpoint cannot serve more than its model reads)."""
+    deployment of one's own; an endpoint cannot serve more than its model reads). Kept with
+    the view (read-only)."""
     longest = values.get("usage.context_longest_tokens")
     need = float(longest) if longest is not None else 0.0
-    return {
-        p.model_ids[i]: bool(view.eligible[i])
-        and p.levels[i] >= level
-        and (not mm or bool(p.multimodal[i]))
-        and p.models[i].context_tokens >= need
-        for i in range(len(p.models))
-    }
+    key = ("allowed", level, mm, need)
+    hit: dict[str, bool] | None = view.kept.get(key)
+    if hit is None:
+        hit = view.kept[key] = {
+            p.model_ids[i]: bool(view.eligible[i])
+            and p.levels[i] >= level
+            and (not mm or bool(p.multimodal[i]))
+            and p.models[i].context_tokens >= need
+            for i in range(len(p.models))
+        }
+    return hit
+
+
+_CHOICES_KEPT = 32
+
+
+def _cheapest_endpoint(
+    p: Prepared,
+    view: ModelView,
+    allowed: dict[str, bool],
+    residency: str | None,
+    inp: float,
+    out: float,
+    t: BillTerms,
+) -> Choice | None:
+    """:func:`~advisor.catalog.managed.choose` over the catalog's endpoints. Every endpoint's
+    bill is linear in the price level (``t.price_scale``), so the cheapest endpoint is the same
+    at every level: it is chosen once at the catalog's prices (kept with the view for the last
+    few volumes and terms) and its bill scaled. That is what makes a Monte Carlo sample, which
+    scales the managed prices, cheap."""
+    scale = t.price_scale
+    unit = t.scaled(1.0) if scale != 1.0 else t
+    if inp == 0 or out == 0:  # 0.0 and -0.0 are equal keys but may print differently
+        c0 = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, unit)
+        return c0.scaled(scale) if c0 is not None and scale != 1.0 else c0
+    key = (id(allowed), residency, inp, out, unit)
+    # dict.setdefault and dict.clear are atomic: the TUI's worker thread shares the view
+    kept: dict[tuple[Any, ...], Choice | None] = view.kept.setdefault(("managed",), {})
+    if key in kept:
+        c = kept[key]
+    else:
+        if len(kept) >= _CHOICES_KEPT:
+            kept.clear()
+        c = kept[key] = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, unit)
+    if c is None or scale == 1.0:
+        return c
+    return c.scaled(scale)
 
 
 def _managed(
@@ -1321,7 +1433,7 @@ def _managed(
     allowed = _allowed_models(p, view, level, view.multimodal, values)
     residency = residency_of(values)
     managed_terms = terms.managed()
-    c = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, managed_terms)
+    c = _cheapest_endpoint(p, view, allowed, residency, inp, out, managed_terms)
     costs["managed_open"] = None
     facts["cost.managed_open_available"] = c is not None
     if c is None:
@@ -1376,14 +1488,7 @@ def _managed_remainder(
     inp = float(values["usage.monthly_input_tokens"]) * (1.0 - share)
     out = float(values["usage.monthly_output_tokens"]) * (1.0 - share)
     allowed = _allowed_models(p, view, level, mm, values)
-    return choose(
-        p.catalog.managed_endpoints,
-        allowed,
-        residency_of(values),
-        inp,
-        out,
-        terms.managed(),
-    )
+    return _cheapest_endpoint(p, view, allowed, residency_of(values), inp, out, terms.managed())
 
 
 def _exchange(p: Prepared, values: Mapping[str, Any], costs: Costs) -> None:

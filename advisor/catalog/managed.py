@@ -64,6 +64,16 @@ class Choice:
     modifiers: tuple[Modifier, ...]
     candidates: int
 
+    def scaled(self, factor: float) -> Choice:
+        """The same endpoint with every figure of its bill times ``factor`` (a price level)."""
+        return Choice(
+            self.endpoint,
+            self.monthly_usd * factor,
+            self.list_usd * factor,
+            tuple({**m, "monthly_usd": m["monthly_usd"] * factor} for m in self.modifiers),
+            self.candidates,
+        )
+
 
 def endpoint_bill(
     e: ManagedEndpoint, inp: float, out: float, t: BillTerms

@@ -43,6 +43,9 @@ class ModelView:
     facts: dict[str, Any]  # the models.* facts that do not depend on costs
     # (level needed, multimodal needed) -> basis and models for the self-hosted figures
     picks: dict[tuple[int, bool], tuple[Basis, list[int]] | None] = field(default_factory=dict)
+    # other results that depend only on the view and a few answers, kept with it by the cost
+    # model (the managed endpoints a need allows, their cheapest choice at unit prices)
+    kept: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
 
 def _key(values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:

@@ -124,22 +124,40 @@ class WhatIf:
     """Re-decide the base answers under changed answers and scaled catalog figures (module doc).
 
     ``answers``: typed point answers (no ranges). :meth:`run` gives what
-    ``rs.outcome({**answers, **changes}, scales)`` gives."""
+    ``rs.outcome({**answers, **changes}, scales)`` gives: the same recommendation, scores and
+    veto mask, and the same value of every fact in :attr:`need` (what the scoring rules read,
+    and ``keep``: the facts the caller reads); facts outside it may be absent or stale."""
 
-    def __init__(self, rs: RuleSet, answers: Mapping[str, Any]) -> None:
+    def __init__(
+        self, rs: RuleSet, answers: Mapping[str, Any], keep: frozenset[str] = frozenset()
+    ) -> None:
         from advisor.catalog.derivation import derive
 
         self.rs = rs
         self.answers = dict(answers)
+        self.need = scoring_reads(rs) | keep
+        # the cost model is asked only for these: its parts that give nothing a rule that
+        # scores reads (the break-even search, the hosted switch) are skipped
+        self.cost_need = frozenset(
+            n for n in self.need if rs.env.get(n) is None or rs.env[n].kind == "computed"
+        )
         values, skipped, _defaulted = rs._base_values(self.answers)
         self.values = values
         self.skipped = frozenset(skipped)
         self.excluded = _exclusions(rs, values)
-        self.derived_facts = derive(rs.catalog, values, self.excluded, None, models=False).facts
+        self.derived_facts = self._derive(values, None)
         self.cost_reads: frozenset[str] | None = None  # None: every answer reaches it
         rec = _Recording(values)
         try:
-            traced = derive(rs.catalog, rec, self.excluded, None, models=False).facts
+            traced = derive(
+                rs.catalog,
+                rec,
+                self.excluded,
+                None,
+                models=False,
+                detail=False,
+                need=self.cost_need,
+            ).facts
         except Exception:  # a cost model that needs a real dict: no record, no shortcut
             traced = None
         if traced is not None and not rec.all and _same_facts(traced, self.derived_facts):
@@ -161,6 +179,19 @@ class WhatIf:
         self._variants: dict[tuple[frozenset[str], bool], _Variant] = {}
         self._constants: dict[int, list[str]] = {}
         self._narrowed: dict[frozenset[str], _Variant] = {}
+
+    def _derive(self, values: Mapping[str, Any], scales: Scales | None) -> dict[str, Any]:
+        from advisor.catalog.derivation import derive
+
+        return derive(
+            self.rs.catalog,
+            values,
+            self.excluded,
+            scales,
+            models=False,
+            detail=False,
+            need=self.cost_need,
+        ).facts
 
     def _questions(self, names: frozenset[str]) -> set[str]:
         """The questions a set of names reads, through derived facts (computed facts count as
@@ -207,8 +238,9 @@ class WhatIf:
         """What reading any of ``reach`` (answers and cost facts) makes run again."""
         rs = self.rs
         facts: list[int] = []
+        need = self.need
         for i, fact in enumerate(rs.facts):  # in dependency order
-            if fact.checked.names & reach:
+            if fact.id in need and fact.checked.names & reach:
                 reach.add(fact.id)
                 facts.append(i)
         weights = tuple(
@@ -220,6 +252,8 @@ class WhatIf:
         steps: list[tuple[str, int, tuple[tuple[int, float], ...] | None, int]] = []
         fired = set(self._base_fired())
         for cr in rs.rules:
+            if not cr.rule.score and not cr.rule.veto:
+                continue  # advice only: it moves no score and vetoes nothing
             reads = set(cr.condition.names) if cr.condition is not None else set()
             reads |= {p for p in cr.rule.score.values() if isinstance(p, str)}
             if reads & reach or cr.category in weights:
@@ -299,12 +333,7 @@ class WhatIf:
                         values[q] = x
             else:  # a question unanswered in the base: keep the questionnaire's key order
                 values = rs._base_values({**self.answers, **changes})[0]
-        if var.cost:
-            from advisor.catalog.derivation import derive
-
-            computed = derive(rs.catalog, values, self.excluded, scales, models=False).facts
-        else:
-            computed = self.derived_facts
+        computed = self._derive(values, scales) if var.cost else self.derived_facts
         facts = {**values, **computed}
         base_facts = self.base.facts
         if var.cost:
@@ -340,6 +369,28 @@ class WhatIf:
             got = [f.id for i, f in enumerate(self.rs.facts) if i not in recompute]
             self._constants[key] = got
         return got
+
+
+def scoring_reads(rs: RuleSet) -> frozenset[str]:
+    """Every fact (answer, cost model, derived) that can move a score or a veto: what the rules
+    that score or veto and the category weights read, through derived facts transitively."""
+    names: set[str] = set()
+    for cr in rs.rules:
+        if cr.rule.score or cr.rule.veto:
+            if cr.condition is not None:
+                names |= cr.condition.names
+            names |= {p for p in cr.rule.score.values() if isinstance(p, str)}
+    for weight in rs.weights.values():
+        if isinstance(weight, Checked):
+            names |= weight.names
+    derived = {f.id: f.checked.names for f in rs.facts}
+    todo = list(names)
+    while todo:
+        for n in derived.get(todo.pop(), ()):
+            if n not in names:
+                names.add(n)
+                todo.append(n)
+    return frozenset(names)
 
 
 def _generate(

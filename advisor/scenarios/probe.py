@@ -17,7 +17,7 @@ from typing import Any
 
 from advisor.engine.incremental import WhatIf
 from advisor.engine.ruleset import RuleSet, Scales
-from advisor.model.parts import Option
+from advisor.model.parts import OPTIONS, Option
 
 # Catalog assumptions a probe can scale (factor 1 = the catalog's figure).
 SCALES: tuple[str, ...] = (
@@ -58,7 +58,9 @@ class Probe:
     def __init__(self, rs: RuleSet, answers: Mapping[str, Any]) -> None:
         self.rs = rs
         self.answers = {k: _point(v) for k, v in answers.items()}
-        self.what_if = WhatIf(rs, self.answers)
+        # the horizon costs are read for the percentiles and the tornado
+        keep = frozenset(horizon_fact(o) for o in OPTIONS)
+        self.what_if = WhatIf(rs, self.answers, keep)
         base = self.what_if.base
         self.recommendation: Option | None = base.recommendation
         self.base_facts = base.facts
