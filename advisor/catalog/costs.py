@@ -100,6 +100,18 @@ class Workload:
     longest_context: float = 0.0  # tokens of the longest prompt plus answer (0: not asked)
     oncall_fte: float = 0.0
 
+    def at_gpu_price(self, factor: float) -> Workload:
+        """A copy with every GPU price (rent, or purchase and running costs) times
+        ``factor``, the robustness layer's what-if. (A copy field by field: dataclasses.replace
+        costs several times as much, and a Monte Carlo sample makes one.)"""
+        new = object.__new__(Workload)
+        for name in Workload.__slots__:
+            object.__setattr__(new, name, getattr(self, name))
+        new.gpu_parts = tuple(
+            (a * factor, b * factor, c * factor, d * factor) for a, b, c, d in self.gpu_parts
+        )
+        return new
+
     @property
     def migration_monthly(self) -> float:
         return self.migration_months * self.engineer_month / self.horizon_months
@@ -296,10 +308,12 @@ def measured(p: Prepared, w: Workload, c: Candidate) -> tuple[float, tuple[Point
 class Table:
     """Every candidate's cost terms for one workload, as parallel lists (the hot path)."""
 
-    __slots__ = ("fixed", "per_replica", "points", "q", "tokens_per_s", "w")
+    __slots__ = ("fixed", "per_replica", "points", "q", "throughput", "tokens_per_s", "w")
 
-    def __init__(self, p: Prepared, w: Workload) -> None:
+    def __init__(self, p: Prepared, w: Workload, throughput: float = 1.0) -> None:
+        """``throughput``: a what-if factor on every candidate's tokens/s (1: the catalog's)."""
         self.w = w
+        self.throughput = throughput
         key = ("throughput", w.ln_ratio)
         hit = p.memo.get(key)
         if hit is None:
@@ -330,7 +344,10 @@ class Table:
         self.tokens_per_s: Sequence[float] = tps
         self.points: Sequence[tuple[Point, ...]] = points
         per_token = load / w.derating
-        self.q = [per_token * x for x in inverse_tps]
+        if throughput == 1.0:
+            self.q = [per_token * x for x in inverse_tps]
+        else:
+            self.q = [per_token * x / throughput for x in inverse_tps]
         self.fixed = [n * off[g] + base for n, g in p.cand_pairs]
         self.per_replica = [n * on[g] for n, g in p.cand_pairs]
         if w.kv_need > 0:
@@ -406,11 +423,14 @@ class Table:
         return out
 
     def terms(self, p: Prepared, ci: int) -> Terms:
+        tps = self.tokens_per_s[ci]
+        if self.throughput != 1.0:
+            tps *= self.throughput
         return Terms(
             ci,
             p.candidates[ci],
-            self.tokens_per_s[ci],
-            self.tokens_per_s[ci] * self.w.derating,
+            tps,
+            tps * self.w.derating,
             self.points[ci],
             self.q[ci],
             self.fixed[ci],

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from advisor.catalog.costs import (
+    EPS,
     Breakdown,
     Table,
     Terms,
@@ -270,7 +271,6 @@ def _choose(
     throughput is only estimated does not beat a measured one unless it stays cheaper at the
     pessimistic end of its throughput band (the winner's curse: of many estimates, the most
     over-estimated looks cheapest)."""
-    ranked = sorted(pool, key=lambda i: (_plan_cost(per_model[i]), i))
 
     def pessimistic(i: int) -> float:
         entry = per_model[i]
@@ -282,14 +282,34 @@ def _choose(
         r = max(table.w.min_replicas, math.ceil(vol * table.q[ci] / low - 1e-9))
         return table.fixed[ci] + table.per_replica[ci] * r
 
-    best = ranked[0]
+    # one pass for what ranking the pool by (cost, index) would give: the first, the second
+    # and the first measured (a Monte Carlo sample runs this twice)
+    points = table.points
+    first: tuple[float, int] | None = None
+    second: tuple[float, int] | None = None
+    measured: tuple[float, int] | None = None
+    for i in pool:
+        e = per_model[i]
+        key = (e[0] if e is not None else math.inf, i)
+        if first is None or key < first:
+            first, second = key, first
+        elif second is None or key < second:
+            second = key
+        if e is not None and points[e[1]] and (measured is None or key < measured):
+            measured = key
+    assert first is not None, "the pool is never empty"
+    best = first[1]
     entry = per_model[best]
-    if entry is not None and not table.points[entry[1]]:
-        measured = [i for i in ranked if (e := per_model[i]) is not None and table.points[e[1]]]
-        if measured and pessimistic(best) > _plan_cost(per_model[measured[0]]):
-            best = measured[0]
-    rest = [i for i in ranked if i != best]
-    return best, (rest[0] if rest else None)
+    if (
+        entry is not None
+        and not points[entry[1]]
+        and measured is not None
+        and pessimistic(best) > measured[0]
+    ):
+        best = measured[1]
+    if best == first[1]:
+        return best, (second[1] if second is not None else None)
+    return best, first[1]
 
 
 def _band_factor(p: Prepared, ci: int) -> tuple[float, float]:
@@ -328,9 +348,12 @@ def _along(
     out: list[tuple[int, int, float]] = []
     by_count: dict[int, tuple[int, int, float]] = {}
     r0 = w.min_replicas
+    q, ceil = t.q, math.ceil
     for f in factors:
         v = vol * f
-        r = t.replicas(v, r0)
+        r = ceil(v * q - EPS)  # Terms.replicas, inline: 36 months, twice a sample
+        if r < r0:
+            r = r0
         hit = by_count.get(r)
         if hit is None:
             d = breakdown(t, w, v, extra_fixed)
@@ -489,6 +512,7 @@ def derive(
     models: bool = True,
     detail: bool = True,
     need: frozenset[str] | None = None,
+    reuse: bool = False,
 ) -> Derived:
     """Compute every ``cost.*`` and ``models.*`` fact the answers allow (see module doc).
 
@@ -500,7 +524,9 @@ def derive(
     figures that facts rest on, and the facts, are the same), for callers that read only the
     facts many times over (flip points, Monte Carlo). ``need``: the facts the caller reads
     (None: all); a part of :data:`SECTIONS` none of whose facts is needed is skipped, and the
-    facts it would give are absent (the others are the same).
+    facts it would give are absent (the others are the same). ``reuse``: ``values`` is the
+    same mapping, unchanged, as in earlier calls with ``reuse`` (a what-if that scales the
+    catalog and changes no answer): what depends on the answers alone is kept for it.
     """
     p = prepare(catalog)
     run = _sections(need)
@@ -508,7 +534,8 @@ def derive(
     # the self-hosted choice reads
     lean = need is not None and not models and not detail and "models.best_viable" not in need
     sc = scales if scales is not None and not scales.neutral else None
-    missing = frozenset(q for q in ALL_INPUTS if q not in values)
+    st = _stage(p, values, reuse)
+    missing = st.missing
     view = model_view(p, values, excluded)
     need_level, mm = view.need, view.multimodal
     n_models = len(p.models)
@@ -548,29 +575,20 @@ def derive(
     hosted_cost: float | None = None
     hosted_plan: Plan | None = None
     start = _start(p)
-    terms = BillTerms.of(values, hosted_model.provider if hosted_model is not None else None)
+    terms = st.terms
     if sc is not None:
         terms = terms.scaled(sc.hosted_price, sc.managed_price)
     # every option is costed month by month along one volume path (today's volume growing to
     # the growth factor over the horizon), so horizon totals compare like with like
-    hz = _horizon(p, start, horizon if horizon is not None else 1.0, _growth_factor(p, values))
+    hz = _horizon(p, start, horizon if horizon is not None else 1.0, st.growth)
     factors = hz.factors
     bills = _bills(p, inp, out, terms)  # the hosted bills of these tokens and terms
     if have_tokens:
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
         if hosted_model is not None:
-            hosted_plan = plan(
-                p.hosted,
-                hosted_model,
-                inp,
-                out,
-                horizon if horizon is not None else 1.0,
-                start,
-                terms,
-                factors,
-                months=hz,
-                bills=bills,
+            hosted_plan = _hosted_plan(
+                p, hosted_model, inp, out, horizon, start, terms, hz, st.growth
             )
             hosted_cost = hosted_plan.first.total
             _hosted(
@@ -616,15 +634,10 @@ def derive(
         and horizon is not None
         and values.get("ops.engineer_annual_cost_usd") is not None
     ):
-        w = workload(p, values)
+        w = st.work if st.work is not None else workload(p, values)
         if sc is not None and sc.gpu_price != 1.0:
-            g = sc.gpu_price
-            w.gpu_parts = tuple((a * g, b * g, c * g, d * g) for a, b, c, d in w.gpu_parts)
-        table = Table(p, w)
-        if sc is not None and sc.throughput != 1.0:
-            t = sc.throughput
-            table.q = [x / t for x in table.q]
-            table.tokens_per_s = [x * t for x in table.tokens_per_s]
+            w = w.at_gpu_price(sc.gpu_price)
+        table = Table(p, w, sc.throughput if sc is not None else 1.0)
         r0 = w.min_replicas
         vol = w.output_tokens
         level = need_level if need_level is not None else TIER_LEVEL["simple"]
@@ -703,7 +716,7 @@ def derive(
             chosen = table.terms(p, chosen_index)
             parts = breakdown(chosen, w, vol)
             along = _along(chosen, w, vol, factors)
-            self_usd = [_money(usd) for _, _, usd in along]
+            self_usd = [round(usd, 2) for _, _, usd in along]  # _money, inline
             self_total = sum(self_usd)
             growth = _growth_factor(p, values)
             costs["estimated"] = chosen.estimated
@@ -1010,7 +1023,7 @@ def _hybrid(
     frontier = _frontier_model(p, values)
     if frontier is not None:
         # the same bill as staying hosted (cache, batch, region, discount), on the frontier model
-        hosted_part = bill(frontier, w.input_tokens * share, w.output_tokens * share, terms).total
+        hosted_part = _bill_at(frontier, w.input_tokens * share, w.output_tokens * share, terms)
         facts["cost.frontier_model"] = frontier.id
     else:
         hosted_part = hosted_cost * share
@@ -1124,6 +1137,15 @@ def _hybrid(
     costs["hybrid"] = entry
 
 
+def _bill_at(h: HostedModel, inp: float, out: float, terms: BillTerms) -> float:
+    """The month's bill total of ``h``: at a scaled price level, the catalog-price bill times
+    the level (the same computation as a scaled plan's, and as the Monte Carlo's batch)."""
+    scale = terms.price_scale
+    if scale == 1.0:
+        return bill(h, inp, out, terms).total
+    return bill(h, inp, out, terms.scaled(1.0)).scaled(scale).total
+
+
 def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | None:
     """The hosted model serving the hybrid's frontier share: ``usage.frontier_model`` if it is
     in the catalog; else the cheapest hosted model of the highest tier the catalog rates (list
@@ -1235,6 +1257,76 @@ def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
             kept.clear()
         hit = kept[key] = {}
     return hit
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    """What a derivation reads from the answers alone, whatever the scales."""
+
+    missing: frozenset[str]
+    terms: BillTerms
+    growth: float
+    work: Workload | None  # None: computed where needed (the answers may not allow it)
+
+
+def _stage(p: Prepared, values: Mapping[str, Any], reuse: bool) -> _Stage:
+    """The answers-only part of a derivation; with ``reuse``, kept for this very mapping (the
+    memo holds the mapping, so its id cannot be reused while the entry lives)."""
+    key = ("stage", id(values))
+    if reuse:
+        hit = p.memo.get(key)
+        if hit is not None and hit[0] is values:
+            found: _Stage = hit[1]
+            return found
+    current = p.hosted.get(str(values.get("usage.current_model")))
+    work = None
+    if reuse and all(
+        values.get(q) is not None
+        for q in (
+            "usage.monthly_input_tokens",
+            "usage.monthly_output_tokens",
+            "strategy.horizon_months",
+            "ops.engineer_annual_cost_usd",
+        )
+    ):
+        work = workload(p, values)
+    st = _Stage(
+        frozenset(q for q in ALL_INPUTS if q not in values),
+        BillTerms.of(values, current.provider if current is not None else None),
+        _growth_factor(p, values),
+        work,
+    )
+    if reuse:
+        _remember(p, key, (values, st))
+    return st
+
+
+def _hosted_plan(
+    p: Prepared,
+    h: HostedModel,
+    inp: float,
+    out: float,
+    horizon: float | None,
+    start: _dt.date,
+    terms: BillTerms,
+    hz: Horizon,
+    growth: float,
+) -> Plan:
+    """The current model's :func:`~advisor.catalog.hosted.plan`. A bill is linear in the price
+    level, so a plan at scaled prices (a what-if) is the plan at the catalog's prices times
+    the level: that one is kept per catalog for the last tokens and terms, and a Monte Carlo
+    sample only multiplies."""
+    scale = terms.price_scale
+    unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
+    span = horizon if horizon is not None else 1.0
+    key = ("plan", h.id, inp, out, unit, span, growth)
+    hit: Plan | None = p.memo.get(key) if inp != 0 and out != 0 else None
+    if hit is None:
+        bills = _bills(p, inp, out, unit)
+        hit = plan(p.hosted, h, inp, out, span, start, unit, hz.factors, months=hz, bills=bills)
+        if inp != 0 and out != 0:  # 0.0 and -0.0 are equal keys but may print differently
+            _remember(p, key, hit)
+    return hit if scale == 1.0 else hit.scaled(scale)
 
 
 def _start(p: Prepared) -> _dt.date:

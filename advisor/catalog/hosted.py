@@ -203,6 +203,15 @@ class Bill:
     def total(self) -> float:
         return self.list_usd + sum(m["monthly_usd"] for m in self.modifiers)
 
+    def scaled(self, factor: float) -> Bill:
+        """The bill at ``factor`` times the list prices: every modifier is proportional to
+        the prices, so each figure is the same factor times this one's."""
+        return Bill(
+            self.model,
+            self.list_usd * factor,
+            tuple({**m, "monthly_usd": m["monthly_usd"] * factor} for m in self.modifiers),
+        )
+
 
 def modified_bill(
     o: Priced, inp: float, out: float, t: BillTerms
@@ -440,6 +449,20 @@ class Plan:
     @property
     def successor(self) -> str | None:
         return self.current.replaced_by
+
+    def scaled(self, factor: float) -> Plan:
+        """The plan at ``factor`` times the list prices (bills are linear in the prices; the
+        months' cents are this plan's times the factor, rounded to cents again)."""
+        return Plan(
+            self.current,
+            self.first.scaled(factor),
+            self.horizon_usd * factor,
+            self.switch_month,
+            self.shut_down,
+            tuple(round(u * factor, 2) for u in self.usd),
+            self.serving,
+            self.labels,
+        )
 
     @property
     def months(self) -> tuple[HostedMonth, ...]:

@@ -31,7 +31,7 @@ out once and cached, so a Monte Carlo pays it once and a flip-point search once 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +191,9 @@ class WhatIf:
             models=False,
             detail=False,
             need=self.cost_need,
+            # the base answers, unchanged (never mutated: changes are made on a copy): the
+            # cost model keeps what it reads from them alone across a Monte Carlo's samples
+            reuse=values is self.values,
         ).facts
 
     def _questions(self, names: frozenset[str]) -> set[str]:
@@ -334,6 +337,51 @@ class WhatIf:
             else:  # a question unanswered in the base: keep the questionnaire's key order
                 values = rs._base_values({**self.answers, **changes})[0]
         computed = self._derive(values, scales) if var.cost else self.derived_facts
+        return self._finish(var, values, computed)
+
+    def run_scaled(self, scales: Sequence[Scales]) -> list[Outcome]:
+        """``[self.run({}, s) for s in scales]`` (a Monte Carlo without ranged answers), with
+        the cost model run for all the scales at once where it can
+        (:func:`advisor.catalog.batch.facts_at`: the same figures, as columns)."""
+        from advisor.catalog.batch import HORIZONS, facts_at
+
+        todo = [s for s in scales if not s.neutral]
+        var = self.variant(frozenset(), True)
+        batch = (
+            facts_at(self.rs.catalog, self.values, self.excluded, self.cost_need, todo, reuse=True)
+            if todo and not var.full and var.cost
+            else None
+        )
+        if batch is None:
+            return [self.run({}, s) for s in scales]
+        # only the horizon costs move between the samples (the batch's other facts are the
+        # same at every scale): what reads nothing else keeps its base result, without
+        # comparing each sample's facts with the base's as run() does
+        moved = self.narrowed(frozenset(n for n in var.names if n in HORIZONS))
+        shared, columns = batch
+        prefix = {**self.values, **shared}
+        base_facts = self.base.facts
+        for fact in self._constant_facts(moved):
+            if fact in base_facts:
+                prefix[fact] = base_facts[fact]
+        names = tuple(columns)
+        rows = iter(zip(*columns.values(), strict=True)) if names else None
+        present = frozenset(n for n in moved.names if n in prefix or n in columns)
+        out: list[Outcome] = []
+        for s in scales:
+            if s.neutral:
+                out.append(self.base)
+                continue
+            facts = dict(prefix)
+            if rows is not None:
+                facts.update(zip(names, next(rows), strict=True))
+            out.append(self._decide(moved, facts, present))
+        return out
+
+    def _finish(
+        self, var: _Variant, values: Mapping[str, Any], computed: Mapping[str, Any]
+    ) -> Outcome:
+        """The rules' part of :meth:`run`, once the cost model's facts are known."""
         facts = {**values, **computed}
         base_facts = self.base.facts
         if var.cost:
@@ -348,7 +396,10 @@ class WhatIf:
         for fact in self._constant_facts(var):
             if fact in base_facts:
                 facts[fact] = base_facts[fact]
-        present = frozenset(n for n in var.names if n in facts)
+        return self._decide(var, facts, frozenset(n for n in var.names if n in facts))
+
+    def _decide(self, var: _Variant, facts: dict[str, Any], present: frozenset[str]) -> Outcome:
+        """Scores, vetoes and the recommendation from the facts (the variant's code)."""
         fn = var.code.get(present)
         if fn is None:
             fn = var.code[present] = _generate(self, var, present)

@@ -12,7 +12,7 @@ and ``WhatIf`` to ``RuleSet.outcome``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from advisor.engine.incremental import WhatIf
@@ -73,6 +73,14 @@ class Probe:
             return self.recommendation, self.base_facts
         o = self.what_if.run(changes, scales_of(scale))
         return o.recommendation, o.facts
+
+    def run_scaled(
+        self, scales: Sequence[Mapping[str, float]]
+    ) -> list[tuple[Option | None, dict[str, Any]]]:
+        """:meth:`run` with no answer changed, for each of ``scales`` (the cost model runs for
+        all of them at once: :meth:`WhatIf.run_scaled`)."""
+        found = self.what_if.run_scaled([scales_of(s) or Scales() for s in scales])
+        return [(o.recommendation, o.facts) for o in found]
 
 
 def _point(value: Any) -> Any:
