@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.answers import answer_sets
 
 from advisor.catalog.batch import HORIZONS, facts_at
 from advisor.catalog.derivation import derive
@@ -15,7 +16,6 @@ from advisor.engine.incremental import WhatIf
 from advisor.engine.ruleset import RuleSet, Scales, load_ruleset
 from advisor.load.answers import load_answers
 from advisor.scenarios.probe import _point
-from tests.helpers.answers import answer_sets
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
 
