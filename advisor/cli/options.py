@@ -166,9 +166,8 @@ def decide(args: argparse.Namespace) -> tuple[RuleSet, Answers, Decision]:
     answers = load_answers(args.answers, ruleset)
     decision = ruleset.evaluate(answers.values)
     if args.samples > 0:
-        from advisor.scenarios.robust import assess
-
         from advisor.load.ranges import ranges_of
+        from advisor.scenarios.robust import assess
 
         if args.samples >= 2_000 and sys.stderr.isatty() and ranges_of(answers.values):
             # ranged answers are sampled one by one, seconds of work: say so to a person at a
