@@ -35,6 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _test_samples(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if request.node.get_closest_marker("default_samples") is None:
         monkeypatch.setattr("advisor.cli.options.CLI_SAMPLES", TEST_SAMPLES)
+        # the TUI's results screen samples the CLI's count too when no answer is a range
+        monkeypatch.setattr("advisor.tui.app.COLUMN_SAMPLES", TEST_SAMPLES)
 
 
 @pytest.fixture

@@ -323,3 +323,33 @@ async def test_no_samples_no_worker(
         text = str(screen.query_one("#changes-text", Static).render())
         assert "not assessed" in text
     assert calls == []
+
+
+@sync
+async def test_results_without_a_ranged_answer_give_the_clis_probability(
+    small: Any, tmp_path: Path, calls: list[dict[str, Any]]
+) -> None:
+    """No answer is a range: the results screen samples the CLI's count itself
+    (``COLUMN_SAMPLES``, lowered by the suite as the CLI's is) rather than taking over the live
+    panel's few hundred, so the results, their exports and ``advisor evaluate``/``report``
+    show the same probability for the same answers."""
+    from advisor.tui import app as tui_app
+
+    path = tmp_path / "assessment.yaml"
+    path.write_text(RESUMED)
+    app = AdvisorApp(small, path, blink_cursor=False, assess_delay=0.05)  # default counts
+    async with app.run_test(size=SIZE) as pilot:
+        await enter_questionnaire(pilot, settle=True)
+        started = len(calls)
+        await pilot.press("ctrl+r")
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResultsScreen) and not screen.reused
+        assert [(c["samples"], c["flips"]) for c in calls[started:]] == [
+            (tui_app.COLUMN_SAMPLES, True)
+        ]
+        d = screen.decision
+        assert d.probabilities is not None
+        assert d.probabilities["samples"] == tui_app.COLUMN_SAMPLES
+        cli = robust.assess(small, dict(screen.session.values), tui_app.COLUMN_SAMPLES, 0)
+        assert (d.confidence, d.probabilities) == (cli.confidence, cli.probabilities)

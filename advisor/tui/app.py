@@ -13,7 +13,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,9 +46,16 @@ as long with a worker after every key)."""
 
 RESULTS_SAMPLES = 2_000
 """Samples behind the results screen's probability and the exports it writes, with the flip
-points (a thread worker: no fork from a threaded app, so one core; seconds). Fewer than the
-CLI's 10,000 so that the "What would change" tab fills in while the user reads the summary;
-the exports state their sample count, and ``advisor report`` gives the 10,000-sample figure."""
+points, when an answer is stated as a range (a thread worker: no fork from a threaded app, so
+one core; each ranged sample is one cost-model run, seconds in all). Fewer than the CLI's
+10,000 so that the "What would change" tab fills in while the user reads the summary; the
+exports state their sample count."""
+
+COLUMN_SAMPLES = 10_000
+"""Samples behind the results screen when no answer is a range: the CLI's default
+(``advisor evaluate`` and ``advisor report``), so the results, their exports and the CLI show
+the same probability for the same answers (seed 0). Such samples vary only the catalog's bands
+and are priced as columns (advisor/catalog/batch.py): under a second in the worker."""
 
 
 class AdvisorApp(App[int]):
@@ -88,6 +95,17 @@ class AdvisorApp(App[int]):
         self.assess_delay = assess_delay
         self.questionnaire: QuestionnaireScreen | None = None
         self.title = ruleset.title or "advisor"
+
+    def results_samples_for(self, values: Mapping[str, Any]) -> int:
+        """The results screen's Monte Carlo for these answers: :data:`COLUMN_SAMPLES` when no
+        answer is a range and the app runs with its default counts, else ``results_samples``
+        (ranged answers; tests and snapshots that set their own)."""
+        from advisor.load.ranges import ranges_of
+
+        n = self.results_samples
+        if n == RESULTS_SAMPLES and not ranges_of(values):
+            return COLUMN_SAMPLES
+        return n
 
     # -- screens -----------------------------------------------------------------------------
 

@@ -533,6 +533,8 @@ class ResultsScreen(Screen[None]):
         exactly these answers (same samples, seed 0), so the results need only the flip
         points: no second Monte Carlo of the same answers. Returns whether it did."""
         samples = getattr(self.app, "robust_samples", 0)
+        if self._results_samples() != getattr(self.app, "results_samples", 0):
+            return False  # the results sample the CLI's count themselves (under a second)
         questionnaire = getattr(self.app, "questionnaire", None)
         live: Decision | None = getattr(questionnaire, "decision", None)
         d = self.decision
@@ -556,6 +558,13 @@ class ResultsScreen(Screen[None]):
             cost_percentiles=live.cost_percentiles,
         )
         return True
+
+    def _results_samples(self) -> int:
+        """The app's Monte Carlo count for these answers (AdvisorApp.results_samples_for)."""
+        count = getattr(self.app, "results_samples_for", None)
+        if count is None:
+            return int(getattr(self.app, "results_samples", 0))
+        return int(count(self.session.values))
 
     def _changes_now(self) -> Decision | None:
         """What the tab shows at first: the flip points if the decision has them, else None
@@ -614,7 +623,7 @@ class ResultsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
         self.call_after_refresh(self._focus_active_pane)
-        samples = getattr(self.app, "results_samples", 0)
+        samples = self._results_samples()
         if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:
             # the live panel's probability reused: only the flip points are left to work out
             self._assess_in_thread(0 if self.reused else samples, dict(self.session.values))
