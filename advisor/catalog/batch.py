@@ -35,13 +35,14 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.catalog.costs import EPS, Table, workload
+from advisor.catalog.costs import EPS, Table, Workload, workload
 from advisor.catalog.derivation import (
     Scales,
     _allowed_models,
     _band_factor,
     _cheapest_endpoint,
     _frontier_model,
+    _horizon,
     _hosted_plan,
     _managed_remainder,
     _narrow,
@@ -50,9 +51,9 @@ from advisor.catalog.derivation import (
     _start,
     derive,
 )
-from advisor.catalog.hosted import bill
+from advisor.catalog.hosted import BillTerms, bill
 from advisor.catalog.managed import MIGRATION, migration_usd, residency_of
-from advisor.catalog.models import model_view
+from advisor.catalog.models import ModelView, model_view
 from advisor.catalog.prepare import Prepared, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog
 
@@ -140,8 +141,6 @@ def facts_at(
     view = model_view(p, values, excluded)
     horizon = float(values["strategy.horizon_months"])
     start = _start(p)
-    from advisor.catalog.derivation import _horizon
-
     hz = _horizon(p, start, horizon, st.growth)
     factors = hz.factors
     unit = st.terms
@@ -158,7 +157,7 @@ def facts_at(
         weight = sum(factors)
         cols["cost.managed_open_horizon_usd"] = (c.monthly_usd * m) * weight + migration
     if base.get("cost.self_host_available"):
-        got = _self_hosted(p, values, view, base, plan.usd, h, m, g, t, factors)
+        got = _self_hosted(p, values, view, base, unit, plan.usd, h, m, g, t, factors)
         if got is None:
             return None
         cols.update(got)
@@ -171,8 +170,9 @@ def facts_at(
 def _self_hosted(
     p: Prepared,
     values: Mapping[str, Any],
-    view: Any,
+    view: ModelView,
     base: Mapping[str, Any],
+    unit_terms: BillTerms,
     hosted_usd: Sequence[float],
     h: Column,
     m: Column,
@@ -224,7 +224,7 @@ def _self_hosted(
     share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
     frontier = _frontier_model(p, values)
     assert frontier is not None
-    b = bill(frontier, w.input_tokens * share, w.output_tokens * share, _unit_terms(values, p))
+    b = bill(frontier, w.input_tokens * share, w.output_tokens * share, unit_terms)
     modifiers = np.zeros(len(h))
     for mod in b.modifiers:
         modifiers = modifiers + mod["monthly_usd"] * h
@@ -250,7 +250,7 @@ def _self_hosted(
         return None
     routing = w.routing_monthly
     part = rest_choice.cost + routing
-    managed = _managed_remainder(p, view, rem_level, mm, values, share, _unit_terms(values, p))
+    managed = _managed_remainder(p, view, rem_level, mm, values, share, unit_terms)
     fixed_m = routing + p.a[MIGRATION] * w.engineer_month / w.horizon_months
     if managed is not None:
         via = managed.monthly_usd * m + fixed_m < part
@@ -283,11 +283,6 @@ def _cents(x: Column) -> Column:
     return out
 
 
-def _unit_terms(values: Mapping[str, Any], p: Prepared) -> Any:
-    """The bill terms at catalog prices (the stage's)."""
-    return _stage(p, values, False).terms
-
-
 class _Choice:
     """Per sample: the chosen candidate's column index, monthly cost and parameters."""
 
@@ -302,7 +297,7 @@ class _Columns:
     """Every candidate's cost terms at each sample's GPU price and throughput, as rows of
     arrays over the samples: the :class:`~advisor.catalog.costs.Table` of each sample."""
 
-    def __init__(self, p: Prepared, w: Any, unit: Table, g: Column, t: Column) -> None:
+    def __init__(self, p: Prepared, w: Workload, unit: Table, g: Column, t: Column) -> None:
         import numpy as np
 
         self.p, self.w, self.g = p, w, g
@@ -325,6 +320,10 @@ class _Columns:
             self.fixed.append(fixed)
             self.per.append(gpus * on[gi])
         self.points = [bool(x) for x in unit.points]
+        self.gpus_per_replica = np.array([gpus for gpus, _ in p.cand_pairs])
+        self.gpu_index = np.array([gi for _, gi in p.cand_pairs])
+        # per GPU type at catalog prices: on, on overhead, off, off overhead (Workload)
+        self.gpu_parts = np.array(w.gpu_parts)
         self.low = [
             _band_factor(p, ci)[0] if not unit.points[ci] else 1.0
             for ci in range(len(p.cand_pairs))
@@ -397,15 +396,14 @@ class _Columns:
             out[sel] = rows[ci][sel]
         return out
 
-    def month_total(self, c: _Choice, vol: Any, extra: float) -> Column:
+    def month_total(self, c: _Choice, vol: float, extra: float) -> Column:
         """costs.breakdown(...).total per sample for the chosen candidate at this volume."""
         import numpy as np
 
-        w, p, g = self.w, self.p, self.g
-        gpus = np.array([p.cand_pairs[ci][0] for ci in range(len(p.cand_pairs))])[c.j]
-        gi = np.array([p.cand_pairs[ci][1] for ci in range(len(p.cand_pairs))])[c.j]
-        parts = np.array(w.gpu_parts)  # per GPU: on, on overhead, off, off overhead
-        on, on_oh, off, off_oh = (parts[gi, k] * g for k in range(4))
+        w, g = self.w, self.g
+        gpus = self.gpus_per_replica[c.j]
+        gi = self.gpu_index[c.j]
+        on, on_oh, off, off_oh = (self.gpu_parts[gi, k] * g for k in range(4))
         q = self._gather(self.q, c.j)
         replicas = np.maximum(np.ceil(vol * q - EPS), w.min_replicas)
         gpu = gpus * (replicas * on + w.off_replicas * off)
