@@ -20,6 +20,7 @@ from textual.widgets import Static, TabbedContent
 import advisor.scenarios.robust as robust
 from advisor.load.ranges import Range
 from advisor.present.robustness import confidence_text, fact_label, value_text
+from advisor.tui.app import ASSESS_DELAY as APP_ASSESS_DELAY
 from advisor.tui.app import AdvisorApp
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.results import ResultsScreen
@@ -155,6 +156,9 @@ async def test_the_next_answer_cancels_the_running_assessment(
     small: Any, tmp_path: Path, calls: list[dict[str, Any]]
 ) -> None:
     app = app_for(small, tmp_path, samples=200_000)  # long enough to be running still
+    # the app's own quiet time: the cancellation must come from the answer, well before the
+    # next assessment would start (and cancel it as the group's exclusive worker)
+    app.assess_delay = APP_ASSESS_DELAY
     async with app.run_test(size=SIZE) as pilot:
         screen = await enter_questionnaire(pilot, settle=False)
         await pilot.pause(app.assess_delay + 0.1)
@@ -177,6 +181,7 @@ async def test_the_next_answer_cancels_the_running_assessment(
                 break
             await pilot.pause(0.02)
         assert first["cancelled"]()
+        assert len(calls) == started  # stopped by the answer, not by the next worker
         await pilot.pause(app.assess_delay + 0.1)
         assert len(calls) == started + 1  # the new answers' own assessment started
         for worker in list(app.workers):
