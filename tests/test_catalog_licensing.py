@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from helpers.catalog_layers import load_catalog_dir, merge_layers
+from helpers.workloads import catalog_docs
 
 from advisor.catalog import Catalog, derive
 from advisor.model.parts import ModelEntry
@@ -37,8 +37,8 @@ def default_catalog() -> Catalog:
 
 
 def catalog_with(*layers: dict[str, Any]) -> Catalog:
-    docs = [yaml.safe_load(p.read_text()) for p in sorted(CATALOG_DIR.glob("*.yaml"))]
-    return Catalog.model_validate(merge_layers([*docs, *layers]))
+    # the packaged files read once (merge_layers copies what it merges: they stay as read)
+    return Catalog.model_validate(merge_layers([*catalog_docs(), *layers]))
 
 
 def models(

@@ -21,8 +21,12 @@ from advisor.files import remove_stale_temporaries, remove_temporaries_of, write
 # text) says so and then blocks, so the parent's signal lands mid-write, before the rename.
 CHILD = textwrap.dedent(
     """
-    import os, sys, time
+    import os, signal, sys, time
     from advisor import files
+
+    # Ctrl-C as a terminal delivers it: a child of a shell's background job inherits SIGINT
+    # ignored, and would sleep through the signal until the parent's timeout
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def slow_fsync(fd):
         print("writing", flush=True)

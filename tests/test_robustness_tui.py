@@ -20,6 +20,7 @@ from textual.widgets import Static, TabbedContent
 import advisor.scenarios.robust as robust
 from advisor.load.ranges import Range
 from advisor.present.robustness import confidence_text, fact_label, value_text
+from advisor.tui.app import ASSESS_DELAY as APP_ASSESS_DELAY
 from advisor.tui.app import AdvisorApp
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.results import ResultsScreen
@@ -94,10 +95,18 @@ def plain(renderable: Any) -> str:
     return console.export_text()
 
 
+ASSESS_DELAY = 0.05
+"""The answers' quiet time before the live probability is worked out, shorter than the app's
+(ASSESS_DELAY, 0.4 s): every idle() waits it out three times. The waiting itself is
+test_typing_starts_one_assessment_once_the_answers_stay_still's, with a delay of its own."""
+
+
 def app_for(rs: RuleSet, tmp_path: Path, samples: int = 60) -> AdvisorApp:
     path = tmp_path / "assessment.yaml"
     path.write_text(RESUMED)
-    return AdvisorApp(rs, path, blink_cursor=False, robust_samples=samples)
+    return AdvisorApp(
+        rs, path, blink_cursor=False, robust_samples=samples, assess_delay=ASSESS_DELAY
+    )
 
 
 @sync
@@ -147,6 +156,9 @@ async def test_the_next_answer_cancels_the_running_assessment(
     small: Any, tmp_path: Path, calls: list[dict[str, Any]]
 ) -> None:
     app = app_for(small, tmp_path, samples=200_000)  # long enough to be running still
+    # the app's own quiet time: the cancellation must come from the answer, well before the
+    # next assessment would start (and cancel it as the group's exclusive worker)
+    app.assess_delay = APP_ASSESS_DELAY
     async with app.run_test(size=SIZE) as pilot:
         screen = await enter_questionnaire(pilot, settle=False)
         await pilot.pause(app.assess_delay + 0.1)
@@ -160,10 +172,16 @@ async def test_the_next_answer_cancels_the_running_assessment(
         point = screen.decision
         assert point is not None and point.confidence_basis == "margin"
         assert screen.query_one(LivePanel).decision is point
-        for _ in range(3):
-            await pilot.pause()
-        # the running worker stops at once; the new answers' own starts once they stay still
-        assert first["cancelled"] is not None and first["cancelled"]()
+        # the running worker stops at once; the new answers' own starts once they stay still.
+        # Polled with short sleeps: pilot.pause() waits for the process to idle, which it does
+        # not while a 200,000-sample worker runs (a second per pause).
+        assert first["cancelled"] is not None
+        for _ in range(100):
+            if first["cancelled"]():
+                break
+            await pilot.pause(0.02)
+        assert first["cancelled"]()
+        assert len(calls) == started  # stopped by the answer, not by the next worker
         await pilot.pause(app.assess_delay + 0.1)
         assert len(calls) == started + 1  # the new answers' own assessment started
         for worker in list(app.workers):

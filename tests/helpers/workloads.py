@@ -8,11 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from advisor.catalog.schema import Catalog
 
-from .catalog_layers import load_catalog_dir, merge_layers
+from .catalog_layers import load_catalog_dir, merge_layers, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_DIR = ROOT / "rules" / "catalog"
@@ -55,7 +53,7 @@ def answers(**changes: Any) -> dict[str, Any]:
 
 @cache
 def catalog_docs() -> tuple[dict[str, Any], ...]:
-    return tuple(yaml.safe_load(p.read_text()) for p in sorted(CATALOG_DIR.glob("*.yaml")))
+    return tuple(read_yaml(p) for p in sorted(CATALOG_DIR.glob("*.yaml")))
 
 
 @cache

@@ -36,7 +36,7 @@ def main() -> None:
     if path.exists():
         values = dict((yaml.safe_load(path.read_text()) or {}).get("answers") or {})
     session = Session(_Order(), path, values)  # type: ignore[arg-type]
-    print("R", flush=True)
+    say("R")
     while True:
         qid = rng.choice(QUESTIONS)
         if rng.random() < 0.2:
@@ -44,9 +44,16 @@ def main() -> None:
         else:
             session.set_answer(qid, rng.randrange(10**6))
         state = json.dumps(session.values, sort_keys=True)
-        print("S", state, flush=True)
+        say(f"S {state}")
         if session.save():
-            print("D", state, flush=True)
+            say(f"D {state}")
+
+
+def say(line: str) -> None:
+    """One whole line in one write: print("D", state) writes its parts one by one when
+    stdout is unbuffered (PYTHONUNBUFFERED=1), and a kill between them left a bare "D"."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
