@@ -148,3 +148,36 @@ def test_the_html_report_prints_to_a_sane_number_of_pages(rs: RuleSet, tmp_path:
     # provider, issue 12) and the answers appendix lists every question, asked or not: the
     # eu-bank report prints on 13 pages, one more than before.
     assert 2 <= pages <= 13, pages
+
+
+def test_a_tie_is_said_with_how_it_was_broken_wherever_the_recommendation_is(
+    rs: RuleSet,
+) -> None:
+    """Tied scores are decided by the options' fixed order, not by the answers: the CLI text,
+    the reports' summaries and the TUI's results say so, naming every option in that order."""
+    from advisor.cli.formats.decision import TextReporter
+    from advisor.model.parts import OPTIONS
+    from advisor.present.robustness import tie_sentence
+
+    d = rs.evaluate({"org.industry": "retail"})  # nothing costed yet: two options tie
+    assert d.tie is not None and d.recommendation == d.tie["options"][0]
+    sentence = tie_sentence(d)
+    assert sentence is not None
+    assert all(o in d.tie["broken_by"] for o in OPTIONS)  # managed_open included
+    flat = " ".join(sentence.split())
+    assert flat.startswith("It ties with ") and "the tie goes to" in flat
+    assert flat in " ".join(TextReporter().render(d).split())
+    for fmt in ("md", "html"):
+        text = render_report(d, rs, fmt, None, generated_at=FIXED)
+        words = " ".join(re.sub(r"<[^>]+>|\\", "", text).split())
+        assert "It ties with" in words and OPTIONS[-1] in words, fmt
+    no_tie = rs.evaluate(load_answers(ROOT / "examples" / "eu-bank.yaml", rs).values)
+    assert no_tie.tie is None and tie_sentence(no_tie) is None
+
+
+def test_the_tui_results_say_the_tie(rs: RuleSet) -> None:
+    pytest.importorskip("textual")
+    from advisor.tui.screens.results import summary_text
+
+    d = rs.evaluate({"org.industry": "retail"})
+    assert "It ties with" in summary_text(d, rs).plain

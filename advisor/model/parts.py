@@ -338,7 +338,9 @@ class Tie(TypedDict):
     broken_by: str
 
 
-TIE_BREAK = "the option that changes least: stay_hosted, then hybrid, then self_host"
+# the order of OPTIONS, which asks the organisation to change less first (the engine's ranking
+# keeps it among equal scores)
+TIE_BREAK = "the option that changes least, in the order " + ", then ".join(OPTIONS)
 
 
 # --- robustness (advisor.scenarios.robust.assess; docs/engine.md, "Confidence") -------------

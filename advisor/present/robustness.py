@@ -53,6 +53,22 @@ def drawn_over(d: Decision) -> str:
     return f"the stated {noun} of {_and(ranged)} and the catalog's default bands"
 
 
+def tie_sentence(d: Decision) -> str | None:
+    """The recommendation's tie, in words, right after the recommendation wherever it is shown
+    (CLI text, reports, TUI); None without one. Scores that tie are decided by the fixed order of the
+    options, not by the answers: the reader should know."""
+    if not d.tie or d.recommendation is None:
+        return None
+    others = [option_label(o) for o in d.tie["options"] if o != d.recommendation]
+    if not others:
+        return None
+    score = d.scores.get(d.recommendation, 0.0)
+    return (
+        f"It ties with {' and '.join(others)} at {score:g} points; the tie goes to "
+        f"{d.tie['broken_by']}."
+    )
+
+
 def confidence_text(d: Decision) -> str:
     """What the confidence figure is, in words, wherever it is shown (CLI text, reports, the
     TUI): a probability with its samples, seed and what was drawn, or a margin that says it is

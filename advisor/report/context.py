@@ -21,6 +21,7 @@ from advisor.present.robustness import (
     confidence_text,
     fact_label,
     percentile_rows,
+    tie_sentence,
     tornado_rows,
     value_text,
 )
@@ -505,6 +506,23 @@ BRIEF_WORDS = 80
 """The most words of prose the one-screen summary may hold (a CTO reads it whole)."""
 
 
+def _margin(d: Decision, scores: list[dict[str, Any]]) -> str | None:
+    """How clear the recommendation is, in a sentence: the tie and how it was broken, or how
+    many points the runner-up trails by; None without an open runner-up."""
+    tie = tie_sentence(d)
+    if tie:
+        return tie
+    open_rows = [r for r in scores if not r["vetoed"] and r["option"] != d.recommendation]
+    top = next((r for r in scores if r["option"] == d.recommendation), None)
+    if not open_rows or top is None:
+        return None
+    gap = top["score"] - open_rows[0]["score"]
+    return (
+        f"The runner-up, {open_rows[0]['label']}, scores {number(round(gap, 2))} "
+        f"point{'s' if gap != 1 else ''} less."
+    )
+
+
 def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
     """The summary's prose: the decision and how clear it is. The reasons and the costs follow
     as bullets and a table, so they are not repeated here."""
@@ -515,14 +533,9 @@ def _brief(d: Decision, scores: list[dict[str, Any]]) -> str:
         )
     # the confidence is said in words in the headline above it (confidence_text)
     parts = [f"{option_label(d.recommendation or '')} is recommended."]
-    open_rows = [r for r in scores if not r["vetoed"] and r["option"] != d.recommendation]
-    top = next((r for r in scores if r["option"] == d.recommendation), None)
-    if open_rows and top is not None:
-        gap = top["score"] - open_rows[0]["score"]
-        parts.append(
-            f"The runner-up, {open_rows[0]['label']}, scores {number(round(gap, 2))} "
-            f"point{'s' if gap != 1 else ''} less."
-        )
+    margin = _margin(d, scores)
+    if margin:
+        parts.append(margin)
     vetoed = [option_label(o) for o in OPTIONS if o in d.vetoed]
     if vetoed:
         parts.append("Ruled out: " + " and ".join(vetoed) + ".")
@@ -552,15 +565,9 @@ def _summary(d: Decision, scores: list[dict[str, Any]], costs: dict[str, Any]) -
     reasons = d.top_reasons(3)
     if reasons:
         parts.append("Mainly because: " + " ".join(sentence(r.because) for r in reasons))
-    open_rows = [r for r in scores if not r["vetoed"] and r["option"] != d.recommendation]
-    top = next((r for r in scores if r["option"] == d.recommendation), None)
-    if open_rows and top is not None:
-        runner = open_rows[0]
-        gap = top["score"] - runner["score"]
-        parts.append(
-            f"The runner-up, {runner['label']}, scores {number(round(gap, 2))} "
-            f"point{'s' if gap != 1 else ''} less."
-        )
+    margin = _margin(d, scores)
+    if margin:
+        parts.append(margin)
     vetoed = [option_label(o) for o in OPTIONS if o in d.vetoed]
     if vetoed:
         parts.append("Ruled out: " + " and ".join(vetoed) + ".")

@@ -15,6 +15,7 @@ from advisor.present.robustness import (
     confidence_text,
     flip_lines,
     probability_lines,
+    tie_sentence,
 )
 
 REPORTERS: Registry[Decision] = Registry("decision")
@@ -34,10 +35,9 @@ class TextReporter:
                 f"Recommendation: {option_label(d.recommendation)} "
                 f"({d.recommendation}), {confidence_text(d)}",
             ]
-        if d.tie:
-            out.append(
-                f"  Tie between {', '.join(d.tie['options'])}, broken by {d.tie['broken_by']}."
-            )
+        tie = tie_sentence(d)
+        if tie:
+            out.append(f"  {tie}")
         out.append("")
         out.append("Scores:")
         top = max((abs(v) for v in d.scores.values()), default=1.0) or 1.0

@@ -56,6 +56,7 @@ from advisor.present.robustness import (
     confidence_text,
     fact_label,
     percentile_rows,
+    tie_sentence,
     value_text,
 )
 from advisor.tui.assessing import assess_in_worker
@@ -84,7 +85,11 @@ def summary_text(d: Decision, rs: RuleSet) -> Text:
     else:
         out.append("Recommendation: ", style="bold")
         out.append(option_label(d.recommendation or ""), style="bold green")
-        out.append(f"   {confidence_text(d)}\n\n")
+        out.append(f"   {confidence_text(d)}\n")
+        tie = tie_sentence(d)
+        if tie:
+            out.append(tie + "\n", style="yellow")
+        out.append("\n")
     out.append_text(score_bars(d, 60))
     rows = [r for r in cost_rows(d.costs or {}, getattr(rs, "catalog", None)) if r.monthly]
     if rows:
