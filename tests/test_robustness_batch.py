@@ -107,3 +107,22 @@ def test_a_pinned_gpu_falls_back_to_one_sample_at_a_time() -> None:
     scales = _scales(random.Random(1), 5)
     assert facts_at(rs.catalog, what_if.values, what_if.excluded, what_if.cost_need, scales) is None
     assert what_if.run_scaled(scales) == [what_if.run({}, s) for s in scales]
+
+
+def test_a_cancelled_simulation_stops_while_it_is_still_drawing() -> None:
+    """The TUI's worker is cancelled by the next answer: a large simulation stops within the
+    first thousand draws, before any sample is decided."""
+    from advisor.scenarios.montecarlo import Cancelled, simulate
+
+    rs = load_ruleset()
+    answers = load_answers(EXAMPLES[0].parent / "seed-startup.yaml", rs).values
+    d = rs.evaluate(answers)
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) >= 2  # the second check, after 1,000 draws
+
+    with pytest.raises(Cancelled):
+        simulate(rs, answers, d, 200_000, 0, cancelled=cancelled)
+    assert len(asked) == 2
