@@ -103,7 +103,9 @@ rules:
     assert d.recommendation == "hybrid"
     assert d.tie == {
         "options": ["hybrid", "self_host"],
-        "broken_by": "the option that changes least: stay_hosted, then hybrid, then self_host",
+        # every option, in the engine's order (managed_open was missing before)
+        "broken_by": "the option that changes least, in the order stay_hosted, then "
+        "managed_open, then hybrid, then self_host",
     }
     assert d.to_dict()["tie"]["options"] == ["hybrid", "self_host"]
     clear = load_ruleset(None).evaluate({"data.air_gapped": True})
