@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
+import pytest
 from helpers.answers import answer_sets, answers_strategy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,6 +52,16 @@ def _key(answers: dict[str, Any]) -> tuple[Any, ...]:
 
 
 _MEMO: dict[tuple[Any, ...], Outcome] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _free_the_outcomes() -> Iterator[None]:
+    """The outcomes (a few million objects) serve this module's tests only: freed when they are
+    done, not at the worker's exit, where xdist's shutdown timeout once interrupted their
+    freeing (a KeyboardInterrupt warning in the log, all results already in)."""
+    yield
+    _MEMO.clear()
+    cases.cache_clear()
 
 
 def outcome(answers: dict[str, Any], scales: Scales | None = None) -> Outcome:
