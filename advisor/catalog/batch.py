@@ -42,17 +42,22 @@ from advisor.catalog.derivation import (
     _band_factor,
     _cheapest_endpoint,
     _frontier_model,
+    _frontier_share,
     _horizon,
     _hosted_plan,
+    _managed_fixed,
     _managed_remainder,
     _narrow,
     _pick,
+    _priced_for_choice,
+    _remainder_level,
+    _self_host_level,
     _stage,
     _start,
     derive,
 )
 from advisor.catalog.hosted import BillTerms, bill
-from advisor.catalog.managed import MIGRATION, migration_usd, residency_of
+from advisor.catalog.managed import migration_usd, residency_of
 from advisor.catalog.models import ModelView, model_view
 from advisor.catalog.prepare import Prepared, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog
@@ -157,7 +162,7 @@ def facts_at(
         weight = sum(factors)
         cols["cost.managed_open_horizon_usd"] = (c.monthly_usd * m) * weight + migration
     if base.get("cost.self_host_available"):
-        got = _self_hosted(p, values, view, base, unit, plan.usd, h, m, g, t, factors)
+        got = _self_hosted(p, values, view, base, st.work, unit, plan.usd, h, m, g, t, factors)
         if got is None:
             return None
         cols.update(got)
@@ -172,6 +177,7 @@ def _self_hosted(
     values: Mapping[str, Any],
     view: ModelView,
     base: Mapping[str, Any],
+    work: Workload | None,
     unit_terms: BillTerms,
     hosted_usd: Sequence[float],
     h: Column,
@@ -184,27 +190,15 @@ def _self_hosted(
     and hybrid steps), or None when a step would differ from the single derivation's."""
     import numpy as np
 
-    w = workload(p, values)
+    w = work if work is not None else workload(p, values)
     unit = Table(p, w)  # catalog figures: q = per-token load / throughput, per candidate
-    current = p.hosted[str(values["usage.current_model"])]
-    level = view.need if view.need is not None else TIER_LEVEL["simple"]
-    if current.tier is not None and TIER_LEVEL[current.tier] > level:
-        level = TIER_LEVEL[current.tier]
+    level, _basis = _self_host_level(view, p.hosted[str(values["usage.current_model"])])
     mm = bool(view.multimodal)
     picked = _pick(p, view, level, mm)
     if picked is None:
         return None
     vol = w.output_tokens
-    wanted = list(picked[1])
-    pinned = values.get("selfhost.model")
-    if pinned is not None and str(pinned) in p.model_ids:
-        wanted.append(p.model_ids.index(str(pinned)))
-    per_model = unit.per_model_at(p, wanted, vol)
-    if w.longest_context > 0:
-        per_model = [
-            None if p.models[i].context_tokens < w.longest_context else e
-            for i, e in enumerate(per_model)
-        ]
+    per_model = _priced_for_choice(p, unit, picked, values, vol)
     narrowed = _narrow(p, picked, per_model, values, w, [])
     if narrowed is None:
         return None
@@ -221,7 +215,7 @@ def _self_hosted(
     out["cost.self_host_horizon_usd"] = total
     if "cost.hybrid_horizon_usd" not in base:
         return out
-    share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
+    share = _frontier_share(values)
     frontier = _frontier_model(p, values)
     assert frontier is not None
     b = bill(frontier, w.input_tokens * share, w.output_tokens * share, unit_terms)
@@ -236,7 +230,7 @@ def _self_hosted(
             path_total = path_total + np.array([u if x == 1.0 else round(u * x, 2) for x in hs])
         out["cost.hybrid_horizon_usd"] = path_total
         return out
-    rem_level = min(level, int(p.a["hybrid_remainder_max_level"]))
+    rem_level = _remainder_level(p, level)
     rem = _pick(p, view, rem_level, mm)
     if rem is None:
         return None
@@ -251,7 +245,7 @@ def _self_hosted(
     routing = w.routing_monthly
     part = rest_choice.cost + routing
     managed = _managed_remainder(p, view, rem_level, mm, values, share, unit_terms)
-    fixed_m = routing + p.a[MIGRATION] * w.engineer_month / w.horizon_months
+    fixed_m = _managed_fixed(p, w)
     if managed is not None:
         via = managed.monthly_usd * m + fixed_m < part
         part = np.where(via, managed.monthly_usd * m + fixed_m, part)

@@ -227,6 +227,64 @@ def _pick(
     return out
 
 
+def _self_host_level(view: ModelView, hosted: HostedModel | None) -> tuple[int, str]:
+    """The quality level a self-hosted replacement must reach, and why: the capability need,
+    or the current hosted model's (sourced) tier when that is higher."""
+    level = view.need if view.need is not None else TIER_LEVEL["simple"]
+    tier = hosted.tier if hosted is not None else None
+    if hosted is not None and tier is not None and TIER_LEVEL[tier] > level:
+        # replacing a hosted model: open models of at least its tier
+        return TIER_LEVEL[tier], f"tier of {hosted.id}"
+    return level, "usage.capability_need"
+
+
+def _within_context(p: Prepared, w: Workload, per_model: list[Best]) -> list[Best]:
+    """``per_model`` without the models whose context is shorter than the longest prompt plus
+    answer: they are not priced anywhere (the models list included), not only left out of the
+    choice."""
+    if w.longest_context <= 0:
+        return per_model
+    return [
+        None if p.models[i].context_tokens < w.longest_context else e
+        for i, e in enumerate(per_model)
+    ]
+
+
+def _priced_for_choice(
+    p: Prepared,
+    table: Table,
+    picked: tuple[Basis, list[int]] | None,
+    values: Mapping[str, Any],
+    vol: float,
+) -> list[Best]:
+    """Per model, the cheapest deployment at ``vol`` of only the models the self-hosted choice
+    reads (the picked pool and a pinned ``selfhost.model``; the others None): the figures
+    :func:`derive` prices for every model, without pricing the rest (the what-if path)."""
+    wanted = list(picked[1]) if picked is not None else []
+    pinned = values.get("selfhost.model")
+    if pinned is not None and str(pinned) in p.model_ids:
+        wanted.append(p.model_ids.index(str(pinned)))
+    return _within_context(p, table.w, table.per_model_at(p, wanted, vol))
+
+
+def _frontier_share(values: Mapping[str, Any]) -> float:
+    """``usage.frontier_share`` as a fraction, clamped to 0..1 (0 when unanswered)."""
+    return min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
+
+
+def _remainder_level(p: Prepared, level: int) -> int:
+    """The level the hybrid's open share must reach: the need, at most
+    ``hybrid_remainder_max_level`` (module doc)."""
+    return min(level, int(p.a["hybrid_remainder_max_level"]))
+
+
+def _managed_fixed(p: Prepared, w: Workload) -> float:
+    """What an open share on a managed endpoint adds a month whatever its volume: the routing,
+    and its migration spread over the horizon, as self-hosting carries its own
+    (advisor.catalog.managed.migration_usd)."""
+    return w.routing_monthly + p.a[MIGRATION] * w.engineer_month / w.horizon_months
+
+
 def _narrow(
     p: Prepared,
     picked: tuple[Basis, list[int]],
@@ -537,7 +595,7 @@ def derive(
     st = _stage(p, values, reuse)
     missing = st.missing
     view = model_view(p, values, excluded)
-    need_level, mm = view.need, view.multimodal
+    mm = view.multimodal
     n_models = len(p.models)
 
     facts: dict[str, Any] = {}
@@ -640,21 +698,11 @@ def derive(
         table = Table(p, w, sc.throughput if sc is not None else 1.0)
         r0 = w.min_replicas
         vol = w.output_tokens
-        level = need_level if need_level is not None else TIER_LEVEL["simple"]
-        needed_basis = "usage.capability_need"
-        hosted_tier = getattr(hosted_model, "tier", None) if hosted_model is not None else None
-        if hosted_model is not None and hosted_tier is not None and TIER_LEVEL[hosted_tier] > level:
-            # replacing a hosted model: open models of at least its (sourced) tier
-            level, needed_basis = TIER_LEVEL[hosted_tier], f"tier of {hosted_model.id}"
+        level, needed_basis = _self_host_level(view, hosted_model)
         picked = _pick(p, view, level, bool(mm))
         pinned_gpu = values.get("selfhost.gpu")
         if lean and pinned_gpu is None:
-            # only the models the choice reads are priced (the same figures for those)
-            wanted = list(picked[1]) if picked is not None else []
-            pinned = values.get("selfhost.model")
-            if pinned is not None and str(pinned) in p.model_ids:
-                wanted.append(p.model_ids.index(str(pinned)))
-            per_model = table.per_model_at(p, wanted, vol)
+            per_model = _priced_for_choice(p, table, picked, values, vol)
         else:
             all_costs = table.costs_at(vol)
             if pinned_gpu is not None:
@@ -662,17 +710,14 @@ def derive(
                 for ci, (_, g) in enumerate(p.cand_pairs):
                     if p.gpus[g].id != pinned_gpu:
                         all_costs[ci] = math.inf
-            per_model = [
-                e if e is not None and math.isfinite(e[0]) else None
-                for e in table.per_model(p, all_costs)
-            ]
-        if w.longest_context > 0:
-            # a model whose context is shorter than the longest prompt plus answer is not
-            # priced anywhere (the models list included), not only left out of the choice
-            per_model = [
-                None if p.models[i].context_tokens < w.longest_context else e
-                for i, e in enumerate(per_model)
-            ]
+            per_model = _within_context(
+                p,
+                w,
+                [
+                    e if e is not None and math.isfinite(e[0]) else None
+                    for e in table.per_model(p, all_costs)
+                ],
+            )
         if detail:
             costs["workload"] = {
                 "monthly_input_tokens": w.input_tokens,
@@ -1019,7 +1064,7 @@ def _hybrid(
     detail: bool = True,
 ) -> None:
     w = table.w
-    share = min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
+    share = _frontier_share(values)
     frontier = _frontier_model(p, values)
     if frontier is not None:
         # the same bill as staying hosted (cache, batch, region, discount), on the frontier model
@@ -1043,7 +1088,7 @@ def _hybrid(
         entry["note"] = "All traffic needs frontier quality, so the hybrid is the hosted option."
         model_id: str | None = None
     else:
-        rem_level = min(level, int(p.a["hybrid_remainder_max_level"]))
+        rem_level = _remainder_level(p, level)
         picked = _pick(p, view, rem_level, mm)
         if picked is None:
             return
@@ -1060,9 +1105,7 @@ def _hybrid(
         routing = w.routing_monthly
         part += routing
         managed = _managed_remainder(p, view, rem_level, mm, values, share, terms)
-        # a managed open share carries its migration spread over the horizon, as self-hosting
-        # carries its own (advisor.catalog.managed.migration_usd)
-        fixed_m = routing + p.a[MIGRATION] * w.engineer_month / w.horizon_months
+        fixed_m = _managed_fixed(p, w)
         if managed is not None and managed.monthly_usd + fixed_m < part:
             # the open share through a managed endpoint costs less than a deployment of its own
             part = managed.monthly_usd + fixed_m

@@ -206,11 +206,13 @@ class Bill:
     def scaled(self, factor: float) -> Bill:
         """The bill at ``factor`` times the list prices: every modifier is proportional to
         the prices, so each figure is the same factor times this one's."""
-        return Bill(
-            self.model,
-            self.list_usd * factor,
-            tuple({**m, "monthly_usd": m["monthly_usd"] * factor} for m in self.modifiers),
-        )
+        return Bill(self.model, self.list_usd * factor, scaled_modifiers(self.modifiers, factor))
+
+
+def scaled_modifiers(modifiers: tuple[Modifier, ...], factor: float) -> tuple[Modifier, ...]:
+    """Each modifier's effect times ``factor`` (a price level: every modifier is proportional
+    to the prices)."""
+    return tuple({**m, "monthly_usd": m["monthly_usd"] * factor} for m in modifiers)
 
 
 def modified_bill(

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.catalog.hosted import BillTerms, modified_bill
+from advisor.catalog.hosted import BillTerms, modified_bill, scaled_modifiers
 from advisor.catalog.schema import ManagedEndpoint
 from advisor.model.parts import ManagedCost, Modifier
 
@@ -70,7 +70,7 @@ class Choice:
             self.endpoint,
             self.monthly_usd * factor,
             self.list_usd * factor,
-            tuple({**m, "monthly_usd": m["monthly_usd"] * factor} for m in self.modifiers),
+            scaled_modifiers(self.modifiers, factor),
             self.candidates,
         )
 

@@ -54,9 +54,9 @@ def drawn_over(d: Decision) -> str:
 
 
 def tie_sentence(d: Decision) -> str | None:
-    """The recommendation's tie, in words, right after the recommendation wherever it is shown
-    (CLI text, reports, TUI); None without one. Scores that tie are decided by the fixed order of the
-    options, not by the answers: the reader should know."""
+    """The recommendation's tie, in words, right after the recommendation wherever it is
+    shown (CLI text, reports, TUI); None without one. Scores that tie are decided by the fixed
+    order of the options, not by the answers: the reader should know."""
     if not d.tie or d.recommendation is None:
         return None
     others = [option_label(o) for o in d.tie["options"] if o != d.recommendation]
