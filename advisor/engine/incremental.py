@@ -131,8 +131,6 @@ class WhatIf:
     def __init__(
         self, rs: RuleSet, answers: Mapping[str, Any], keep: frozenset[str] = frozenset()
     ) -> None:
-        from advisor.catalog.derivation import derive
-
         self.rs = rs
         self.answers = dict(answers)
         self.need = scoring_reads(rs) | keep
@@ -149,15 +147,7 @@ class WhatIf:
         self.cost_reads: frozenset[str] | None = None  # None: every answer reaches it
         rec = _Recording(values)
         try:
-            traced = derive(
-                rs.catalog,
-                rec,
-                self.excluded,
-                None,
-                models=False,
-                detail=False,
-                need=self.cost_need,
-            ).facts
+            traced = self._derive(rec, None)
         except Exception:  # a cost model that needs a real dict: no record, no shortcut
             traced = None
         if traced is not None and not rec.all and _same_facts(traced, self.derived_facts):
@@ -359,11 +349,7 @@ class WhatIf:
         # comparing each sample's facts with the base's as run() does
         moved = self.narrowed(frozenset(n for n in var.names if n in HORIZONS))
         shared, columns = batch
-        prefix = {**self.values, **shared}
-        base_facts = self.base.facts
-        for fact in self._constant_facts(moved):
-            if fact in base_facts:
-                prefix[fact] = base_facts[fact]
+        prefix = self._keep_constants(moved, {**self.values, **shared})
         names = tuple(columns)
         rows = iter(zip(*columns.values(), strict=True)) if names else None
         present = frozenset(n for n in moved.names if n in prefix or n in columns)
@@ -393,10 +379,17 @@ class WhatIf:
             )
             if len(differ) < len(var.names):
                 var = self.narrowed(differ)
+        self._keep_constants(var, facts)
+        return self._decide(var, facts, frozenset(n for n in var.names if n in facts))
+
+    def _keep_constants(self, var: _Variant, facts: dict[str, Any]) -> dict[str, Any]:
+        """``facts`` with the base's value of every derived fact the variant does not
+        recompute (in place; returned for convenience)."""
+        base_facts = self.base.facts
         for fact in self._constant_facts(var):
             if fact in base_facts:
                 facts[fact] = base_facts[fact]
-        return self._decide(var, facts, frozenset(n for n in var.names if n in facts))
+        return facts
 
     def _decide(self, var: _Variant, facts: dict[str, Any], present: frozenset[str]) -> Outcome:
         """Scores, vetoes and the recommendation from the facts (the variant's code)."""
