@@ -24,7 +24,7 @@ from typing import Any
 
 from advisor.catalog.schema import Catalog
 from advisor.engine.ruleset import RuleSet
-from advisor.load.ranges import ranges_of
+from advisor.load.ranges import Range, ranges_of
 from advisor.model.decision import Decision
 from advisor.model.parts import OPTIONS, Band, Option, Percentiles, Probabilities
 from advisor.scenarios.fork import PARALLEL_MIN, fork_safe, in_two
@@ -144,17 +144,16 @@ Result = tuple[Option | None, tuple[float | None, ...]]  # (winner, horizon cost
 
 def draw(
     rs: RuleSet,
-    answers: Mapping[str, Any],
+    ranged: Mapping[str, Range],
     bands: Mapping[str, tuple[float, float, float]],
     samples: int,
     seed: int,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[Draw]:
     """Every sample's inputs, drawn from ``random.Random(seed)`` in the fixed order (per sample:
-    the ranged answers in questionnaire order, then the scales of :data:`SCALES`).
-    ``cancelled``: asked every 1,000 samples (drawing 10,000 takes about 0.2 s); True raises
-    :class:`Cancelled`."""
-    ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
+    the ranged answers, in questionnaire order as :func:`simulate` lists them, then the scales
+    of :data:`SCALES`). ``cancelled``: asked every 1,000 samples (drawing 10,000 takes about
+    0.2 s); True raises :class:`Cancelled`."""
     integer = {q for q in ranged if rs.questions[q].type == "integer"}
     rng = random.Random(seed)
     out: list[Draw] = []
@@ -191,8 +190,11 @@ def simulate(
     ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
     bands = catalog_bands(rs.catalog, decision)
     probe = probe or Probe(rs, answers)
-    draws = draw(rs, answers, bands, samples, seed, cancelled)
+    draws = draw(rs, ranged, bands, samples, seed, cancelled)
     facts = tuple(horizon_fact(o) for o in OPTIONS) if percentiles else ()
+
+    def result(best: Option | None, sample_facts: Mapping[str, Any]) -> Result:
+        return best, tuple(_number(sample_facts.get(f)) for f in facts)
 
     def decide(part: list[Draw]) -> list[Result]:
         out: list[Result] = []
@@ -203,14 +205,12 @@ def simulate(
                 if cancelled is not None and cancelled():
                     raise Cancelled
                 block = part[lo : lo + _BLOCK]
-                for best, sample_facts in probe.run_scaled([scale for _, scale in block]):
-                    out.append((best, tuple(_number(sample_facts.get(f)) for f in facts)))
+                out.extend(result(*r) for r in probe.run_scaled([s for _, s in block]))
             return out
         for i, (changes, scale) in enumerate(part):
             if cancelled is not None and i % 50 == 0 and cancelled():
                 raise Cancelled
-            best, sample_facts = probe.run(changes, scale)
-            out.append((best, tuple(_number(sample_facts.get(f)) for f in facts)))
+            out.append(result(*probe.run(changes, scale)))
         return out
 
     if processes is None:
