@@ -35,8 +35,8 @@ PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 LIVE_SAMPLES = 500
 """Samples behind the live panel's probability, after each answer (a thread worker cancelled
-by the next answer; a few hundred milliseconds to a second): a probability to a few points
-while answers are still changing."""
+by the next answer; tens of milliseconds priced as columns, up to about half a second with a
+ranged answer): a probability to a few points while answers are still changing."""
 
 ASSESS_DELAY = 0.4
 """Seconds the answers must stay still before the live probability is worked out: the worker
