@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from advisor.check.run import check_rules
 from advisor.engine.ruleset import load_ruleset
+from advisor.load.answers import load_answers
 from advisor.model.decision import Decision
 
 RULESET = load_ruleset(None)
@@ -149,3 +150,36 @@ def test_evaluate_warns_when_the_current_model_retires(tmp_path: Path, capsys: A
     out = capsys.readouterr().out
     assert "o1 was shut down on 2026-10-23" in out and "gpt-5.6-sol" in out
     assert "switch hosted" in out and "managed open" in out
+
+
+def test_the_switch_row_never_offers_a_model_below_the_need() -> None:
+    """The "switch hosted model" row is the cheapest hosted model of today's model's tier or
+    higher *and* of at least the capability the work needs: a frontier workload on a
+    reasoning-tier model was offered a reasoning-tier "saving" (frontier-research, gpt-5 ->
+    gemini-3.8-flash), contradicting the rule that only frontier models serve it."""
+    from advisor.catalog.schema import TIER_LEVEL
+
+    rs = load_ruleset()
+    frontier = rs.evaluate(
+        load_answers(
+            Path(__file__).parent.parent / "examples" / "frontier-research.yaml", rs
+        ).values
+    )
+    stay = frontier.costs["stay_hosted"]
+    assert stay is not None
+    row = stay["switch_hosted"]
+    assert row is not None and row["tier"] == "frontier"
+    assert "cheaper-hosted-model-same-tier" not in {r.id for r in frontier.fired}
+    checked = 0
+    for answers in answer_sets(rs, 600, seed=12)[:300]:
+        d = rs.evaluate(answers)
+        hosted = d.costs.get("stay_hosted")
+        need = answers.get("usage.capability_need")
+        if not hosted or not hosted.get("switch_hosted") or need not in TIER_LEVEL:
+            continue
+        switch = hosted["switch_hosted"]
+        assert switch is not None
+        assert TIER_LEVEL[switch["tier"]] >= TIER_LEVEL[need], (need, switch["model"])
+        assert TIER_LEVEL[switch["tier"]] >= TIER_LEVEL[hosted["tier"]]
+        checked += 1
+    assert checked >= 100

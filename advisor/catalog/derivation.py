@@ -1441,6 +1441,9 @@ def _hosted(
             hz.factors,
             months=hz,
             bills=bills,
+            # a model below the work's need is no switch, however cheap (a frontier workload
+            # on a reasoning-tier model would be offered a reasoning-tier "saving")
+            min_level=TIER_LEVEL.get(str(values.get("usage.capability_need")), 0),
         )
         if switch
         else None

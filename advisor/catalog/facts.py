@@ -78,7 +78,8 @@ FACT_SPECS: dict[str, FactSpec] = {
     "cost.switch_hosted_model": FactSpec(
         "str",
         HOSTED,
-        "The cheapest hosted model of the current model's tier or higher over the horizon.",
+        "The cheapest hosted model over the horizon of the current model's tier or higher and "
+        "at least the needed capability.",
     ),
     "cost.switch_hosted_monthly_usd": _n(
         HOSTED, "Month 1 of the bill on cost.switch_hosted_model.", "USD"

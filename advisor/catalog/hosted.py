@@ -569,15 +569,17 @@ def cheapest_switch(
     *,
     months: Horizon | None = None,
     bills: Bills | None = None,
+    min_level: int = 0,
 ) -> tuple[Plan, SwitchHosted] | None:
-    """The cheapest hosted model of the current model's tier or higher over the horizon, among
+    """The cheapest hosted model of the current model's tier or higher, and of at least
+    ``min_level`` (the capability the work needs, :data:`TIER_LEVEL`), over the horizon, among
     models still served at the start (a shut-down model is its successor); with a residency
     need, only models that offer regional processing. Ties go to catalog order. ``months`` and
     ``bills`` as for :func:`plan`."""
     hz = months if months is not None else Horizon(catalog_hosted, start, horizon, factors)
     if bills is None:
         bills = {}
-    level = TIER_LEVEL[current.tier]
+    level = max(TIER_LEVEL[current.tier], min_level)
     best: Plan | None = None
     for h in catalog_hosted.values():
         if TIER_LEVEL[h.tier] < level:
