@@ -51,7 +51,7 @@ RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 FRONT_ENDS = frozenset({"cli", "tui", "__init__", "__main__"})
 UI_LIBRARIES = frozenset({"textual", "textual_plotext", "plotext"})
 RENDER_LIBRARIES = frozenset({"jinja2", "markupsafe", "matplotlib"})
-# numpy prices the Monte Carlo's samples (catalog/batch.py) and is loaded only when sampling:
+# numpy draws and prices the Monte Carlo's samples and is loaded only when sampling:
 # about 0.1 s of import a point decision, `advisor check` or the TUI's start never pays
 SAMPLING_LIBRARIES = frozenset({"numpy"})
 
@@ -223,13 +223,18 @@ def test_no_import_cycle_between_packages() -> None:
     assert not cycles, "\n".join(cycles)
 
 
-def test_only_the_batch_imports_numpy() -> None:
-    """One module prices samples with numpy (catalog/batch.py); anywhere else numpy would be a
-    second way of computing a cost."""
+# numpy's users: the one module that prices samples, and the Monte Carlo's random stream
+NUMPY_USERS = {"catalog/batch.py", "scenarios/montecarlo.py"}
+
+
+def test_only_the_batch_and_the_sampler_import_numpy() -> None:
+    """One module prices samples with numpy (catalog/batch.py), one draws them
+    (scenarios/montecarlo.py, numpy's RandomState); anywhere else numpy would be a second way
+    of computing a cost."""
     found = sorted(
         imp.where
         for imp in all_imports()
-        if imp.module.split(".")[0] in SAMPLING_LIBRARIES and imp.rel != "catalog/batch.py"
+        if imp.module.split(".")[0] in SAMPLING_LIBRARIES and imp.rel not in NUMPY_USERS
     )
     assert not found, found
 

@@ -213,11 +213,11 @@ def test_the_fast_monte_carlo_is_the_plain_per_sample_loop(name: str, seed: int)
     """simulate (incremental what-ifs, samples drawn first, the second half in a forked
     process) gives exactly what deciding each sample from scratch with RuleSet.outcome gives:
     the same model, not an approximation."""
-    import random
+    import numpy as np
 
     from advisor.load.ranges import ranges_of
     from advisor.model.parts import Option
-    from advisor.scenarios.montecarlo import _quantile, catalog_bands, pert, simulate
+    from advisor.scenarios.montecarlo import GRID, _quantile, catalog_bands, simulate
     from advisor.scenarios.probe import SCALES, horizon_fact, scales_of
 
     rs = load_ruleset()
@@ -230,15 +230,28 @@ def test_the_fast_monte_carlo_is_the_plain_per_sample_loop(name: str, seed: int)
     bands = catalog_bands(rs.catalog, d)
     ranged = ranges_of({q: answers[q] for q in rs.questions if q in answers})
     point = {k: float(v) if isinstance(v, Range) else v for k, v in answers.items()}
-    rng = random.Random(seed)
+    rng = np.random.RandomState(seed)
+
+    def pert(low: float, likely: float, high: float) -> list[float]:
+        if high <= low:
+            return [likely] * n
+        a = 1.0 + 4.0 * (likely - low) / (high - low)
+        b = 1.0 + 4.0 * (high - likely) / (high - low)
+        return [low + x * (high - low) for x in rng.beta(a, b, n).tolist()]
+
+    def level(x: float, low: float, high: float) -> float:
+        return low + (high - low) * round((x - low) / (high - low) * GRID) / GRID
+
+    drawn: dict[str, list[Any]] = {}
+    for qid, r in ranged.items():  # each input's n draws in turn, answers first
+        xs = [level(x, r.low, r.high) for x in pert(r.low, r.likely, r.high)]
+        drawn[qid] = [round(x) for x in xs] if rs.questions[qid].type == "integer" else xs
+    factors = {s: pert(*bands[s]) for s in SCALES}
     counts = dict.fromkeys(fast.counts, 0)
     costs: dict[Option, list[float]] = {o: [] for o in fast.counts}
-    for _ in range(n):
-        changes: dict[str, Any] = {}
-        for qid, r in ranged.items():
-            x = pert(rng, r.low, r.likely, r.high)
-            changes[qid] = round(x) if rs.questions[qid].type == "integer" else x
-        scale = {s: pert(rng, *bands[s]) for s in SCALES}
+    for i in range(n):
+        changes = {qid: xs[i] for qid, xs in drawn.items()}
+        scale = {s: xs[i] for s, xs in factors.items()}
         o = rs.outcome({**point, **changes}, scales_of(scale))
         if o.recommendation is not None:
             counts[o.recommendation] += 1

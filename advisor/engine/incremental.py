@@ -50,7 +50,11 @@ from advisor.expr.language import RUNTIME, UNKNOWN, Checked, to_python
 from advisor.model.files import OPTIONS
 from advisor.model.parts import Option
 
-__all__ = ["WhatIf"]
+__all__ = ["SHARED_MIN", "WhatIf"]
+
+# run_drawn prices samples as columns when on average at least this many share their answers:
+# a group costs about as much as two or three samples priced alone
+SHARED_MIN = 3
 
 
 class _Recording(Mapping[str, Any]):
@@ -363,6 +367,100 @@ class WhatIf:
                 facts.update(zip(names, next(rows), strict=True))
             out.append(self._decide(moved, facts, present))
         return out
+
+    def run_drawn(self, draws: Sequence[tuple[Mapping[str, Any], Scales]]) -> list[Outcome] | None:
+        """``[self.run(changes, scales) for changes, scales in draws]`` (a Monte Carlo with
+        ranged answers), with the cost model run for the samples at once
+        (:func:`advisor.catalog.batch.facts_over`: the same figures, as columns, the samples
+        that share their answers together). A sample whose change reaches the questions asked
+        or the model exclusions, or whose scales are all 1, runs alone (:meth:`run`); None
+        when the cost model's columns decline (the caller runs every sample alone) or when too
+        few samples share their answers for the columns to pay (:data:`SHARED_MIN`)."""
+        from advisor.catalog.batch import HORIZONS, facts_over
+
+        keys: dict[tuple[tuple[str, Any], ...], int] = {}
+        groups: list[dict[str, Any]] = []
+        changed: list[frozenset[str]] = []
+        which: list[int] = []  # per batched sample, its group
+        batched: list[int] = []  # the samples the columns price, in order
+        for i, (changes, scales) in enumerate(draws):
+            if scales.neutral:
+                continue  # derive without scales: the point path, run alone
+            key = tuple(sorted(changes.items()))
+            k = keys.get(key)
+            if k is None:
+                values = self._group_values(changes)
+                k = keys[key] = len(groups) if values is not None else -1
+                if values is not None:
+                    groups.append(values)
+                    changed.append(frozenset(changes) - self.skipped)
+            if k >= 0:
+                which.append(k)
+                batched.append(i)
+        if len(groups) * SHARED_MIN > len(batched):
+            return None
+        out: list[Outcome | None] = [None] * len(draws)
+        if batched:
+            batch = facts_over(
+                self.rs.catalog,
+                groups,
+                self.excluded,
+                self.cost_need,
+                [draws[i][1] for i in batched],
+                which,
+            )
+            if batch is None:
+                return None
+            shared, columns = batch
+            base_facts = self.base.facts
+            # the horizon costs each group has (a group's samples all have the same ones)
+            first = {k: n for n, k in reversed(list(enumerate(which)))}
+            plans: list[tuple[_Variant, dict[str, Any], frozenset[str]]] = []
+            for k, (values, names, constant) in enumerate(
+                zip(groups, changed, shared, strict=True)
+            ):
+                priced = {n for n, col in columns.items() if col[first[k]] is not None}
+                var = self.variant(names, True)
+                facts = {**values, **constant}
+                # the horizon costs move from sample to sample; what else reads only facts
+                # this group's answers left as in the base keeps its base result (as run())
+                moved = self.narrowed(
+                    frozenset(
+                        n
+                        for n in var.names
+                        if n in HORIZONS
+                        or not _same(facts.get(n, _MISSING), base_facts.get(n, _MISSING))
+                    )
+                )
+                prefix = self._keep_constants(moved, facts)
+                present = frozenset(n for n in moved.names if n in prefix or n in priced)
+                plans.append((moved, prefix, present))
+            names_out = tuple(columns)
+            rows = zip(*columns.values(), strict=True) if names_out else None
+            for i, k in zip(batched, which, strict=True):
+                moved, prefix, present = plans[k]
+                facts = dict(prefix)
+                if rows is not None:
+                    for n, x in zip(names_out, next(rows), strict=True):
+                        if x is not None:
+                            facts[n] = x
+                out[i] = self._decide(moved, facts, present)
+        return [o if o is not None else self.run(*draws[i]) for i, o in enumerate(out)]
+
+    def _group_values(self, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The answers :meth:`run` derives for these changes when it runs the cost model on
+        the base's questions and exclusions; None when it would take another path."""
+        if self.variant(frozenset(changes) - self.skipped, True).full:
+            return None
+        if not self.ask_reads.isdisjoint(changes):
+            # an answer ask_if reads: the same questions asked, as run() requires
+            values, skipped, _ = self.rs._base_values({**self.answers, **changes})
+            return values if skipped == self.skipped else None
+        if all(q in self.values or q in self.skipped for q in changes):
+            values = dict(self.values)
+            values.update((q, x) for q, x in changes.items() if q not in self.skipped)
+            return values
+        return None  # a question unanswered in the base: run() keeps the questionnaire's order
 
     def _finish(
         self, var: _Variant, values: Mapping[str, Any], computed: Mapping[str, Any]

@@ -8,19 +8,23 @@ Inputs drawn per sample, independently:
   rules/catalog/assumptions.yaml), as factors on the catalog's figures: hosted and managed
   price levels, GPU price level, self-hosted throughput; PERT too.
 
-Each sample is decided by :class:`advisor.scenarios.probe.Probe`. The random stream is Python's
-``random.Random(seed)``; inputs are drawn in a fixed order (answers in questionnaire order,
-then the bands), so the same seed gives the same figures, byte for byte.
+A ranged answer is drawn on a grid of :data:`GRID` + 1 levels across its range
+(:func:`on_grid`: a level every 1 % of the range), so that the levels recur over the samples and
+the cost model prices each once for all its samples.
+
+Each sample is decided by :class:`advisor.scenarios.probe.Probe`. The random stream is numpy's
+legacy ``RandomState(seed)`` (its stream is frozen across numpy versions); each input's draws
+come in turn in a fixed order (answers in questionnaire order, then the bands), so the same seed
+gives the same figures, byte for byte.
 
 ``confidence`` = the share of samples whose recommendation is the point decision's.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.catalog.schema import Catalog
 from advisor.engine.ruleset import RuleSet
@@ -30,11 +34,16 @@ from advisor.model.parts import OPTIONS, Band, Option, Percentiles, Probabilitie
 from advisor.scenarios.fork import PARALLEL_MIN, fork_safe, in_two
 from advisor.scenarios.probe import SCALES, Probe, horizon_fact
 
+if TYPE_CHECKING:
+    from numpy.random import RandomState
+
 DEFAULT_SAMPLES = 10_000
 # samples priced together when only the catalog's scales vary: large enough that the per-block
 # work (about 20 ms) is small beside the block's, small enough that a cancelled TUI worker
 # stops within about a tenth of a second
 _BLOCK = 2_500
+# levels a ranged answer is drawn on, from low to high (on_grid)
+GRID = 100
 
 
 def _band(a: Mapping[str, float], name: str) -> tuple[float, float, float]:
@@ -97,12 +106,16 @@ def catalog_bands(
     }
 
 
-def pert(rng: random.Random, low: float, likely: float, high: float) -> float:
+def pert(rng: RandomState, low: float, likely: float, high: float, n: int) -> list[float]:
+    """``n`` draws from the PERT distribution over ``low..high`` around ``likely``: a beta
+    distribution with shape 4 (alpha = 1 + 4 (likely - low) / (high - low)), scaled to the
+    range; ``likely`` every time when the range is empty."""
     if high <= low:
-        return likely
+        return [likely] * n
     alpha = 1.0 + 4.0 * (likely - low) / (high - low)
     beta = 1.0 + 4.0 * (high - likely) / (high - low)
-    return low + rng.betavariate(alpha, beta) * (high - low)
+    column: list[float] = (low + rng.beta(alpha, beta, n) * (high - low)).tolist()
+    return column
 
 
 @dataclass(frozen=True)
@@ -150,22 +163,43 @@ def draw(
     seed: int,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[Draw]:
-    """Every sample's inputs, drawn from ``random.Random(seed)`` in the fixed order (per sample:
-    the ranged answers, in questionnaire order as :func:`simulate` lists them, then the scales
-    of :data:`SCALES`). ``cancelled``: asked every 1,000 samples (drawing 10,000 takes about
-    0.2 s); True raises :class:`Cancelled`."""
-    integer = {q for q in ranged if rs.questions[q].type == "integer"}
-    rng = random.Random(seed)
-    out: list[Draw] = []
-    for i in range(samples):
-        if cancelled is not None and i % 1_000 == 0 and cancelled():
-            raise Cancelled
-        changes: dict[str, Any] = {}
-        for qid, r in ranged.items():
-            x = pert(rng, r.low, r.likely, r.high)
-            changes[qid] = round(x) if qid in integer else x
-        out.append((changes, {name: pert(rng, *bands[name]) for name in SCALES}))
-    return out
+    """Every sample's inputs (module doc): from ``numpy.random.RandomState(seed)``, each input's
+    ``samples`` draws in turn, in the fixed order: the ranged answers, in questionnaire order
+    as :func:`simulate` lists them (each moved :func:`on_grid`, an integer question's rounded),
+    then the scales of :data:`SCALES`. ``cancelled``: asked once (drawing 10,000 samples takes
+    a few milliseconds); True raises :class:`Cancelled`."""
+    import numpy as np
+
+    if cancelled is not None and cancelled():
+        raise Cancelled
+    # the legacy generator: numpy keeps its stream unchanged across versions, so the same seed
+    # gives the same samples, and the same bytes, wherever the advisor is installed
+    rng = np.random.RandomState(seed)
+    answers: dict[str, list[Any]] = {}
+    for qid, r in ranged.items():
+        xs = [on_grid(x, r.low, r.high) for x in pert(rng, r.low, r.likely, r.high, samples)]
+        answers[qid] = [round(x) for x in xs] if rs.questions[qid].type == "integer" else xs
+    factors = {name: pert(rng, *bands[name], samples) for name in SCALES}
+    ids, names = tuple(answers), tuple(factors)
+    changes = zip(*answers.values(), strict=True) if ids else None
+    scales = zip(*factors.values(), strict=True)
+    return [
+        (
+            dict(zip(ids, next(changes), strict=True)) if changes is not None else {},
+            dict(zip(names, next(scales), strict=True)),
+        )
+        for _ in range(samples)
+    ]
+
+
+def on_grid(x: float, low: float, high: float) -> float:
+    """``x`` moved to the nearest of :data:`GRID` + 1 evenly spaced levels from ``low`` to
+    ``high`` (both included). A ranged answer is a forecast: a level every 1 % of its range is
+    finer than what the user knows, and with the levels recurring over the samples the cost
+    model prices each level once for all its samples (:meth:`Probe.run_drawn`)."""
+    if high <= low:
+        return x
+    return low + (high - low) * round((x - low) / (high - low) * GRID) / GRID
 
 
 def simulate(
@@ -207,6 +241,13 @@ def simulate(
                 block = part[lo : lo + _BLOCK]
                 out.extend(result(*r) for r in probe.run_scaled([s for _, s in block]))
             return out
+        if cancelled is not None and cancelled():
+            raise Cancelled
+        # the answers recur on their grid: the cost model prices each level once, the
+        # samples as columns (advisor.catalog.batch.facts_over), the same figures as one by one
+        drawn = probe.run_drawn(part)
+        if drawn is not None:
+            return [result(*r) for r in drawn]
         for i, (changes, scale) in enumerate(part):
             if cancelled is not None and i % 50 == 0 and cancelled():
                 raise Cancelled

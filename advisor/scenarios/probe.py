@@ -82,6 +82,16 @@ class Probe:
         found = self.what_if.run_scaled([scales_of(s) or Scales() for s in scales])
         return [(o.recommendation, o.facts) for o in found]
 
+    def run_drawn(
+        self, draws: Sequence[tuple[Mapping[str, Any], Mapping[str, float]]]
+    ) -> list[tuple[Option | None, dict[str, Any]]] | None:
+        """:meth:`run` for each (changes, scale) of ``draws``, the cost model run for all of
+        them at once (:meth:`WhatIf.run_drawn`); None where that does not apply."""
+        found = self.what_if.run_drawn([(c, scales_of(s) or Scales()) for c, s in draws])
+        if found is None:
+            return None
+        return [(o.recommendation, o.facts) for o in found]
+
 
 def _point(value: Any) -> Any:
     """A range answer's likely value as a plain float (the rules see numbers)."""

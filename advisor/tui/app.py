@@ -35,8 +35,8 @@ PaletteCommand = tuple[str, str, Callable[[], Any]]
 
 LIVE_SAMPLES = 500
 """Samples behind the live panel's probability, after each answer (a thread worker cancelled
-by the next answer; tens of milliseconds priced as columns, up to about half a second with a
-ranged answer): a probability to a few points while answers are still changing."""
+by the next answer; tens of milliseconds priced as columns, up to about half a second with
+several ranged answers): a probability to a few points while answers are still changing."""
 
 ASSESS_DELAY = 0.4
 """Seconds the answers must stay still before the live probability is worked out: the worker
@@ -46,16 +46,17 @@ as long with a worker after every key)."""
 
 RESULTS_SAMPLES = 2_000
 """Samples behind the results screen's probability and the exports it writes, with the flip
-points, when an answer is stated as a range (a thread worker: no fork from a threaded app, so
-one core; each ranged sample is one cost-model run, seconds in all). Fewer than the CLI's
-10,000 so that the "What would change" tab fills in while the user reads the summary; the
-exports state their sample count."""
+points, when two or more answers are stated as ranges (a thread worker: no fork from a
+threaded app, so one core; such samples rarely share their answers, so each is one cost-model
+run, seconds in all). Fewer than the CLI's 10,000 so that the "What would change" tab fills in
+while the user reads the summary; the exports state their sample count."""
 
 COLUMN_SAMPLES = 10_000
-"""Samples behind the results screen when no answer is a range: the CLI's default
+"""Samples behind the results screen when at most one answer is a range: the CLI's default
 (``advisor evaluate`` and ``advisor report``), so the results, their exports and the CLI show
-the same probability for the same answers (seed 0). Such samples vary only the catalog's bands
-and are priced as columns (advisor/catalog/batch.py): under a second in the worker."""
+the same probability for the same answers (seed 0). Such samples share their answers (one
+range has 101 levels) and are priced as columns (advisor/catalog/batch.py): about a second in
+the worker."""
 
 
 class AdvisorApp(App[int]):
@@ -97,13 +98,13 @@ class AdvisorApp(App[int]):
         self.title = ruleset.title or "advisor"
 
     def results_samples_for(self, values: Mapping[str, Any]) -> int:
-        """The results screen's Monte Carlo for these answers: :data:`COLUMN_SAMPLES` when no
-        answer is a range and the app runs with its default counts, else ``results_samples``
-        (ranged answers; tests and snapshots that set their own)."""
+        """The results screen's Monte Carlo for these answers: :data:`COLUMN_SAMPLES` when at
+        most one answer is a range and the app runs with its default counts, else
+        ``results_samples`` (several ranged answers; tests and snapshots that set their own)."""
         from advisor.load.ranges import ranges_of
 
         n = self.results_samples
-        if n == RESULTS_SAMPLES and not ranges_of(values):
+        if n == RESULTS_SAMPLES and len(ranges_of(values)) <= 1:
             return COLUMN_SAMPLES
         return n
 
