@@ -365,3 +365,17 @@ def test_every_catalog_provider_has_a_discount_question() -> None:
     }
     missing = sorted(p for p in providers if discount_question(p) not in asked)
     assert not missing, f"add a discount.<provider> question for {missing}"
+
+
+@pytest.mark.parametrize("share", [0, 30])
+def test_a_shipped_model_never_runs_the_hybrids_open_share_on_a_managed_api(share: int) -> None:
+    """Shipping the model to devices or customers vetoes the managed API (open weights only):
+    the hybrid's open share is then self-hosted, not the vetoed option under another name.
+    Without the redistribution, the same answers do put it on a managed endpoint."""
+    answers = {"usage.current_model": "gpt-4o", "usage.frontier_share": share}
+    free = _evaluate(**answers)
+    assert free.costs["hybrid"]["open_via"] == "managed_open"
+    shipped = _evaluate(**answers, **{"licensing.redistributes_model": True})
+    assert "managed_open" in shipped.vetoed
+    assert shipped.costs["hybrid"]["open_via"] == "self_host"
+    assert shipped.facts["cost.hybrid_horizon_usd"] > free.facts["cost.hybrid_horizon_usd"]

@@ -83,7 +83,11 @@ from advisor.model.parts import (
     ThroughputBand,
 )
 
-MANAGED_BLOCKING = ("data.air_gapped",)
+# answers under which the hybrid's open share may not go to a managed endpoint: no data leaves
+# an air-gapped site, and a model shipped to devices or customers must be open weights (the
+# redistribution rule vetoes the managed API for the same reason; the share would otherwise be
+# the vetoed option under another name)
+MANAGED_BLOCKING = ("data.air_gapped", "licensing.redistributes_model")
 
 _SELF_INPUTS = frozenset(SELF)
 __all__ = ["FACT_SPECS", "SECTIONS", "Derived", "Scales", "derive"]
@@ -1616,7 +1620,8 @@ def _managed_remainder(
     share: float,
     terms: BillTerms,
 ) -> Choice | None:
-    """The cheapest managed endpoint for the hybrid's open share, when the data may leave."""
+    """The cheapest managed endpoint for the hybrid's open share, when the data may leave and
+    the model is not shipped (:data:`MANAGED_BLOCKING`)."""
     if any(values.get(q) for q in MANAGED_BLOCKING):
         return None
     if values.get("data.sensitivity") in ("confidential", "regulated") and (

@@ -126,10 +126,14 @@ def row_detail(
         text = f"{share:g} % hosted" if share is not None else ""
         if entry.get("frontier_model"):
             text += f" on {entry['frontier_model']}"
+        # no request needs the frontier (usage.frontier_share 0): the split hosts nothing
+        rest_of = "the rest"
+        if share == 0:
+            text, rest_of = "no request needs the frontier (share 0 %)", "all"
         if entry.get("open_via") == "managed_open":
-            rest = f"the rest on a managed API ({entry.get('managed_endpoint')})"
+            rest = f"{rest_of} on a managed API ({entry.get('managed_endpoint')})"
         else:
-            rest = f"the rest self-hosted: {words}" if words else ""
+            rest = f"{rest_of} self-hosted: {words}" if words else ""
         text = ", ".join(t for t in (text, rest) if t)
     else:
         text = words
