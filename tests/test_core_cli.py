@@ -335,9 +335,9 @@ def test_the_same_bad_answers_give_the_same_exit_code_from_every_command(
 def test_long_sampling_is_announced_on_a_terminal_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """10,000 samples of a ranged answer take seconds: a person at a terminal is told what is
-    running; a pipe or a CI log gets nothing extra, and answers without a range (sampled as
-    columns in about half a second) announce nothing."""
+    """10,000 samples of several ranged answers take seconds: a person at a terminal is told
+    what is running; a pipe or a CI log gets nothing extra, and answers with no range or one
+    (sampled as columns in about half a second) announce nothing."""
     from advisor.cli.main import main
     from advisor.model.decision import Decision
 
@@ -354,9 +354,12 @@ def test_long_sampling_is_announced_on_a_terminal_only(
     ranged = tmp_path / "ranged.yaml"
     text = Path(example).read_text(encoding="utf-8")
     assert "usage.monthly_input_tokens: " in text
-    ranged.write_text(
-        text.replace("usage.monthly_input_tokens: ", "usage.monthly_input_tokens: 1M..", 1),
-        encoding="utf-8",
-    )
+    text = text.replace("usage.monthly_input_tokens: ", "usage.monthly_input_tokens: 1M..", 1)
+    ranged.write_text(text, encoding="utf-8")
     assert main(["evaluate", str(ranged), "-o", str(tmp_path / "c.txt")]) == 0
+    assert capsys.readouterr().err == ""
+    assert "usage.monthly_output_tokens: " in text
+    text = text.replace("usage.monthly_output_tokens: ", "usage.monthly_output_tokens: 1M..", 1)
+    ranged.write_text(text, encoding="utf-8")
+    assert main(["evaluate", str(ranged), "-o", str(tmp_path / "d.txt")]) == 0
     assert "Sampling 10,000 outcomes" in capsys.readouterr().err

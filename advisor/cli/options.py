@@ -136,11 +136,11 @@ def add_robustness_flags(p: argparse.ArgumentParser, default: int | None = None)
         type=_samples,
         default=n,
         metavar="N",
-        help=f"Monte Carlo samples behind the probability (default {n:,}). Over the catalog's "
-        "price and throughput bands 10,000 take about half a second (priced as columns); "
-        "with an answer stated as a range each sample runs the cost model once, about 1 ms, "
-        "so 10,000 take about 4-8 s on two cores: lower it, e.g. to 1000, for a quick look; "
-        "0 skips the probability and the flip points",
+        help=f"Monte Carlo samples behind the probability (default {n:,}). 10,000 take about "
+        "half a second (priced as columns), with one answer stated as a range too; with "
+        "several ranged answers each sample runs the cost model once, about 1 ms, so 10,000 "
+        "take 4-8 s on two cores: lower it, e.g. to 1000, for a quick look; 0 skips the "
+        "probability and the flip points",
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
 
@@ -169,9 +169,9 @@ def decide(args: argparse.Namespace) -> tuple[RuleSet, Answers, Decision]:
         from advisor.load.ranges import ranges_of
         from advisor.scenarios.robust import assess
 
-        if args.samples >= 2_000 and sys.stderr.isatty() and ranges_of(answers.values):
-            # ranged answers are sampled one by one, seconds of work: say so to a person at a
-            # terminal (never into a pipe or a log)
+        if args.samples >= 2_000 and sys.stderr.isatty() and len(ranges_of(answers.values)) > 1:
+            # several ranged answers are sampled one by one, seconds of work: say so to a
+            # person at a terminal (never into a pipe or a log)
             print(
                 f"Sampling {args.samples:,} outcomes for the probability and the flip points "
                 "(--samples 1000 for a quick look) ...",
