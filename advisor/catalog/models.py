@@ -92,19 +92,18 @@ def _build(
     for i, e in enumerate(elig):
         meets, fit = p.fits[i, need, mm]
         meets_all.append(meets)
-        parts.append(
-            {
-                **p.model_json[i],
-                "eligible": e.eligible,
-                "provisional": bool(e.pending),
-                "pending": e.pending,
-                "reasons": e.reasons,
-                "obligations": e.obligations,
-                "meets_need": meets,
-                "fit_reasons": fit,
-                "viable": bool(e.eligible and meets),
-            }
-        )
+        # model_json has every key already (prepare.VIEW_KEYS): a copy and eight stores keep
+        # the entry's key order and cost a third of building the dict anew
+        d = p.model_json[i].copy()
+        d["eligible"] = e.eligible
+        d["provisional"] = bool(e.pending)
+        d["pending"] = e.pending
+        d["reasons"] = e.reasons
+        d["obligations"] = e.obligations
+        d["meets_need"] = meets
+        d["fit_reasons"] = fit
+        d["viable"] = bool(e.eligible and meets)
+        parts.append(d)
     ids = p.model_ids
     eligible = [ids[i] for i, e in enumerate(elig) if e.eligible]
     capable = [ids[i] for i, m in enumerate(meets_all) if m is True]
