@@ -1243,6 +1243,9 @@ def _model_facts(
         facts["models.best_viable"] = p.model_ids[top]
 
 
+_NO_COST = {"estimated_monthly_usd": None, "estimated": False, "deployment": None}
+
+
 def _models_json(
     p: Prepared, view: ModelView, per_model: Sequence[Best], table: Table | None
 ) -> list[ModelEntry]:
@@ -1251,11 +1254,10 @@ def _models_json(
     # (rather than a typing.cast, a function call per model on every evaluation), and
     # tests/test_ci_schemas.py holds every entry to the decision schema.
     out: list[Any] = []
-    no_cost = {"estimated_monthly_usd": None, "estimated": False, "deployment": None}
     for i, part in enumerate(view.parts):
         entry = per_model[i]
         if entry is None or table is None:
-            out.append({**part, **no_cost})
+            out.append({**part, **_NO_COST})
             continue
         estimated = not table.points[entry[1]]
         d = {**part}  # a plain copy of one dict is CPython's fastest way to build one

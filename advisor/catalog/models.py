@@ -49,17 +49,18 @@ class ModelView:
 
 
 def _key(values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]) -> tuple[Any, ...]:
-    origins = values.get(EXCLUDED_ORIGINS)
+    get = values.get  # looked up once: the key is computed on every evaluation
+    origins = get(EXCLUDED_ORIGINS)
     return (
         "models",
-        values.get(MAU),
-        values.get(HQ),
-        values.get(REDISTRIBUTES),
-        values.get(ATTRIBUTION_OK),
+        get(MAU),
+        get(HQ),
+        get(REDISTRIBUTES),
+        get(ATTRIBUTION_OK),
         tuple(origins) if origins is not None else None,
-        values.get(NEED),
-        values.get(MULTIMODAL),
-        tuple(values[INTENDED_USE]) if values.get(INTENDED_USE) is not None else None,
+        get(NEED),
+        get(MULTIMODAL),
+        tuple(values[INTENDED_USE]) if get(INTENDED_USE) is not None else None,
         tuple((k, tuple(v)) for k, v in sorted(excluded.items())) if excluded else (),
     )
 
@@ -68,13 +69,12 @@ def model_view(
     p: Prepared, values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]
 ) -> ModelView:
     key = _key(values, excluded)
-    hit = p.memo.get(key)
+    hit: ModelView | None = p.memo.get(key)  # only model_view stores under a "models" key
     if hit is None:
         hit = _build(p, values, excluded)
         if len(p.memo) >= MEMO_SIZE:
             p.memo.clear()
         p.memo[key] = hit
-    assert isinstance(hit, ModelView)
     return hit
 
 
