@@ -54,7 +54,8 @@ ANSWERS: dict[str, Any] = {
 
 
 def _median_us(call: Callable[[int], object], runs: int = 41, batch: int = 200) -> float:
-    """Median over ``runs`` batches of the time per call, in microseconds."""
+    """Median over ``runs`` batches of the time per call, in microseconds: process CPU time,
+    which leaves out the time other processes hold the core on this shared machine."""
     call(0)
     samples = []
     for _ in range(runs):

@@ -32,7 +32,7 @@ import datetime as _dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from advisor.catalog.costs import (
     EPS,
@@ -1247,25 +1247,28 @@ def _model_facts(
         facts["models.best_viable"] = p.model_ids[top]
 
 
+_NO_COST = {"estimated_monthly_usd": None, "estimated": False, "deployment": None}
+
+
 def _models_json(
     p: Prepared, view: ModelView, per_model: Sequence[Best], table: Table | None
 ) -> list[ModelEntry]:
     # The entries are assembled from per-catalog and per-answers parts shared across
-    # evaluations (speed), so mypy cannot follow the keys: the casts promise ModelEntry, and
+    # evaluations (speed), so mypy cannot follow the keys: the list's type promises ModelEntry
+    # (rather than a typing.cast, a function call per model on every evaluation), and
     # tests/test_ci_schemas.py holds every entry to the decision schema.
-    out: list[ModelEntry] = []
-    no_cost = {"estimated_monthly_usd": None, "estimated": False, "deployment": None}
+    out: list[Any] = []
     for i, part in enumerate(view.parts):
         entry = per_model[i]
         if entry is None or table is None:
-            out.append(cast(ModelEntry, {**part, **no_cost}))
+            out.append({**part, **_NO_COST})
             continue
         estimated = not table.points[entry[1]]
         d = {**part}  # a plain copy of one dict is CPython's fastest way to build one
         d["estimated_monthly_usd"] = round(entry[0], 2)
         d["estimated"] = estimated
         d["deployment"] = p.deployment_summary[entry[1]][estimated]
-        out.append(cast(ModelEntry, d))
+        out.append(d)
     return out
 
 

@@ -291,28 +291,44 @@ def assess(t: LicenceTerms, a: Answers, excluded: Sequence[str] = ()) -> Eligibi
     return Eligibility(not bars, reasons, obligations, pending, bars)
 
 
-def assess_fit(
-    model: OpenModel, level: int, need: int | None, needs_multimodal: bool | None
-) -> tuple[bool | None, tuple[str, ...]]:
-    """Does the model meet the capability need? None while the need is unanswered."""
-    reasons: list[str] = []
-    meets: bool | None = True
-    if need is None:
-        meets = None
-    elif level < need:
-        meets = False
-        reasons.append(
-            f"Quality tier {model.quality_tier!r} is below the {LEVEL_NAMES[need]!r} need "
-            f"({model.quality_source})."
-        )
-    else:
-        reasons.append(
-            f"Quality tier {model.quality_tier!r} meets the {LEVEL_NAMES[need]!r} need "
-            f"({model.quality_source})."
-        )
-    if needs_multimodal is None:
-        meets = None if meets is not False else False
-    elif needs_multimodal and not model.multimodal:
-        meets = False
-        reasons.append(f"{model.name} reads text only; the workload needs images.")
-    return meets, tuple(reasons)
+def fit_table(
+    model: OpenModel, level: int, deployable: bool
+) -> dict[tuple[int | None, bool | None], tuple[bool | None, list[str]]]:
+    """Does the model meet the capability need, for every need level (None while the need is
+    unanswered) and every multimodal answer (None, False, True)? ``deployable`` false: it fits
+    no catalog GPU, so it meets no need. Built once per catalog (``Prepared.fits``), each
+    sentence formatted once for the entries that report it; the lists are read-only."""
+    text_only = (
+        None if model.multimodal else f"{model.name} reads text only; the workload needs images."
+    )
+    no_gpu = None if deployable else f"{model.name} fits no catalog GPU within one host."
+    out: dict[tuple[int | None, bool | None], tuple[bool | None, list[str]]] = {}
+    for need in (None, *TIER_LEVEL.values()):
+        by_need: bool | None = True
+        first: tuple[str, ...] = ()
+        if need is None:
+            by_need = None
+        elif level < need:
+            by_need = False
+            first = (
+                f"Quality tier {model.quality_tier!r} is below the {LEVEL_NAMES[need]!r} need "
+                f"({model.quality_source}).",
+            )
+        else:
+            first = (
+                f"Quality tier {model.quality_tier!r} meets the {LEVEL_NAMES[need]!r} need "
+                f"({model.quality_source}).",
+            )
+        for mm in (None, False, True):
+            meets = by_need
+            reasons = list(first)
+            if mm is None:
+                meets = None if meets is not False else False
+            elif mm and text_only is not None:
+                meets = False
+                reasons.append(text_only)
+            if no_gpu is not None:
+                meets = False
+                reasons.append(no_gpu)
+            out[need, mm] = (meets, reasons)
+    return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.catalog.assumptions import SHAPES, roofline_id
-from advisor.catalog.licensing import ORIGIN_NAMES, LicenceTerms, assess_fit, terms_of
+from advisor.catalog.licensing import ORIGIN_NAMES, LicenceTerms, fit_table, terms_of
 from advisor.catalog.schema import (
     TIER_LEVEL,
     Catalog,
@@ -36,6 +36,21 @@ from advisor.catalog.sizing import (
 from advisor.model.parts import Assumption
 
 HOURS_PER_MONTH = 730.0  # 8,760 hours a year / 12: a calendar fact, not an assumption
+
+# The keys of a models-list entry that depend on the answers, in the entry's order, after the
+# fixed part: ``model_json`` holds them already, so the licence view (``models._build``) fills
+# a copy of a dict of the final size instead of growing a new one key by key (it is rebuilt on
+# every change of the licence answers, once per model).
+VIEW_KEYS = (
+    "eligible",
+    "provisional",
+    "pending",
+    "reasons",
+    "obligations",
+    "meets_need",
+    "fit_reasons",
+    "viable",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +90,9 @@ class Prepared:
     model_ids: tuple[str, ...]
     licences: tuple[License, ...]  # per model
     terms: tuple[LicenceTerms, ...]  # per model: its licence terms as sentences
-    model_json: tuple[dict[str, Any], ...]  # per model: the fixed part of its JSON (read-only)
+    # per model: its entry in the models list with the fixed part filled in and the keys the
+    # licence view fills (``VIEW_KEYS``) in place, so the view copies it and sets them (read-only)
+    model_json: tuple[dict[str, Any], ...]
     levels: tuple[int, ...]  # quality level per model
     multimodal: tuple[bool, ...]  # per model
     # (model, need level, multimodal need) -> (meets the need?, reasons); lists are read-only
@@ -115,6 +132,7 @@ def usable_rows(catalog: Catalog, a: dict[str, float]) -> list[Throughput]:
     the row says). Other rows stay in the catalog as data."""
     models = {m.id: m for m in catalog.open_models}
     gpus = {g.id: g for g in catalog.gpus}
+    tops = {g.id: max_gpus(g, a) for g in catalog.gpus}
     floor = a.get("measured_min_concurrency", 0.0)
     out: list[Throughput] = []
     for t in catalog.throughput:
@@ -128,7 +146,7 @@ def usable_rows(catalog: Catalog, a: dict[str, float]) -> list[Throughput]:
             gpu.fp8_tflops is None and model.serving_precision == "fp8" and p in _NO_FP8_EQUIVALENT
         ):
             continue
-        if t.gpus > max_gpus(gpu, a):
+        if t.gpus > tops[gpu.id]:
             continue
         out.append(t)
     return out
@@ -189,15 +207,6 @@ def _free_kv(model: OpenModel, gpu: Gpu, n: int, a: dict[str, float]) -> float:
     return max(free_gb * 1e9 / (model.kv_kib_per_token * 1024.0), 0.0)
 
 
-def _fit(
-    model: OpenModel, need: int | None, mm: bool | None, deployable: bool
-) -> tuple[bool | None, list[str]]:
-    meets, reasons = assess_fit(model, TIER_LEVEL[model.quality_tier], need, mm)
-    if deployable:
-        return meets, list(reasons)
-    return False, [*reasons, f"{model.name} fits no catalog GPU within one host."]
-
-
 def _summaries(gpu: str, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """The models list's deployment summary of a candidate: (measured, estimated)."""
     base = {"gpu": gpu, "gpus_per_replica": n}
@@ -225,10 +234,17 @@ def _build(catalog: Catalog) -> Prepared:
             )
         )
     ln_output = math.log(a["request_output_tokens"])
+    levels = tuple(TIER_LEVEL[m.quality_tier] for m in models)
     shape_curve = pick_per_ratio(
         [(math.log(i / o), math.log(o), (a[roofline_id((i, o))], f"{i}/{o}")) for i, o in SHAPES],
         ln_output,
     )
+    # the measured GPUs-per-replica counts of each (model, GPU), indexed once rather than
+    # searched for every pair
+    measured_counts: dict[tuple[str, str], set[int]] = {}
+    for m, g, n in measured:
+        measured_counts.setdefault((m, g), set()).add(n)
+    tops = [max_gpus(gpu, a) for gpu in gpus]
     candidates: list[Candidate] = []
     by_model: list[tuple[int, ...]] = []
     for mi, model in enumerate(models):
@@ -236,13 +252,13 @@ def _build(catalog: Catalog) -> Prepared:
         for gi, gpu in enumerate(gpus):
             if (model.id, gpu.id) in unsupported:
                 continue
-            counts = {n for (m, g, n) in measured if m == model.id and g == gpu.id}
+            counts = set(measured_counts.get((model.id, gpu.id), ()))
             fit = gpus_per_replica(model, gpu, a)
             if fit is not None:
                 counts.add(fit)
                 # twice the GPUs as well, for long contexts whose KV cache the smallest
                 # deployment cannot hold
-                if 2 * fit <= max_gpus(gpu, a):
+                if 2 * fit <= tops[gi]:
                     counts.add(2 * fit)
             for n in sorted(counts):
                 points = tuple(best_per_shape(measured.get((model.id, gpu.id, n), [])))
@@ -279,16 +295,16 @@ def _build(catalog: Catalog) -> Prepared:
                 "quality_tier": m.quality_tier,
                 "reasoning": m.reasoning,
                 "modalities": list(m.modalities),
+                **dict.fromkeys(VIEW_KEYS),
             }
             for m in models
         ),
-        levels=tuple(TIER_LEVEL[m.quality_tier] for m in models),
+        levels=levels,
         multimodal=tuple(m.multimodal for m in models),
         fits={
-            (i, need, mm): _fit(m, need, mm, bool(by_model[i]))
+            (i, need, mm): fit
             for i, m in enumerate(models)
-            for need in (None, *TIER_LEVEL.values())
-            for mm in (None, False, True)
+            for (need, mm), fit in fit_table(m, levels[i], bool(by_model[i])).items()
         },
         gpus=gpus,
         hosted={h.id: h for h in catalog.hosted_models},

@@ -79,8 +79,9 @@ def max_gpus(gpu: Gpu, a: Mapping[str, float]) -> int:
 def gpus_per_replica(model: OpenModel, gpu: Gpu, a: Mapping[str, float]) -> int | None:
     """The smallest power of two of ``gpu`` that holds the model, or None if none does."""
     need = memory_needed_gb(model, a)
+    top = max_gpus(gpu, a)
     n = 1
-    while n <= max_gpus(gpu, a):
+    while n <= top:
         if n * gpu.memory_gb >= need:
             return n
         n *= 2
