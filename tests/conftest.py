@@ -7,9 +7,10 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,6 +71,40 @@ def _test_samples(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
         monkeypatch.setattr("advisor.cli.options.CLI_SAMPLES", TEST_SAMPLES)
         # the TUI's results screen samples the CLI's count too when no answer is a range
         monkeypatch.setattr("advisor.tui.app.COLUMN_SAMPLES", TEST_SAMPLES)
+
+
+_DEFAULT_RULESETS: dict[tuple[str, str], Any] = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _default_rules_compiled_once() -> Iterator[None]:
+    """``load_ruleset()`` of the packaged rules compiles them once per worker, not at every
+    in-process ``evaluate``, ``report`` or ``test`` (about 0.25 s each, a few hundred times).
+    The loading stays real at every call (files read, checked, the digest of their text
+    taken), and the compiled rule set is reused only for the same digest and working
+    directory (the names in its locations are relative to it). Only the packaged rules:
+    a test's own directories are compiled as before, and so is anything that fails to compile.
+    Nothing in advisor/ changes a compiled rule set (tests/test_tui_support.freeze_audit does,
+    on the small test rule set only)."""
+    from advisor.engine import ruleset as module
+    from advisor.load.bundle import load_bundle
+
+    real = module.load_ruleset
+
+    def load_ruleset(dirs: Any = None) -> Any:
+        if dirs:
+            return real(dirs)
+        bundle = load_bundle(None)
+        key = (os.getcwd(), bundle.digest)
+        if key not in _DEFAULT_RULESETS:
+            _DEFAULT_RULESETS[key] = module.compile_bundle(bundle)
+        return _DEFAULT_RULESETS[key]
+
+    module.load_ruleset = load_ruleset
+    try:
+        yield
+    finally:
+        module.load_ruleset = real
 
 
 @pytest.fixture
