@@ -7,9 +7,10 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,12 +24,45 @@ the default itself carry ``@pytest.mark.default_samples``; a test that passes ``
 not affected either way."""
 
 
+HEAVIEST_FIRST = (
+    "test_soundness_properties.py",
+    "test_tui_app.py",
+    "test_hardening_corpus.py",
+    "test_hardening_fuzz.py",
+    "test_robustness_tui.py",
+    "test_tui_stumbles.py",
+    "test_hardening_browser.py",
+    "test_soundness_figures.py",
+    "test_tui_snapshots.py",
+    "test_robustness_core.py",
+    "test_core_engine.py",
+    "test_catalog_costs.py",
+    "test_robustness_batch.py",
+)
+"""The files that cost the most (measured CPU seconds, 66 down to 9 on the 2-core machine:
+/usr/bin/time and a per-test process_time log), run first. Under ``--dist loadfile`` each file
+runs whole on one worker, handed out in collection order as workers run dry; the longest
+first leaves small files for the end, so the workers finish together instead of one running
+a 60-second file alone while the other waits. The other files keep their alphabetical order
+after these. A file missing from the list only runs later; nothing is left out."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "default_samples: run the CLI with its real --samples default (10,000), not the test "
         "suite's lower one",
     )
+    # xdist otherwise queues files by their number of tests (the 329 one-line hostile cases
+    # first, the 14 slowest tests in the suite late): the order of HEAVIEST_FIRST instead
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(HEAVIEST_FIRST)}
+    # a stable sort: the tests of a file keep their order (some read what earlier ones counted)
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +71,40 @@ def _test_samples(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
         monkeypatch.setattr("advisor.cli.options.CLI_SAMPLES", TEST_SAMPLES)
         # the TUI's results screen samples the CLI's count too when no answer is a range
         monkeypatch.setattr("advisor.tui.app.COLUMN_SAMPLES", TEST_SAMPLES)
+
+
+_DEFAULT_RULESETS: dict[tuple[str, str], Any] = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _default_rules_compiled_once() -> Iterator[None]:
+    """``load_ruleset()`` of the packaged rules compiles them once per worker, not at every
+    in-process ``evaluate``, ``report`` or ``test`` (about 0.25 s each, a few hundred times).
+    The loading stays real at every call (files read, checked, the digest of their text
+    taken), and the compiled rule set is reused only for the same digest and working
+    directory (the names in its locations are relative to it). Only the packaged rules:
+    a test's own directories are compiled as before, and so is anything that fails to compile.
+    Nothing in advisor/ changes a compiled rule set (tests/test_tui_support.freeze_audit does,
+    on the small test rule set only)."""
+    from advisor.engine import ruleset as module
+    from advisor.load.bundle import load_bundle
+
+    real = module.load_ruleset
+
+    def load_ruleset(dirs: Any = None) -> Any:
+        if dirs:
+            return real(dirs)
+        bundle = load_bundle(None)
+        key = (os.getcwd(), bundle.digest)
+        if key not in _DEFAULT_RULESETS:
+            _DEFAULT_RULESETS[key] = module.compile_bundle(bundle)
+        return _DEFAULT_RULESETS[key]
+
+    module.load_ruleset = load_ruleset
+    try:
+        yield
+    finally:
+        module.load_ruleset = real
 
 
 @pytest.fixture

@@ -164,44 +164,72 @@ def test_an_answer_is_saved_only_once_file_and_folder_are_synced(
 
 
 def test_kill_9_at_random_moments_loses_no_confirmed_answer(tmp_path: Path) -> None:
-    """~200 edits over a series of processes, each killed with SIGKILL at a random moment."""
+    """~200 edits over a series of processes, each killed with SIGKILL at a random moment.
+
+    The processes are forked by one server process (tests/hostile/autosave_child.py), which
+    pays the imports once: a fresh interpreter per round spent most of the test starting up."""
     path = tmp_path / "answers.yaml"
     rng = random.Random(17)
     child = Path(__file__).resolve().parent / "hostile" / "autosave_child.py"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, str(child), "--serve", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert server.stdin is not None and server.stdout is not None
+
+    def line() -> str:
+        assert server.stdout is not None
+        text = server.stdout.readline()
+        assert text, f"the fork server stopped (exit {server.poll()})"
+        return text.rstrip("\n")
+
     confirmed: dict[str, Any] = {}
     edits = rounds = 0
-    while edits < 200 and rounds < 120:  # rounds end early on a loaded machine
-        rounds += 1
-        proc = subprocess.Popen(
-            [sys.executable, str(child), str(path), str(rng.randrange(10**9))],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "R"
-        time.sleep(rng.uniform(0.0, 0.08))
-        proc.send_signal(signal.SIGKILL)
-        # Read through the same buffered reader that read 'R': communicate() with a timeout
-        # reads the raw pipe and would miss lines that reader already buffered.
-        out = proc.stdout.read()
-        proc.wait(timeout=30)
-        in_flight: dict[str, Any] | None = None
-        for line in out.splitlines():
-            tag, _, state = line.partition(" ")
-            if tag == "S":
-                in_flight = json.loads(state)
-                edits += 1
-            elif tag == "D":
-                confirmed, in_flight = json.loads(state), None
-        on_disk = (
-            dict((yaml.safe_load(path.read_text()) or {}).get("answers") or {})
-            if path.exists()
-            else {}
-        )
-        assert on_disk in (confirmed, in_flight), (rounds, on_disk, confirmed, in_flight)
-        confirmed = on_disk  # the next process starts from what the file holds
+    try:
+        while edits < 200 and rounds < 120:  # rounds end early on a loaded machine
+            rounds += 1
+            server.stdin.write(f"{rng.randrange(10**9)}\n")
+            server.stdin.flush()
+            # the child's pid (from the server) and its first line, 'R', in either order
+            pid: int | None = None
+            out: list[str] = []
+            while pid is None or not out:
+                text = line()
+                if text.startswith("P "):
+                    pid = int(text[2:])
+                else:
+                    out.append(text)
+            assert out[0] == "R", out
+            time.sleep(rng.uniform(0.0, 0.08))
+            os.kill(pid, signal.SIGKILL)
+            # everything the child wrote is in the pipe before the server reaps it and says E
+            while (text := line()) != "E":
+                out.append(text)
+            in_flight: dict[str, Any] | None = None
+            for entry in out[1:]:
+                tag, _, state = entry.partition(" ")
+                if tag == "S":
+                    in_flight = json.loads(state)
+                    edits += 1
+                elif tag == "D":
+                    confirmed, in_flight = json.loads(state), None
+                else:
+                    raise AssertionError(f"unexpected line from the child: {entry!r}")
+            on_disk = (
+                dict((yaml.safe_load(path.read_text()) or {}).get("answers") or {})
+                if path.exists()
+                else {}
+            )
+            assert on_disk in (confirmed, in_flight), (rounds, on_disk, confirmed, in_flight)
+            confirmed = on_disk  # the next process starts from what the file holds
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+        server.stdout.close()
     assert edits >= 200
     remove_temporaries_of(path)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -302,6 +302,9 @@ async def test_live_panel_with_the_packaged_rules(tmp_path: Path) -> None:
         await pilot.pause()
         assert panel.decision is not before
         assert panel.decision is not None and panel.decision.answers["data.air_gapped"] is True
+        # the file is written by a worker thread after the frame: wait for it, as the other
+        # saving tests do (one pause was too short once on a loaded machine)
+        await settle(pilot)
         assert saved(tmp_path / "a.yaml") == {"data.air_gapped": True}
 
 
