@@ -9,6 +9,7 @@ from advisor.load.values import format_quantity
 from advisor.model.decision import Decision
 from advisor.present.labels import in_option_order, option_label
 from advisor.present.numbers import currency_of
+from advisor.scenarios.montecarlo import GRID
 from advisor.scenarios.probe import SCALE_LABELS
 from advisor.scenarios.robust import probability
 
@@ -98,7 +99,12 @@ def confidence_meaning(d: Decision) -> str:
         )
     label = option_label(d.recommendation)
     n = p["samples"]
-    none = "" if stated_ranges(d) else " (no answer is stated as a range)"
+    # a ranged answer is drawn on levels (advisor.scenarios.montecarlo.on_grid): say how fine
+    none = (
+        f" (each stated range on {GRID + 1} evenly spaced levels)"
+        if stated_ranges(d)
+        else " (no answer is stated as a range)"
+    )
     agree = (
         f"all {n:,} recommend it"
         if p["unanimous"]
