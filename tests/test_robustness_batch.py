@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from helpers.answers import answer_sets
 
-from advisor.catalog.batch import HORIZONS, facts_at, facts_over
+from advisor.catalog.batch import HORIZONS, facts_over
 from advisor.catalog.derivation import derive
 from advisor.engine.incremental import WhatIf
 from advisor.engine.ruleset import RuleSet, Scales, load_ruleset
@@ -30,16 +30,18 @@ def _scales(rng: random.Random, n: int) -> list[Scales]:
 
 
 def _check(rs: RuleSet, answers: dict[str, Any], scales: list[Scales]) -> bool:
-    """facts_at and WhatIf.run_scaled against derive and WhatIf.run, sample by sample; False
-    when the batch does not apply to these answers."""
+    """facts_over (the answers as one group) and WhatIf.run_scaled against derive and
+    WhatIf.run, sample by sample; False when the batch does not apply to these answers."""
     what_if = WhatIf(rs, answers, frozenset(HORIZONS))
-    batch = facts_at(
-        rs.catalog, what_if.values, what_if.excluded, what_if.cost_need, scales, reuse=True
+    which = [0] * len(scales)
+    batch = facts_over(
+        rs.catalog, [what_if.values], what_if.excluded, what_if.cost_need, scales, which, True
     )
     if batch is None:
         assert what_if.run_scaled(scales) == [what_if.run({}, s) for s in scales]
         return False
-    shared, columns = batch
+    groups, columns = batch
+    shared = groups[0]
     for k, s in enumerate(scales):
         want = derive(
             rs.catalog,
@@ -105,7 +107,11 @@ def test_a_pinned_gpu_falls_back_to_one_sample_at_a_time() -> None:
     answers["selfhost.gpu"] = rs.catalog.gpus[0].id
     what_if = WhatIf(rs, answers, frozenset(HORIZONS))
     scales = _scales(random.Random(1), 5)
-    assert facts_at(rs.catalog, what_if.values, what_if.excluded, what_if.cost_need, scales) is None
+    which = [0] * len(scales)
+    assert (
+        facts_over(rs.catalog, [what_if.values], what_if.excluded, what_if.cost_need, scales, which)
+        is None
+    )
     assert what_if.run_scaled(scales) == [what_if.run({}, s) for s in scales]
 
 

@@ -8,7 +8,7 @@ throughput. What the scoring rules read then moves only through the four horizon
 gives for the same answers (which models are eligible, which endpoints serve, whether
 self-hosting is possible) is the same at every level.
 
-:func:`facts_at` computes those four for every sample as columns (numpy arrays over the
+:func:`facts_over` computes those four for every sample as columns (numpy arrays over the
 samples), with **the same operations in the same order** as
 :func:`~advisor.catalog.derivation.derive` does for one sample: the same products and sums,
 months added one by one, cents rounded by Python's ``round``. So each sample's facts are the
@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from advisor.catalog.costs import EPS, Table, Workload, workload
 from advisor.catalog.derivation import (
@@ -60,7 +61,7 @@ from advisor.catalog.hosted import Bill, bill
 from advisor.catalog.managed import Choice, migration_usd, residency_of
 from advisor.catalog.models import model_view
 from advisor.catalog.prepare import Prepared, prepare
-from advisor.catalog.schema import TIER_LEVEL, Catalog
+from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
 
 if TYPE_CHECKING:  # numpy is imported where the batch runs: a point decision never needs it
     import numpy as np
@@ -68,7 +69,7 @@ if TYPE_CHECKING:  # numpy is imported where the batch runs: a point decision ne
 
     Column = NDArray[np.float64]
 
-__all__ = ["HORIZONS", "INVARIANT", "facts_at", "facts_over"]
+__all__ = ["HORIZONS", "INVARIANT", "facts_over"]
 
 HORIZONS = (
     "cost.hosted_horizon_usd",
@@ -107,24 +108,6 @@ _NEEDED_ANSWERS = (
 )
 
 
-def facts_at(
-    catalog: Catalog,
-    values: Mapping[str, Any],
-    excluded: Mapping[str, Sequence[str]],
-    need: frozenset[str],
-    scales: Sequence[Scales],
-    reuse: bool = False,
-) -> tuple[dict[str, Any], dict[str, list[float]]] | None:
-    """For each of ``scales``, the facts ``derive(catalog, values, excluded, scale,
-    models=False, detail=False, need=need)`` gives for the names in ``need``, as (the facts
-    that are the same for every sample: the models and :data:`INVARIANT` ones; the horizon
-    costs, a list of one value per sample each); None when this shortcut does not apply
-    (module doc). ``reuse``: as for ``derive``."""
-    got = facts_over(catalog, [values], excluded, need, scales, [0] * len(scales), reuse)
-    # one group takes one kind of steps: every sample has each horizon the group has
-    return None if got is None else (got[0][0], cast(dict[str, list[float]], got[1]))
-
-
 def facts_over(
     catalog: Catalog,
     groups: Sequence[Mapping[str, Any]],
@@ -134,14 +117,17 @@ def facts_over(
     which: Sequence[int],
     reuse: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, list[float | None]]] | None:
-    """:func:`facts_at` for samples whose answers differ too: sample ``i`` has the answers
-    ``groups[which[i]]`` and the scales ``scales[i]`` (a Monte Carlo with ranged answers, each
-    drawn on a grid, so that few answer sets recur over many samples). Gives (per group, the
-    facts the same for all its samples; per horizon cost, one value per sample, None where the
-    sample's derivation gives none), each the same bits as ``derive`` gives for that sample,
-    or None when the shortcut does not apply to one group: the caller then derives sample by
-    sample. Groups that take different steps (another self-hosted pool, all traffic on the
-    frontier, a horizon of other months, ...) are priced apart, each kind as columns."""
+    """For each sample ``i``, the facts ``derive(catalog, groups[which[i]], excluded,
+    scales[i], models=False, detail=False, need=need)`` gives for the names in ``need``
+    (a Monte Carlo's samples: without ranged answers one group, the base answers; with them,
+    the answers drawn on a grid, so that few answer sets recur over many samples). Gives (per
+    group, the facts the same for all its samples: the models and :data:`INVARIANT` ones; per
+    horizon cost, one value per sample, None where the sample's derivation gives none), each
+    the same bits as ``derive`` gives for that sample, or None when the shortcut does not
+    apply to one group (module doc): the caller then derives sample by sample. Groups that
+    take different steps (another self-hosted pool, all traffic on the frontier, a horizon of
+    other months, ...) are priced apart, each kind as columns. ``reuse``: as for ``derive``,
+    with one group."""
     cost_need = {n for n in need if n.startswith("cost.")}
     if not cost_need <= INVARIANT | set(HORIZONS) or not scales or not groups:
         return None
@@ -262,24 +248,24 @@ class _Group:
         values: Mapping[str, Any],
         excluded: Mapping[str, Sequence[str]],
         base: dict[str, Any],
+        inp: float,
+        out: float,
+        hosted: HostedModel,
         reuse: bool,
     ) -> None:
         self.p, self.values, self.base = p, values, base
-        self.inp = float(values["usage.monthly_input_tokens"])
-        self.out = float(values["usage.monthly_output_tokens"])
-        self.hosted = p.hosted[str(values["usage.current_model"])]
+        self.inp, self.out, self.hosted = inp, out, hosted
         st = _stage(p, values, reuse)
         self.view = model_view(p, values, excluded)
         horizon = float(values["strategy.horizon_months"])
-        hz = _horizon(p, _start(p), horizon, st.growth)
+        start = _start(p)
+        hz = _horizon(p, start, horizon, st.growth)
         self.factors = hz.factors
         self.terms = st.terms
         self.plan = _hosted_plan(
-            p, self.hosted, self.inp, self.out, horizon, _start(p), st.terms, hz, st.growth
+            p, self.hosted, self.inp, self.out, horizon, start, st.terms, hz, st.growth
         )
         self.work = st.work if st.work is not None else workload(p, values)
-        self._own: _Own | None = None
-        self._own_done = False
 
     def managed(self) -> tuple[float, float] | None:
         """(the cheapest managed endpoint's monthly bill at catalog prices, the migration)."""
@@ -294,12 +280,11 @@ class _Group:
             return None
         return c.monthly_usd, migration
 
+    @cached_property
     def own(self) -> _Own | None:
         """The self-hosted and hybrid steps' per-group figures (kept: shape and columns read
         them); None when a step would differ from the single derivation's."""
-        if not self._own_done:
-            self._own, self._own_done = _Own.of(self), True
-        return self._own
+        return _Own.of(self)
 
     def shape(self) -> tuple[Any, ...] | None:
         """What the columns share across groups: groups of one shape are priced together."""
@@ -307,7 +292,7 @@ class _Group:
         available = bool(self.base.get("cost.self_host_available"))
         own: tuple[Any, ...] = ()
         if available:
-            o = self.own()
+            o = self.own
             if o is None:
                 return None
             own = o.shape
@@ -320,7 +305,6 @@ class _Own:
     __slots__ = (
         "bill",
         "fixed_m",
-        "frontier",
         "level",
         "managed",
         "mm",
@@ -328,15 +312,12 @@ class _Own:
         "rem_pool",
         "rest",
         "shape",
-        "share",
         "unit",
         "whole",
     )
 
-    def __init__(self, group: _Group, unit: Table, level: int, mm: bool, pool: list[int]) -> None:
+    def __init__(self, unit: Table, level: int, mm: bool, pool: list[int]) -> None:
         self.unit, self.level, self.mm, self.pool = unit, level, mm, pool
-        self.share = 0.0
-        self.frontier: str | None = None
         self.bill: Bill | None = None
         self.whole = False
         self.rem_pool: list[int] = []
@@ -358,13 +339,12 @@ class _Own:
         narrowed = _narrow(p, picked, per_model, values, w, [])
         if narrowed is None:
             return None
-        own = _Own(group, unit, level, mm, narrowed[1])
+        own = _Own(unit, level, mm, narrowed[1])
         if "cost.hybrid_horizon_usd" not in group.base:
             return own
-        own.share = share = _frontier_share(values)
+        share = _frontier_share(values)
         frontier = _frontier_model(p, values)
         assert frontier is not None  # _group declined the answers without one
-        own.frontier = frontier.id
         own.bill = bill(frontier, w.input_tokens * share, w.output_tokens * share, group.terms)
         own.whole = share >= 1.0
         kind: tuple[Any, ...] = (frontier.id, len(own.bill.modifiers), own.whole)
@@ -403,7 +383,7 @@ def _group(
     hosted = p.hosted.get(str(values["usage.current_model"]))
     if hosted is None or inp == 0 or out == 0 or _frontier_model(p, values) is None:
         return None
-    return _Group(p, values, excluded, base, reuse)
+    return _Group(p, values, excluded, base, inp, out, hosted, reuse)
 
 
 def _self_hosted(
@@ -420,7 +400,7 @@ def _self_hosted(
     single derivation's."""
     import numpy as np
 
-    owns = [pt.own() for pt in parts]
+    owns = [pt.own for pt in parts]
     if any(o is None for o in owns):
         return None
     own = [o for o in owns if o is not None]

@@ -314,59 +314,18 @@ class WhatIf:
         if not changes and scales is None:
             return self.base
         var = self.variant(frozenset(changes), scales is not None)
-        if var.full:
+        values = None if var.full else self._changed_values(changes)
+        if values is None:
             return _outcome(rs, {**self.answers, **changes}, scales)
-        values = self.values
-        if changes and not self.ask_reads.isdisjoint(changes):
-            # an answer ask_if reads: the same questions asked, or the whole evaluation
-            values, skipped, _ = rs._base_values({**self.answers, **changes})
-            if skipped != self.skipped:
-                return _outcome(rs, {**self.answers, **changes}, scales)
-        elif changes:
-            if all(q in values or q in self.skipped for q in changes):
-                values = dict(values)
-                for q, x in changes.items():
-                    if q not in self.skipped:
-                        values[q] = x
-            else:  # a question unanswered in the base: keep the questionnaire's key order
-                values = rs._base_values({**self.answers, **changes})[0]
         computed = self._derive(values, scales) if var.cost else self.derived_facts
         return self._finish(var, values, computed)
 
     def run_scaled(self, scales: Sequence[Scales]) -> list[Outcome]:
-        """``[self.run({}, s) for s in scales]`` (a Monte Carlo without ranged answers), with
-        the cost model run for all the scales at once where it can
-        (:func:`advisor.catalog.batch.facts_at`: the same figures, as columns)."""
-        from advisor.catalog.batch import HORIZONS, facts_at
-
-        todo = [s for s in scales if not s.neutral]
-        var = self.variant(frozenset(), True)
-        batch = (
-            facts_at(self.rs.catalog, self.values, self.excluded, self.cost_need, todo, reuse=True)
-            if todo and not var.full and var.cost
-            else None
-        )
-        if batch is None:
-            return [self.run({}, s) for s in scales]
-        # only the horizon costs move between the samples (the batch's other facts are the
-        # same at every scale): what reads nothing else keeps its base result, without
-        # comparing each sample's facts with the base's as run() does
-        moved = self.narrowed(frozenset(n for n in var.names if n in HORIZONS))
-        shared, columns = batch
-        prefix = self._keep_constants(moved, {**self.values, **shared})
-        names = tuple(columns)
-        rows = iter(zip(*columns.values(), strict=True)) if names else None
-        present = frozenset(n for n in moved.names if n in prefix or n in columns)
-        out: list[Outcome] = []
-        for s in scales:
-            if s.neutral:
-                out.append(self.base)
-                continue
-            facts = dict(prefix)
-            if rows is not None:
-                facts.update(zip(names, next(rows), strict=True))
-            out.append(self._decide(moved, facts, present))
-        return out
+        """``[self.run({}, s) for s in scales]`` (a Monte Carlo without ranged answers): one
+        answer set, the cost model run for all the scales at once where it can
+        (:meth:`run_drawn`)."""
+        drawn = self.run_drawn([({}, s) for s in scales])
+        return drawn if drawn is not None else [self.run({}, s) for s in scales]
 
     def run_drawn(self, draws: Sequence[tuple[Mapping[str, Any], Scales]]) -> list[Outcome] | None:
         """``[self.run(changes, scales) for changes, scales in draws]`` (a Monte Carlo with
@@ -374,8 +333,9 @@ class WhatIf:
         (:func:`advisor.catalog.batch.facts_over`: the same figures, as columns, the samples
         that share their answers together). A sample whose change reaches the questions asked
         or the model exclusions, or whose scales are all 1, runs alone (:meth:`run`); None
-        when the cost model's columns decline (the caller runs every sample alone) or when too
-        few samples share their answers for the columns to pay (:data:`SHARED_MIN`)."""
+        when the cost model's columns decline (the caller runs every sample alone) or when,
+        over several answer sets, too few samples share their answers for the columns to pay
+        (:data:`SHARED_MIN`)."""
         from advisor.catalog.batch import HORIZONS, facts_over
 
         keys: dict[tuple[tuple[str, Any], ...], int] = {}
@@ -389,15 +349,16 @@ class WhatIf:
             key = tuple(sorted(changes.items()))
             k = keys.get(key)
             if k is None:
-                values = self._group_values(changes)
+                names = frozenset(changes)
+                values = None if self.variant(names, True).full else self._changed_values(changes)
                 k = keys[key] = len(groups) if values is not None else -1
                 if values is not None:
                     groups.append(values)
-                    changed.append(frozenset(changes) - self.skipped)
+                    changed.append(names)
             if k >= 0:
                 which.append(k)
                 batched.append(i)
-        if len(groups) * SHARED_MIN > len(batched):
+        if len(groups) > 1 and len(groups) * SHARED_MIN > len(batched):
             return None
         out: list[Outcome | None] = [None] * len(draws)
         if batched:
@@ -408,6 +369,9 @@ class WhatIf:
                 self.cost_need,
                 [draws[i][1] for i in batched],
                 which,
+                # the base answers themselves (no change): the cost model keeps what it reads
+                # from them alone, as _derive does
+                reuse=groups[0] is self.values,
             )
             if batch is None:
                 return None
@@ -447,20 +411,21 @@ class WhatIf:
                 out[i] = self._decide(moved, facts, present)
         return [o if o is not None else self.run(*draws[i]) for i, o in enumerate(out)]
 
-    def _group_values(self, changes: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The answers :meth:`run` derives for these changes when it runs the cost model on
-        the base's questions and exclusions; None when it would take another path."""
-        if self.variant(frozenset(changes) - self.skipped, True).full:
-            return None
+    def _changed_values(self, changes: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The answers a what-if with these changes evaluates, on the base's questions; None
+        when a changed answer that ask_if reads asks other questions (then the whole
+        evaluation runs, as ``RuleSet.outcome``)."""
+        if not changes:
+            return self.values
         if not self.ask_reads.isdisjoint(changes):
-            # an answer ask_if reads: the same questions asked, as run() requires
             values, skipped, _ = self.rs._base_values({**self.answers, **changes})
             return values if skipped == self.skipped else None
         if all(q in self.values or q in self.skipped for q in changes):
             values = dict(self.values)
             values.update((q, x) for q, x in changes.items() if q not in self.skipped)
             return values
-        return None  # a question unanswered in the base: run() keeps the questionnaire's order
+        # a question unanswered in the base: keep the questionnaire's key order
+        return self.rs._base_values({**self.answers, **changes})[0]
 
     def _finish(
         self, var: _Variant, values: Mapping[str, Any], computed: Mapping[str, Any]
