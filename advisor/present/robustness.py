@@ -236,7 +236,16 @@ def _share_text(share: float | None, d: Decision) -> str:
     p = d.probabilities
     if share >= 1.0 and p is not None and p["unanimous"]:
         return f"all {p['samples']:,}"
-    return _percent(min(share, 0.999))
+    return _percent(shown_share(share))
+
+
+def shown_share(share: float) -> float:
+    """An option's share of the samples as the confidence shows its own (3 decimals,
+    :func:`advisor.scenarios.montecarlo.shown`), so the recommended option's row and the
+    confidence beside it read the same figure (the JSON keeps 4 decimals: 0.9435 is shown as
+    94.4 %, as a confidence of 1,887 / 2,000 is); a share short of every sample stays at most
+    99.9 %."""
+    return min(round(share, 3), 0.999)
 
 
 def probability_lines(d: Decision) -> list[str]:
@@ -255,9 +264,8 @@ def probability_lines(d: Decision) -> list[str]:
             if band
             else ""
         )
-        # a share shown as 100 % must mean every sample: otherwise at most 99.9 %
         unanimous = share >= 1.0 and p["unanimous"]
-        text = "   all" if unanimous else f"{min(share, 0.999) * 100:>5.1f} %"
+        text = "   all" if unanimous else f"{shown_share(share) * 100:>5.1f} %"
         out.append(f"  {option:<12} {text}{cost}")
     return out
 
