@@ -133,6 +133,39 @@ def test_usage_error_exit_2(cli: Cli) -> None:
     assert "usage:" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        *([name, "--help"] for name in ("run", "check", "evaluate", "test", "schema")),
+        *([name, "--help"] for name in ("catalog", "report", "diff", "compare")),
+        ["catalog", "import-prices", "--help"],
+        ["evaluate"],
+        ["evaluate", "x.yaml", "--format", "nope"],
+        ["evaluate", "x.yaml", "--samples", "-1"],
+        ["report", "x.yaml", "--bogus"],
+        ["catalog", "nope"],
+        ["schema", "nope"],
+        ["check", "--version"],
+    ],
+)
+def test_a_command_parses_as_with_every_command_built(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """main() builds only the parser of the command given first; what it prints for help
+    and usage errors is what the parser with all nine commands prints, byte for byte."""
+    from advisor.cli import main
+    from advisor.cli.main import build_parser
+
+    with pytest.raises(SystemExit) as full:
+        build_parser().parse_args(argv)
+    expected = capsys.readouterr()
+    with pytest.raises(SystemExit) as fast:
+        main(argv)
+    assert capsys.readouterr() == expected
+    assert fast.value.code == full.value.code
+    assert expected.out + expected.err
+
+
 OWN_TESTS_LAYER = Path(__file__).resolve().parent / "data" / "own-tests-layer"
 
 

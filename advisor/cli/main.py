@@ -35,9 +35,14 @@ COMMAND_MODULES = (
 def commands() -> dict[str, Command]:
     out: dict[str, Command] = {}
     for name in COMMAND_MODULES:
-        command: Command = importlib.import_module(f"advisor.cli.{name}").COMMAND
+        command = _command(name)
         out[command.name] = command
     return out
+
+
+def _command(module: str) -> Command:
+    command: Command = importlib.import_module(f"advisor.cli.{module}").COMMAND
+    return command
 
 
 def build_parser(table: dict[str, Command] | None = None) -> argparse.ArgumentParser:
@@ -59,11 +64,19 @@ def build_parser(table: dict[str, Command] | None = None) -> argparse.ArgumentPa
 def main(argv: Sequence[str] | None = None) -> int:
     from advisor.problems import AdvisorError, Exit
 
-    table = commands()
+    given = list(sys.argv[1:] if argv is None else argv)
+    # The usual case, `advisor COMMAND ...`: the top-level parser hands every argument after
+    # COMMAND to that command's parser (an argparse sub-parser takes the rest, -h and --version
+    # included), so the other commands' parsers are never consulted and are not built
+    # (argparse's set-up of nine parsers was most of a command's start-up); the usage line and
+    # messages are the same, as they name no command but COMMAND. --help, --version, no
+    # command or a mistyped one: the listing needs every command.
+    only = _command(given[0]) if given and given[0] in COMMAND_MODULES else None
+    table = {only.name: only} if only is not None and only.name == given[0] else commands()
     parser = build_parser(table)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(given)
     if args.command is None:
-        args = parser.parse_args(["run", *(argv if argv is not None else sys.argv[1:])])
+        args = parser.parse_args(["run", *given])
     try:
         return int(table[args.command].run(args))
     except AdvisorError as exc:  # every command: located problems on stderr, never a traceback
