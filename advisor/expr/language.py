@@ -14,6 +14,7 @@ walk, lives with the tests (tests/helpers/evaluate3.py), which check the two agr
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -201,7 +202,19 @@ def dotted_name(node: ast.expr) -> str | None:
 
 
 def parse(text: str) -> ast.expr:
-    """Parse ``text`` and check its shape (not its names or types)."""
+    """Parse ``text`` and check its shape (not its names or types).
+
+    The tree is shared by every caller parsing the same text: a rule set layered over the
+    packaged one re-compiles the same hundred-odd expressions (the TUI on each reload, the
+    test suite hundreds of times), and parsing and shape-checking them was a third of a
+    compile. Nothing changes a tree after this function returns (the checker, the code
+    generators and the satisfiability analysis only read it); a text that is refused raises
+    each time, as it is not remembered."""
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> ast.expr:
     if len(text) > MAX_LENGTH:
         raise ExprError(
             0,

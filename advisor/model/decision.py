@@ -156,8 +156,25 @@ class Decision:
         return out
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def json_safe(value: Any) -> Any:
-    """``value`` with every non-finite float replaced by None, in nested dicts and lists."""
+    """``value`` with every non-finite float replaced by None, in nested dicts and lists.
+
+    A decision holds thousands of values (the cost model's rows), and every evaluate JSON,
+    report and saved session copies them here: the exact built-in types are told apart by
+    ``type`` and the plain leaves returned without a call; subclasses (a str enum, a dict
+    subclass) take the general path below, so the result is the same."""
+    cls = type(value)
+    if cls in _PLAIN:
+        return value
+    if cls is float:
+        return value if math.isfinite(value) else None
+    if cls is dict:
+        return {k: v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
+    if cls is list:
+        return [v if type(v) in _PLAIN else json_safe(v) for v in value]
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
