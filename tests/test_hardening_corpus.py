@@ -18,6 +18,7 @@ Anything but the expected outcome fails, with the case's name. ``HOSTILE_CASE=na
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -165,10 +166,17 @@ def live_html(html: str) -> list[str]:
     return parser.live
 
 
-def markdown_live(md: str) -> list[str]:
+@functools.cache
+def _commonmark() -> Any:
+    """One CommonMark renderer (raw HTML on, tables) for every report: rendering keeps no
+    state between documents."""
     from markdown_it import MarkdownIt
 
-    return live_html(MarkdownIt("commonmark", {"html": True}).enable("table").render(md))
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def markdown_live(md: str) -> list[str]:
+    return live_html(_commonmark().render(md))
 
 
 def _strict_json(text: str) -> None:
@@ -206,18 +214,24 @@ def _rules_dirs(layer: Path) -> list[str]:
 MARKUP = ("<", "`", "javascript:", "](", "&", "[")
 
 
-def _evaluate_all(tmp: Path, rules: list[str], answers: Path, case: Case) -> Outcome:
+def _evaluate_all(
+    tmp: Path, rules: list[str], answers: Path, case: Case, evaluated: bool = False
+) -> Outcome:
     """evaluate (text, json) and report (md, html, json, adr): all must succeed and be inert.
+
+    ``evaluated``: the caller has run ``evaluate --format json`` on these very arguments and
+    found it accepted with strict JSON (an answers case), so it is not run twice.
 
     The Markdown reports are rendered by a CommonMark parser (raw HTML on, as a viewer might)
     when the case's text carries anything markup could be made of; otherwise their raw text
     is scanned for tags, which is what an inert case could still leak (rendering every
     report took a third of the corpus's time)."""
     hostile = any(m in case.input + (case.answers or "") for m in MARKUP)
-    code, text = _cli(["evaluate", str(answers), *rules, "--format", "json"])
-    if code != 0:
-        return _refusal(code, text, Case("", "", "", ""))
-    _strict_json(text)
+    if not evaluated:
+        code, text = _cli(["evaluate", str(answers), *rules, "--format", "json"])
+        if code != 0:
+            return _refusal(code, text, Case("", "", "", ""))
+        _strict_json(text)
     code, text = _cli(["evaluate", str(answers), *rules])
     if code != 0:
         return Outcome("failed", text[-1000:])
@@ -262,7 +276,7 @@ def _run_case(case: Case, tmp: Path) -> Outcome:
             outcome = _refusal(code, text, case)
             if outcome.kind == "accepted":
                 _strict_json(text)
-                outcome = _evaluate_all(tmp, [], path, case)
+                outcome = _evaluate_all(tmp, [], path, case, evaluated=True)
         else:
             outcome = _session_case(case, path, before)
         if target == "answers" and path.is_file() and path.read_bytes() != before:

@@ -39,6 +39,21 @@ def _walk(obj: Any, numbers: set[float], strings: set[str]) -> None:
     stack = [obj]
     while stack:
         item = stack.pop()
+        # the exact built-in types first, by type() (most of the values); anything else,
+        # subclasses included, by the isinstance chain below
+        cls = type(item)
+        if cls is float or cls is int:
+            numbers.add(float(item))
+            continue
+        if cls is str:
+            strings.add(item)
+            continue
+        if cls is dict:
+            stack.extend(item.values())
+            continue
+        if cls is list:
+            stack.extend(item)
+            continue
         if isinstance(item, bool):
             continue
         if isinstance(item, int | float):
