@@ -171,11 +171,14 @@ def test_an_input_file_is_refused(tmp_path: Path) -> None:
 
 # --- every command's -o ---------------------------------------------------------------------------
 
+# evaluate and report with --samples 0: what is tested is where the output goes, which the
+# Monte Carlo behind the probability (tests/test_robustness_*.py) does not touch; it cost
+# most of these tests' time
 COMMANDS = {
     "check": ["check"],
-    "evaluate": ["evaluate", str(ANSWERS)],
+    "evaluate": ["evaluate", str(ANSWERS), "--samples", "0"],
     "test": ["test", *OWN_TESTS],
-    "report": ["report", str(ANSWERS), "--format", "json"],
+    "report": ["report", str(ANSWERS), "--format", "json", "--samples", "0"],
     "schema": ["schema", "answers"],
     "diff": ["diff", "--base", "rules", "examples/eu-bank.yaml"],
 }
@@ -234,7 +237,7 @@ def test_every_command_writes_into_a_fifo(cli: Cli, tmp_path: Path, command: str
 def test_evaluate_refuses_to_overwrite_its_answers(cli: Cli, tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_bytes(ANSWERS.read_bytes())
-    done = cli("evaluate", str(answers), "--format", "json", "-o", str(answers))
+    done = cli("evaluate", str(answers), "--format", "json", "--samples", "0", "-o", str(answers))
     assert done.returncode == 2
     assert f"{answers}: ADV120: The output cannot be written: it is this command's input" in (
         done.stderr

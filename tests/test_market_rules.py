@@ -38,7 +38,8 @@ def _typed(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _consistent(d: Decision) -> None:
-    eligible = {m["id"] for m in d.to_dict()["models"] if m["eligible"]}
+    # the decision's own model rows (the JSON's "models" are copies of them): no whole to_dict
+    eligible = {m["id"] for m in d.models if m["eligible"]}
     for rule in d.fired:
         claim = CLAIMS.get(rule.id)
         if claim is None:
