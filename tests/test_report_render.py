@@ -59,6 +59,37 @@ def rs() -> RuleSet:
     return load_ruleset()
 
 
+_CURVES: dict[tuple[int, int], tuple[Decision, RuleSet, Any]] = {}
+FRESH_CURVE = {
+    "test_same_inputs_same_bytes",
+    "test_only_the_generated_at_time_differs",
+    "test_charts_are_byte_identical_between_renders",
+    "test_curve_matches_the_decision_at_todays_volume",
+}
+
+
+@pytest.fixture(autouse=True)
+def _curve_once(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cost curve (some 18 runs of the cost model, most of a render) of each decision is
+    drawn once for this module: the same decision is rendered in every format by test after
+    test, and the curve depends only on the decision and the rule set (both kept alive here,
+    so an id is never reused). The tests of determinism and of the curve itself
+    (``FRESH_CURVE``) draw it afresh at every render."""
+    if request.node.originalname in FRESH_CURVE:
+        return
+    from advisor.report import costs
+
+    real = costs.points_of  # type: ignore[attr-defined]
+
+    def points_of(decision: Decision, ruleset: RuleSet) -> Any:
+        key = (id(decision), id(ruleset))
+        if key not in _CURVES:
+            _CURVES[key] = (decision, ruleset, real(decision, ruleset))
+        return _CURVES[key][2]
+
+    monkeypatch.setattr(costs, "points_of", points_of)
+
+
 def decide(rs: RuleSet, answers: dict[str, Any]) -> Decision:
     return rs.evaluate(rs.validate_answers(answers))
 
