@@ -213,7 +213,7 @@ def parse(text: str) -> ast.expr:
     return _parse(text)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)  # a rule set has ~170 expressions; a tree <= 200 nodes
 def _parse(text: str) -> ast.expr:
     if len(text) > MAX_LENGTH:
         raise ExprError(
