@@ -29,10 +29,11 @@ from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 
 from advisor.tui.assessing import assess_in_worker
 from advisor.tui.frames import announce_repaints
+from advisor.tui.widgets.footer import KeysFooter
 from advisor.tui.widgets.help import QuestionHelp
 from advisor.tui.widgets.live import LivePanel
 from advisor.tui.widgets.question import Answered, QuestionField, field_id
@@ -99,7 +100,7 @@ class QuestionnaireScreen(Screen[None]):
                             if i == start:
                                 yield from self._new_fields(section)
                 yield QuestionHelp(id="help")
-        yield Footer()
+        yield KeysFooter()
 
     def _new_fields(self, section: Section) -> list[QuestionField]:
         values = self.session.values

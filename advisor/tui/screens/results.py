@@ -28,7 +28,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Static,
     TabbedContent,
@@ -60,6 +59,7 @@ from advisor.present.robustness import (
     value_text,
 )
 from advisor.tui.assessing import assess_in_worker
+from advisor.tui.widgets.footer import KeysFooter
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -531,7 +531,7 @@ class ResultsScreen(Screen[None]):
                     yield Static(id="model-detail")
             with TabPane("Export", id="export"), VerticalScroll():
                 yield from self._export_pane()
-        yield Footer()
+        yield KeysFooter()
 
     def _adopt_live_probability(self) -> bool:
         """Take the probability the questionnaire's live panel has already worked out for

@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
+
+from advisor.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp
@@ -74,7 +76,7 @@ class WelcomeScreen(Screen[None]):
             with Center(), Horizontal(id="welcome-buttons"):
                 verb = "Continue" if self.session.existed else "Start"
                 yield Button(verb, id="start", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
