@@ -426,6 +426,78 @@ def test_every_binding_has_an_id_and_a_footer_label() -> None:
 
 
 @sync
+async def test_the_footer_follows_its_screens_bindings_and_keeps_its_keys_otherwise() -> None:
+    """The footer rebuilds its keys only when the keys it would show change (a binding shown,
+    hidden, enabled or disabled); a bindings update that changes nothing keeps the very same
+    key widgets. Its keys are those Textual's own Footer shows for the same bindings."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import Footer
+
+    from advisor.tui.widgets.footer import KeysFooter
+
+    class Toggling(Screen[None]):
+        BINDINGS = [Binding("f2", "go", "Go"), Binding("f3", "stay", "Stay")]  # noqa: RUF012
+        mode = "shown"
+
+        def __init__(self, footer: type[Footer]) -> None:
+            super().__init__()
+            self.footer = footer
+
+        def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+            if action == "go":
+                return {"shown": True, "disabled": None, "hidden": False}[self.mode]
+            return True
+
+        def compose(self) -> ComposeResult:
+            yield Static("body")
+            yield self.footer()
+
+        def action_go(self) -> None: ...
+
+        def action_stay(self) -> None: ...
+
+    def keys(screen: Screen[None]) -> list[tuple[str, str, bool, bool]]:
+        return [
+            (k.key, k.description, k.has_class("-disabled"), k.has_class("-compact"))  # type: ignore[attr-defined]
+            for k in screen.query("FooterKey")
+        ]
+
+    async def run(footer: type[Footer]) -> list[list[tuple[str, str, bool, bool]]]:
+        seen = []
+        app = App[None]()
+        async with app.run_test(size=(80, 10)) as pilot:
+            screen = Toggling(footer)
+            await app.push_screen(screen)
+            await pilot.pause()
+            seen.append(keys(screen))
+            shown = list(screen.query("FooterKey"))
+            screen.refresh_bindings()  # nothing changed
+            await pilot.pause()
+            await pilot.pause()
+            assert keys(screen) == seen[0]
+            if footer is KeysFooter:
+                assert list(screen.query("FooterKey")) == shown  # the same widgets
+            for mode in ("disabled", "hidden", "shown"):
+                screen.mode = mode
+                screen.refresh_bindings()
+                await pilot.pause()
+                await pilot.pause()
+                seen.append(keys(screen))
+        return seen
+
+    mine, textuals = await run(KeysFooter), await run(Footer)
+    assert mine == textuals
+    go = [[k for k in state if k[0] == "f2"] for state in mine]
+    assert go == [
+        [("f2", "Go", False, False)],
+        [("f2", "Go", True, False)],
+        [],
+        [("f2", "Go", False, False)],
+    ]
+
+
+@sync
 async def test_command_palette_offers_every_action(small: Any, tmp_path: Path) -> None:
     app = make_app(small, tmp_path / "a.yaml")
     async with app.run_test(size=SIZE) as pilot:
