@@ -251,12 +251,20 @@ async def test_a_path_that_does_not_exist_is_created(small: Any, tmp_path: Path)
 
 @sync
 async def test_quitting_on_the_welcome_screen_writes_nothing(small: Any, tmp_path: Path) -> None:
+    import gc
+
+    from advisor.tui.app import GC_THRESHOLD
+
     path = tmp_path / "never.yaml"
     app = make_app(small, path)
+    before = gc.get_threshold()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        # the app collects garbage less often while it runs, and leaves the process as it was
+        assert gc.get_threshold() == (GC_THRESHOLD, *before[1:])
         await pilot.press("ctrl+q")
     assert not path.exists()
+    assert gc.get_threshold() == before
 
 
 # --- the live panel and ask_if --------------------------------------------------------------

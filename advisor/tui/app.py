@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -59,6 +60,16 @@ range has 101 levels) and are priced as columns (advisor/catalog/batch.py): abou
 the worker."""
 
 
+GC_THRESHOLD = 10_000
+"""Allocations between two collections of the youngest generation while the app runs
+(Python's default is 700). Textual allocates tens of thousands of short-lived objects for a
+screen switch or a few frames (styles, strips, segments), so at the default the cycle collector
+ran hundreds of times per screen, and a full collection, which walks every object the app and
+its rules hold (0.1-0.4 s), every few screens: a fifth of the CPU of the TUI's Pilot tests,
+and a pause a key press can wait behind. Raised while the app runs, restored when it stops;
+the same garbage is freed, a little later."""
+
+
 class AdvisorApp(App[int]):
     """The questionnaire. ``answers_path`` None starts a new assessment file in the cwd."""
 
@@ -95,6 +106,7 @@ class AdvisorApp(App[int]):
         self.results_samples = results_samples
         self.assess_delay = assess_delay
         self.questionnaire: QuestionnaireScreen | None = None
+        self._gc_threshold: tuple[int, ...] | None = None  # the collector's, while this runs
         self.title = ruleset.title or "advisor"
 
     def results_samples_for(self, values: Mapping[str, Any]) -> int:
@@ -111,6 +123,8 @@ class AdvisorApp(App[int]):
     # -- screens -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._gc_threshold = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, *self._gc_threshold[1:])
         self._install_signal_handlers()
         s = self.session
         if s.load_error is not None:
@@ -179,6 +193,9 @@ class AdvisorApp(App[int]):
 
     def on_unmount(self) -> None:
         self._final_save()
+        if self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
 
     def _install_signal_handlers(self) -> None:
         if self.is_headless:
