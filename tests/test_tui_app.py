@@ -267,6 +267,19 @@ async def test_quitting_on_the_welcome_screen_writes_nothing(small: Any, tmp_pat
     assert gc.get_threshold() == before
 
 
+def test_no_animations_unless_the_user_asks_for_them(
+    small: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tab switch or a page scroll is one frame, not twenty; TEXTUAL_ANIMATIONS still rules."""
+    from textual import constants
+
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    assert make_app(small, tmp_path / "a.yaml").animation_level == "none"
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")
+    app = make_app(small, tmp_path / "a.yaml")
+    assert app.animation_level == constants.TEXTUAL_ANIMATIONS  # Textual's reading of it
+
+
 # --- the live panel and ask_if --------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -70,6 +70,13 @@ and a pause a key press can wait behind. Raised while the app runs, restored whe
 the same garbage is freed, a little later."""
 
 
+ANIMATIONS: Final = "none"
+"""Textual's animation level unless the user sets TEXTUAL_ANIMATIONS: the results' tabs slid
+their underline over some 20 frames per tab switch (half the CPU of a switch, and 20 redraws
+sent down an SSH link), and page keys scrolled smoothly over as many; without, each is one
+frame. What is on screen once a switch or a scroll is done is the same."""
+
+
 class AdvisorApp(App[int]):
     """The questionnaire. ``answers_path`` None starts a new assessment file in the cwd."""
 
@@ -106,6 +113,8 @@ class AdvisorApp(App[int]):
         self.results_samples = results_samples
         self.assess_delay = assess_delay
         self.questionnaire: QuestionnaireScreen | None = None
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = ANIMATIONS
         self._gc_threshold: tuple[int, ...] | None = None  # the collector's, while this runs
         self.title = ruleset.title or "advisor"
 
