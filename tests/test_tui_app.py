@@ -563,6 +563,10 @@ async def test_works_at_80x24_and_larger(small: Any, tmp_path: Path, size: tuple
     app = make_app(small, tmp_path / "a.yaml")
     async with app.run_test(size=size) as pilot:
         screen = await start(pilot)
+        # the width's class (HORIZONTAL_BREAKPOINTS) and the left column it sizes
+        wide = size[0] >= 110
+        assert screen.has_class("-wide") is wide and screen.has_class("-narrow") is not wide
+        assert screen.query_one("#left").size.width == (42 if wide else 30)
         for index in range(len(small.sections)):
             await screen.goto_section(index)
             await pilot.pause()
@@ -572,6 +576,7 @@ async def test_works_at_80x24_and_larger(small: Any, tmp_path: Path, size: tuple
             assert screen.query_one("#help").region.height >= 5
         await pilot.press("ctrl+r")
         await pilot.pause()
+        assert app.screen.has_class("-wide") is wide and app.screen.has_class("-narrow") is not wide
         for _ in range(5):
             await pilot.press("ctrl+n")
             await pilot.pause()

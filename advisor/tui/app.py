@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
+S = TypeVar("S", bound=Screen[Any])
 
 
 LIVE_SAMPLES = 500
@@ -137,9 +138,9 @@ class AdvisorApp(App[int]):
         self._install_signal_handlers()
         s = self.session
         if s.load_error is not None:
-            self.push_screen(LoadErrorScreen(s.load_error, s.path.name))
+            self.push_screen(self._sized(LoadErrorScreen(s.load_error, s.path.name)))
         else:
-            self.push_screen(WelcomeScreen(s))
+            self.push_screen(self._sized(WelcomeScreen(s)))
 
     def start_questionnaire(self, meta: dict[str, str] | None = None) -> None:
         """Leave the welcome screen: record the meta block, create the file, ask questions."""
@@ -151,13 +152,25 @@ class AdvisorApp(App[int]):
             s.set_meta(date=date.today().isoformat())
         if changed or not s.existed:
             self._save()
-        self.questionnaire = QuestionnaireScreen(s)
+        self.questionnaire = self._sized(QuestionnaireScreen(s))
         self.switch_screen(self.questionnaire)
 
     def show_results(self) -> None:
         from advisor.tui.screens.results import ResultsScreen
 
-        self.push_screen(ResultsScreen(self.session, self.session.evaluate()))
+        self.push_screen(self._sized(ResultsScreen(self.session, self.session.evaluate())))
+
+    def _sized(self, screen: S) -> S:
+        """``screen`` with the class of the terminal's width (HORIZONTAL_BREAKPOINTS) before it
+        is mounted. Textual sets it on the screen's first resize, after the screen's widgets
+        are styled, and the new class restyles every one of them again (60 ms on the results
+        screen, as long on the questionnaire's); set beforehand, that resize changes nothing."""
+        width = self.size.width
+        for threshold, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= threshold:
+                screen.set_class(True, name, update=False)
+                break
+        return screen
 
     # -- saving ------------------------------------------------------------------------------
 
