@@ -60,6 +60,8 @@ class QuestionnaireScreen(Screen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="questionnaire")
+        # before mount: the header shows it from its first frame, with no second layout
+        self.set_reactive(Screen.sub_title, session.path.name)
         self.session = session
         self.rs = session.ruleset
         self.decision: Decision | None = None
@@ -131,7 +133,6 @@ class QuestionnaireScreen(Screen[None]):
         return out
 
     async def on_mount(self) -> None:
-        self.sub_title = self.session.path.name
         self.query_one(SectionList).border_title = "Sections"
         self.query_one(LivePanel).border_title = "Recommendation"
         if self.rs.sections:

@@ -499,6 +499,8 @@ class ResultsScreen(Screen[None]):
 
     def __init__(self, session: Session, decision: Decision) -> None:
         super().__init__(id="results")
+        # before mount: the header shows it from its first frame, with no second layout
+        self.set_reactive(Screen.sub_title, session.path.name)
         self.session = session
         self.rs = session.ruleset
         self.decision = decision
@@ -626,7 +628,6 @@ class ResultsScreen(Screen[None]):
         yield Static(id="export-status")
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.path.name
         self.call_after_refresh(self._focus_active_pane)
         samples = self._results_samples()
         if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:

@@ -54,6 +54,8 @@ class WelcomeScreen(Screen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="welcome")
+        # before mount: the header shows it from its first frame, with no second layout
+        self.set_reactive(Screen.sub_title, session.path.name)
         self.session = session
 
     @property
@@ -79,7 +81,6 @@ class WelcomeScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.path.name
         # Typing before the first Tab must land in a field, and the first field is the title.
         self.query_one(f"#meta-{META_FIELDS[0][0]}", Input).focus()
 
