@@ -236,7 +236,10 @@ def _typed_question(rs: Any) -> tuple[Any, str, str]:
             continue
         seen: dict[str, tuple[str, str]] = {}
         for digit in "0123456789":
-            value = rs.coerce(q.id, digit)
+            try:
+                value = rs.coerce(q.id, digit)
+            except ValueError:  # below the question's minimum: not an answer to time
+                continue
             key = repr(rs.evaluate({q.id: value}).scores)
             seen.setdefault(key, (digit, repr(rs.asked({q.id: value}))))
         firsts = list(seen.values())

@@ -251,12 +251,33 @@ async def test_a_path_that_does_not_exist_is_created(small: Any, tmp_path: Path)
 
 @sync
 async def test_quitting_on_the_welcome_screen_writes_nothing(small: Any, tmp_path: Path) -> None:
+    import gc
+
+    from advisor.tui.app import GC_THRESHOLD
+
     path = tmp_path / "never.yaml"
     app = make_app(small, path)
+    before = gc.get_threshold()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        # the app collects garbage less often while it runs, and leaves the process as it was
+        assert gc.get_threshold() == (GC_THRESHOLD, *before[1:])
         await pilot.press("ctrl+q")
     assert not path.exists()
+    assert gc.get_threshold() == before
+
+
+def test_no_animations_unless_the_user_asks_for_them(
+    small: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tab switch or a page scroll is one frame, not twenty; TEXTUAL_ANIMATIONS still rules."""
+    from textual import constants
+
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS", raising=False)
+    assert make_app(small, tmp_path / "a.yaml").animation_level == "none"
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")
+    app = make_app(small, tmp_path / "a.yaml")
+    assert app.animation_level == constants.TEXTUAL_ANIMATIONS  # Textual's reading of it
 
 
 # --- the live panel and ask_if --------------------------------------------------------------
@@ -426,6 +447,78 @@ def test_every_binding_has_an_id_and_a_footer_label() -> None:
 
 
 @sync
+async def test_the_footer_follows_its_screens_bindings_and_keeps_its_keys_otherwise() -> None:
+    """The footer rebuilds its keys only when the keys it would show change (a binding shown,
+    hidden, enabled or disabled); a bindings update that changes nothing keeps the very same
+    key widgets. Its keys are those Textual's own Footer shows for the same bindings."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import Footer
+
+    from advisor.tui.widgets.footer import KeysFooter
+
+    class Toggling(Screen[None]):
+        BINDINGS = [Binding("f2", "go", "Go"), Binding("f3", "stay", "Stay")]  # noqa: RUF012
+        mode = "shown"
+
+        def __init__(self, footer: type[Footer]) -> None:
+            super().__init__()
+            self.footer = footer
+
+        def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+            if action == "go":
+                return {"shown": True, "disabled": None, "hidden": False}[self.mode]
+            return True
+
+        def compose(self) -> ComposeResult:
+            yield Static("body")
+            yield self.footer()
+
+        def action_go(self) -> None: ...
+
+        def action_stay(self) -> None: ...
+
+    def keys(screen: Screen[None]) -> list[tuple[str, str, bool, bool]]:
+        return [
+            (k.key, k.description, k.has_class("-disabled"), k.has_class("-compact"))  # type: ignore[attr-defined]
+            for k in screen.query("FooterKey")
+        ]
+
+    async def run(footer: type[Footer]) -> list[list[tuple[str, str, bool, bool]]]:
+        seen = []
+        app = App[None]()
+        async with app.run_test(size=(80, 10)) as pilot:
+            screen = Toggling(footer)
+            await app.push_screen(screen)
+            await pilot.pause()
+            seen.append(keys(screen))
+            shown = list(screen.query("FooterKey"))
+            screen.refresh_bindings()  # nothing changed
+            await pilot.pause()
+            await pilot.pause()
+            assert keys(screen) == seen[0]
+            if footer is KeysFooter:
+                assert list(screen.query("FooterKey")) == shown  # the same widgets
+            for mode in ("disabled", "hidden", "shown"):
+                screen.mode = mode
+                screen.refresh_bindings()
+                await pilot.pause()
+                await pilot.pause()
+                seen.append(keys(screen))
+        return seen
+
+    mine, textuals = await run(KeysFooter), await run(Footer)
+    assert mine == textuals
+    go = [[k for k in state if k[0] == "f2"] for state in mine]
+    assert go == [
+        [("f2", "Go", False, False)],
+        [("f2", "Go", True, False)],
+        [],
+        [("f2", "Go", False, False)],
+    ]
+
+
+@sync
 async def test_command_palette_offers_every_action(small: Any, tmp_path: Path) -> None:
     app = make_app(small, tmp_path / "a.yaml")
     async with app.run_test(size=SIZE) as pilot:
@@ -470,6 +563,10 @@ async def test_works_at_80x24_and_larger(small: Any, tmp_path: Path, size: tuple
     app = make_app(small, tmp_path / "a.yaml")
     async with app.run_test(size=size) as pilot:
         screen = await start(pilot)
+        # the width's class (HORIZONTAL_BREAKPOINTS) and the left column it sizes
+        wide = size[0] >= 110
+        assert screen.has_class("-wide") is wide and screen.has_class("-narrow") is not wide
+        assert screen.query_one("#left").size.width == (42 if wide else 30)
         for index in range(len(small.sections)):
             await screen.goto_section(index)
             await pilot.pause()
@@ -479,6 +576,7 @@ async def test_works_at_80x24_and_larger(small: Any, tmp_path: Path, size: tuple
             assert screen.query_one("#help").region.height >= 5
         await pilot.press("ctrl+r")
         await pilot.pause()
+        assert app.screen.has_class("-wide") is wide and app.screen.has_class("-narrow") is not wide
         for _ in range(5):
             await pilot.press("ctrl+n")
             await pilot.pause()

@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from advisor.engine.ruleset import RuleSet
 
 
-@pytest.fixture
-def small(tmp_path: Path) -> RuleSet:
-    return freeze_audit(load_small(tmp_path))
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
+    # compiled once for the module: no test changes it (each answers file is its own)
+    return freeze_audit(load_small(tmp_path_factory.mktemp("rules")))
 
 
 def app_for(rs: RuleSet, tmp_path: Path, answers: str | None = None) -> AdvisorApp:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
+S = TypeVar("S", bound=Screen[Any])
 
 
 LIVE_SAMPLES = 500
@@ -57,6 +59,23 @@ COLUMN_SAMPLES = 10_000
 the same probability for the same answers (seed 0). Such samples share their answers (one
 range has 101 levels) and are priced as columns (advisor/catalog/batch.py): about a second in
 the worker."""
+
+
+GC_THRESHOLD = 10_000
+"""Allocations between two collections of the youngest generation while the app runs
+(Python's default is 700). Textual allocates tens of thousands of short-lived objects for a
+screen switch or a few frames (styles, strips, segments), so at the default the cycle collector
+ran hundreds of times per screen, and a full collection, which walks every object the app and
+its rules hold (0.1-0.4 s), every few screens: a fifth of the CPU of the TUI's Pilot tests,
+and a pause a key press can wait behind. Raised while the app runs, restored when it stops;
+the same garbage is freed, a little later."""
+
+
+ANIMATIONS: Final = "none"
+"""Textual's animation level unless the user sets TEXTUAL_ANIMATIONS: the results' tabs slid
+their underline over some 20 frames per tab switch (half the CPU of a switch, and 20 redraws
+sent down an SSH link), and page keys scrolled smoothly over as many; without, each is one
+frame. What is on screen once a switch or a scroll is done is the same."""
 
 
 class AdvisorApp(App[int]):
@@ -95,6 +114,9 @@ class AdvisorApp(App[int]):
         self.results_samples = results_samples
         self.assess_delay = assess_delay
         self.questionnaire: QuestionnaireScreen | None = None
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = ANIMATIONS
+        self._gc_threshold: tuple[int, ...] | None = None  # the collector's, while this runs
         self.title = ruleset.title or "advisor"
 
     def results_samples_for(self, values: Mapping[str, Any]) -> int:
@@ -111,12 +133,14 @@ class AdvisorApp(App[int]):
     # -- screens -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._gc_threshold = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, *self._gc_threshold[1:])
         self._install_signal_handlers()
         s = self.session
         if s.load_error is not None:
-            self.push_screen(LoadErrorScreen(s.load_error, s.path.name))
+            self.push_screen(self._sized(LoadErrorScreen(s.load_error, s.path.name)))
         else:
-            self.push_screen(WelcomeScreen(s))
+            self.push_screen(self._sized(WelcomeScreen(s)))
 
     def start_questionnaire(self, meta: dict[str, str] | None = None) -> None:
         """Leave the welcome screen: record the meta block, create the file, ask questions."""
@@ -128,13 +152,25 @@ class AdvisorApp(App[int]):
             s.set_meta(date=date.today().isoformat())
         if changed or not s.existed:
             self._save()
-        self.questionnaire = QuestionnaireScreen(s)
+        self.questionnaire = self._sized(QuestionnaireScreen(s))
         self.switch_screen(self.questionnaire)
 
     def show_results(self) -> None:
         from advisor.tui.screens.results import ResultsScreen
 
-        self.push_screen(ResultsScreen(self.session, self.session.evaluate()))
+        self.push_screen(self._sized(ResultsScreen(self.session, self.session.evaluate())))
+
+    def _sized(self, screen: S) -> S:
+        """``screen`` with the class of the terminal's width (HORIZONTAL_BREAKPOINTS) before it
+        is mounted. Textual sets it on the screen's first resize, after the screen's widgets
+        are styled, and the new class restyles every one of them again (60 ms on the results
+        screen, as long on the questionnaire's); set beforehand, that resize changes nothing."""
+        width = self.size.width
+        for threshold, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= threshold:
+                screen.set_class(True, name, update=False)
+                break
+        return screen
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -179,6 +215,9 @@ class AdvisorApp(App[int]):
 
     def on_unmount(self) -> None:
         self._final_save()
+        if self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
 
     def _install_signal_handlers(self) -> None:
         if self.is_headless:

@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from advisor.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from advisor.problems import AdvisorError
@@ -49,4 +51,4 @@ class LoadErrorScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="error-body"):
             yield Static(problems_text(self.error, self.file_name), id="problems")
-        yield Footer()
+        yield KeysFooter()

@@ -29,10 +29,11 @@ from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, OptionList, Static
 
 from advisor.tui.assessing import assess_in_worker
 from advisor.tui.frames import announce_repaints
+from advisor.tui.widgets.footer import KeysFooter
 from advisor.tui.widgets.help import QuestionHelp
 from advisor.tui.widgets.live import LivePanel
 from advisor.tui.widgets.question import Answered, QuestionField, field_id
@@ -59,6 +60,8 @@ class QuestionnaireScreen(Screen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="questionnaire")
+        # before mount: the header shows it from its first frame, with no second layout
+        self.set_reactive(Screen.sub_title, session.path.name)
         self.session = session
         self.rs = session.ruleset
         self.decision: Decision | None = None
@@ -99,7 +102,7 @@ class QuestionnaireScreen(Screen[None]):
                             if i == start:
                                 yield from self._new_fields(section)
                 yield QuestionHelp(id="help")
-        yield Footer()
+        yield KeysFooter()
 
     def _new_fields(self, section: Section) -> list[QuestionField]:
         values = self.session.values
@@ -130,7 +133,6 @@ class QuestionnaireScreen(Screen[None]):
         return out
 
     async def on_mount(self) -> None:
-        self.sub_title = self.session.path.name
         self.query_one(SectionList).border_title = "Sections"
         self.query_one(LivePanel).border_title = "Recommendation"
         if self.rs.sections:

@@ -28,7 +28,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Static,
     TabbedContent,
@@ -60,6 +59,7 @@ from advisor.present.robustness import (
     value_text,
 )
 from advisor.tui.assessing import assess_in_worker
+from advisor.tui.widgets.footer import KeysFooter
 from advisor.tui.widgets.live import score_bars
 
 if TYPE_CHECKING:
@@ -499,6 +499,8 @@ class ResultsScreen(Screen[None]):
 
     def __init__(self, session: Session, decision: Decision) -> None:
         super().__init__(id="results")
+        # before mount: the header shows it from its first frame, with no second layout
+        self.set_reactive(Screen.sub_title, session.path.name)
         self.session = session
         self.rs = session.ruleset
         self.decision = decision
@@ -531,7 +533,7 @@ class ResultsScreen(Screen[None]):
                     yield Static(id="model-detail")
             with TabPane("Export", id="export"), VerticalScroll():
                 yield from self._export_pane()
-        yield Footer()
+        yield KeysFooter()
 
     def _adopt_live_probability(self) -> bool:
         """Take the probability the questionnaire's live panel has already worked out for
@@ -626,7 +628,6 @@ class ResultsScreen(Screen[None]):
         yield Static(id="export-status")
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.path.name
         self.call_after_refresh(self._focus_active_pane)
         samples = self._results_samples()
         if samples > 0 and self.decision.sensitivity is None and self.decision.recommendation:

@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
+
+from advisor.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp
@@ -52,6 +54,8 @@ class WelcomeScreen(Screen[None]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="welcome")
+        # before mount: the header shows it from its first frame, with no second layout
+        self.set_reactive(Screen.sub_title, session.path.name)
         self.session = session
 
     @property
@@ -74,10 +78,9 @@ class WelcomeScreen(Screen[None]):
             with Center(), Horizontal(id="welcome-buttons"):
                 verb = "Continue" if self.session.existed else "Start"
                 yield Button(verb, id="start", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.path.name
         # Typing before the first Tab must land in a field, and the first field is the title.
         self.query_one(f"#meta-{META_FIELDS[0][0]}", Input).focus()
 
