@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from advisor.tui.session import Session
 
 META_FIELDS = (
-    ("title", "Title", "e.g. LLM platform decision 2025"),
+    ("title", "Title", "e.g. LLM hosting decision for the support assistant"),
     ("organisation", "Organisation", "e.g. Example Bank plc"),
     ("author", "Author", "your name"),
 )
