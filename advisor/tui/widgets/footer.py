@@ -33,6 +33,8 @@ class KeysFooter(Footer):
     def _keys(self) -> tuple[Any, ...]:
         """Everything Footer.compose reads to build its keys, in its order."""
         app = self.app
+        # a property that walks the focus chain and asks every action's state: read it once
+        active = self.screen.active_bindings
         shown = tuple(
             (
                 binding.key,
@@ -43,12 +45,12 @@ class KeysFooter(Footer):
                 enabled,
                 tooltip,
             )
-            for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            for (_node, binding, enabled, tooltip) in active.values()
             if binding.show
         )
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
-            found = self.screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
+            found = active.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _node, binding, enabled, _tooltip = found
                 palette = (binding.key, binding.description, binding.tooltip, enabled)
