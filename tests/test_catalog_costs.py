@@ -455,6 +455,7 @@ def test_hosted_cost_is_tokens_times_list_prices(hosted: Any) -> None:
         usage__current_model=hosted.id,
         usage__monthly_input_tokens=1_234_567_890.0,
         usage__monthly_output_tokens=98_765_432.0,
+        usage__frontier_share=0.0,  # no share on a frontier model: the model's own prices
     )
     result = run(values)
     # month 1 (December 2026) is billed on the model served that month: the model itself, or
@@ -471,6 +472,55 @@ def test_hosted_cost_is_tokens_times_list_prices(hosted: Any) -> None:
     if hosted.shutdown is None:
         assert result.facts["cost.hosted_horizon_usd"] == pytest.approx(expected * 36)
     assert result.costs["stay_hosted"]["as_of"] == served.as_of.isoformat()
+
+
+def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model() -> None:
+    """The frontier share is priced on the same frontier model in the hosted option as in the
+    hybrid, in the months the serving model is rated below it; the rest on the serving model.
+    Reproducible by hand: (1 - s) x tokens x the serving model's prices + s x tokens x the
+    frontier model's."""
+    catalog = {h.id: h for h in default_catalog().hosted_models}
+    inp, out, s = 3e9, 1e9, 0.3
+
+    def bill_of(model: str, share: float) -> float:
+        m = catalog[model]
+        return share * (inp * m.input_usd_per_1m + out * m.output_usd_per_1m) / 1e6
+
+    r = run(answers(usage__frontier_share=30.0))
+    # gpt-4o (general) serves month 1 and shuts down on 2027-01-14; gpt-6-luna (general) from
+    # month 2; gpt-6.1-sol (frontier) is the hybrid's frontier model
+    assert r.facts["cost.frontier_model"] == "gpt-6.1-sol"
+    assert r.facts["cost.hosted_frontier_model"] == "gpt-6.1-sol"
+    assert r.facts["cost.hosted_frontier_share_percent"] == pytest.approx(30.0)
+    front = bill_of("gpt-6.1-sol", s)
+    assert r.facts["cost.hosted_frontier_monthly_usd"] == pytest.approx(front)
+    assert r.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-4o", 1 - s) + front)
+    entry = r.costs["stay_hosted"]
+    assert entry["frontier_model"] == "gpt-6.1-sol"
+    assert entry["frontier_monthly_usd"] == pytest.approx(front, abs=0.01)
+    assert entry["monthly_usd"] == pytest.approx(
+        entry["list_monthly_usd"] + sum(m["monthly_usd"] for m in entry["modifiers"]) + front,
+        abs=0.02,
+    )
+    path = entry["monthly_path_usd"]
+    # (no growth answered: every month at today's volume)
+    assert path[1] == pytest.approx(bill_of("gpt-6-luna", 1 - s) + front, abs=0.01)
+    assert entry["months"][1]["model"] == "gpt-6-luna"
+    # the hybrid's hosted part is the very same bill
+    assert r.costs["hybrid"]["hosted_part_usd"] == pytest.approx(front, abs=0.01)
+    # the switch row keeps the share on the frontier model too: the rest on gpt-6-luna
+    switch = r.facts["cost.switch_hosted_monthly_usd"]
+    assert r.facts["cost.switch_hosted_model"] == "gpt-6-luna"
+    assert switch == pytest.approx(bill_of("gpt-6-luna", 1 - s) + front)
+    # without a share, or on a model rated as high as the frontier model, nothing is split
+    none = run(answers(usage__frontier_share=0.0))
+    assert none.facts["cost.hosted_frontier_share_percent"] == 0.0
+    assert none.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-4o", 1.0))
+    assert none.costs["stay_hosted"]["frontier_model"] is None
+    top = run(answers(usage__frontier_share=30.0, usage__current_model="gpt-6-astra"))
+    assert top.facts["cost.hosted_frontier_share_percent"] == 0.0
+    assert top.facts["cost.hosted_frontier_model"] == "gpt-6-astra"
+    assert top.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-6-astra", 1.0))
 
 
 # --- replicas, GPU sources, traffic -----------------------------------------------------------
@@ -574,9 +624,14 @@ def test_latency_target_derates_throughput() -> None:
 
 def test_hybrid_keeps_the_frontier_share_hosted() -> None:
     base = run(answers())
-    hosted = base.facts["cost.hosted_monthly_usd"]
+    hosted = run(answers(usage__frontier_share=0.0)).facts["cost.hosted_monthly_usd"]
     all_hosted = run(answers(usage__frontier_share=100.0))
-    assert all_hosted.facts["cost.hybrid_monthly_usd"] == pytest.approx(hosted)
+    # all the traffic needs the frontier: the hybrid is the hosted option, both on the frontier
+    # model (GPT-4o is rated general)
+    assert all_hosted.facts["cost.hybrid_monthly_usd"] == pytest.approx(
+        all_hosted.facts["cost.hosted_monthly_usd"]
+    )
+    assert all_hosted.facts["cost.hosted_frontier_model"] == "gpt-6.1-sol"
     part = run(answers(usage__frontier_share=30.0))
     h = part.costs["hybrid"]
     # issue 13 item 7: the frontier share is priced on the frontier model, by default the

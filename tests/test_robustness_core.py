@@ -91,9 +91,10 @@ def test_a_range_across_a_flip_point_lowers_confidence_below_one(tmp_path: Path)
 
     rs = load_ruleset()
     path = tmp_path / "wide.yaml"
-    # strategy.priority_cost 4 -> 1 flips mid-size-mixed (its flip points say so)
+    # usage.frontier_share 25 -> 4.88 flips mid-size-mixed (its flip points say so): below 5 %
+    # moving everything to open weights is compared, and a managed endpoint wins
     path.write_text(
-        EXAMPLE.read_text().replace("strategy.priority_cost: 4", "strategy.priority_cost: 1..5")
+        EXAMPLE.read_text().replace("usage.frontier_share: 25", "usage.frontier_share: 0..10")
     )
     answers = load_answers(path, rs).values
     point = rs.evaluate(answers)

@@ -3,6 +3,7 @@ context, tier, batch windows, growth path and break-even month."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,15 +121,24 @@ def test_horizon_totals_follow_the_growth_path_and_say_the_breakeven_month() -> 
         assert month == 1 or not cumulative[month - 2]
 
 
-def test_evaluate_says_the_breakeven_month(capsys: pytest.CaptureFixture[str]) -> None:
-    from pathlib import Path
-
+def test_evaluate_says_the_breakeven_month(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from advisor.cli.main import main
 
     example = Path(__file__).resolve().parent.parent / "examples" / "mid-size-mixed.yaml"
-    main(["evaluate", str(example), "--samples", "0"])
+    # without a frontier share, every hosted month is on GPT-4o, then on its successor alone
+    no_share = tmp_path / "no-share.yaml"
+    no_share.write_text(
+        example.read_text().replace("usage.frontier_share: 25", "usage.frontier_share: 0")
+    )
+    main(["evaluate", str(no_share), "--samples", "0"])
     out = capsys.readouterr().out
     # GPT-4o costs more than self-hosting in month 1, but its successor (from month 2) costs a
     # fraction: self-hosting is ahead after month 1 and behind from then on, so it never
     # breaks even within the horizon, and the text must not claim it does.
     assert "self-hosting breaks even in month" not in out
+    # with the quarter that needs the frontier on GPT-6.1 Sol from month 2 as well, the API
+    # stays dearer than self-hosting all along: it breaks even in month 1, and says so
+    main(["evaluate", str(example), "--samples", "0"])
+    assert "self-hosting breaks even in month 1 of 36" in capsys.readouterr().out

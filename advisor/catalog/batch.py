@@ -263,7 +263,7 @@ class _Group:
         self.factors = hz.factors
         self.terms = st.terms
         self.plan = _hosted_plan(
-            p, self.hosted, self.inp, self.out, horizon, start, st.terms, hz, st.growth
+            p, self.hosted, self.inp, self.out, horizon, start, st.terms, hz, st.growth, values
         )
         self.work = st.work if st.work is not None else workload(p, values)
 

@@ -50,10 +50,12 @@ from advisor.catalog.facts import ALL_INPUTS, FACT_SPECS, NEEDS, SELF
 from advisor.catalog.hosted import (
     Bills,
     BillTerms,
+    FrontierSplit,
     Horizon,
     Plan,
     bill,
     cheapest_switch,
+    frontier_split,
     plan,
     start_date,
 )
@@ -650,9 +652,9 @@ def derive(
         facts["cost.monthly_tokens"] = total_tokens
         if hosted_model is not None:
             hosted_plan = _hosted_plan(
-                p, hosted_model, inp, out, horizon, start, terms, hz, st.growth
+                p, hosted_model, inp, out, horizon, start, terms, hz, st.growth, values
             )
-            hosted_cost = hosted_plan.first.total
+            hosted_cost = hosted_plan.first_total
             _hosted(
                 p,
                 hosted_plan,
@@ -669,9 +671,10 @@ def derive(
                 "switch" in run,
             )
             if "cheaper" in run:
-                _cheaper_hosted(
-                    p, hosted_model, hosted_cost, inp, out, values, facts, terms.price_scale
-                )
+                # the current model's bill of all the tokens: the cheaper models are priced
+                # for all of them too (the frontier share aside, like for like)
+                whole = _bill_at(hosted_plan.first.model, inp, out, terms)
+                _cheaper_hosted(p, hosted_model, whole, inp, out, values, facts, terms.price_scale)
         _managed(
             p,
             view,
@@ -821,7 +824,7 @@ def derive(
                         p,
                         table,
                         pool,
-                        hosted_plan.first.model,
+                        hosted_plan,
                         hosted_cost,
                         self_cost,
                         facts,
@@ -990,7 +993,7 @@ def _versus(
     p: Prepared,
     table: Table,
     pool: Sequence[int],
-    hosted_model: HostedModel,
+    hosted_plan: Plan,
     hosted_cost: float,
     self_cost: float,
     facts: dict[str, Any],
@@ -1001,7 +1004,13 @@ def _versus(
     facts["cost.savings_monthly_usd"] = hosted_cost - self_cost
     if hosted_cost > 0:
         _put(facts, "cost.self_host_to_hosted_ratio", _div(self_cost, hosted_cost))
-    h = hosted_per_output_token(hosted_model, w.ratio) * price_scale
+    h = hosted_per_output_token(hosted_plan.first.model, w.ratio) * price_scale
+    split = hosted_plan.split
+    if hosted_plan.frontier is not None and split is not None:
+        # month 1 keeps the frontier share on the frontier model: the API's price per token
+        # is the two models' blend, as its bill is
+        front = hosted_per_output_token(split.model, w.ratio) * price_scale
+        h = (1.0 - split.share) * h + split.share * front
     best_v = math.inf
     best_t: Terms | None = None
     if w.output_tokens > 0:
@@ -1361,22 +1370,52 @@ def _hosted_plan(
     terms: BillTerms,
     hz: Horizon,
     growth: float,
+    values: Mapping[str, Any],
 ) -> Plan:
-    """The current model's :func:`~advisor.catalog.hosted.plan`. A bill is linear in the price
-    level, so a plan at scaled prices (a what-if) is the plan at the catalog's prices times
-    the level: that one is kept per catalog for the last tokens and terms, and a Monte Carlo
-    sample only multiplies."""
+    """The current model's :func:`~advisor.catalog.hosted.plan`, the frontier share on the
+    hybrid's frontier model (:func:`_split`). A bill is linear in the price level, so a plan at
+    scaled prices (a what-if) is the plan at the catalog's prices times the level: that one is
+    kept per catalog for the last tokens and terms, and a Monte Carlo sample only
+    multiplies."""
     scale = terms.price_scale
     unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
     span = horizon if horizon is not None else 1.0
-    key = ("plan", h.id, inp, out, unit, span, growth)
+    share = _frontier_share(values)
+    frontier = _frontier_model(p, values) if share > 0 else None
+    front = (share, frontier.id) if frontier is not None else None
+    key = ("plan", h.id, inp, out, unit, span, growth, front)
     hit: Plan | None = p.memo.get(key) if inp != 0 and out != 0 else None
     if hit is None:
         bills = _bills(p, inp, out, unit)
-        hit = plan(p.hosted, h, inp, out, span, start, unit, hz.factors, months=hz, bills=bills)
+        split = _split(share, frontier, inp, out, unit)
+        hit = plan(
+            p.hosted,
+            h,
+            inp,
+            out,
+            span,
+            start,
+            unit,
+            hz.factors,
+            months=hz,
+            bills=bills,
+            split=split,
+        )
         if inp != 0 and out != 0:  # 0.0 and -0.0 are equal keys but may print differently
             _remember(p, key, hit)
     return hit if scale == 1.0 else hit.scaled(scale)
+
+
+def _split(
+    share: float, frontier: HostedModel | None, inp: float, out: float, terms: BillTerms
+) -> FrontierSplit | None:
+    """The frontier share kept on the frontier model in the hosted option, as the hybrid keeps
+    it (:mod:`advisor.catalog.hosted`, "Frontier share"): both options then serve those
+    requests at the same quality, so their costs compare like with like. None without a share
+    or a frontier model."""
+    if share <= 0 or frontier is None:
+        return None
+    return frontier_split(share, frontier, inp, out, terms)
 
 
 def _start(p: Prepared) -> _dt.date:
@@ -1406,10 +1445,18 @@ def _hosted(
     its lifecycle, the bill's modifiers and (``switch``) the "switch hosted model" row."""
     h = pl.current
     first = pl.first
-    hosted_cost = first.total
+    hosted_cost = pl.first_total
     inp = float(values["usage.monthly_input_tokens"])
     out = float(values["usage.monthly_output_tokens"])
     facts["cost.hosted_monthly_usd"] = hosted_cost
+    frontier = pl.frontier
+    facts["cost.hosted_frontier_share_percent"] = (
+        pl.split.share * 100.0 if pl.split is not None and frontier is not None else 0.0
+    )
+    facts["cost.hosted_frontier_model"] = (
+        frontier.model.id if frontier is not None else first.model.id
+    )
+    facts["cost.hosted_frontier_monthly_usd"] = frontier.total if frontier is not None else 0.0
     _put(facts, "cost.hosted_usd_per_1m_tokens", _div(hosted_cost * 1e6, inp + out))
     facts["cost.hosted_shut_down"] = pl.shut_down
     if h.replaced_by is not None:
@@ -1435,6 +1482,7 @@ def _hosted(
             f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
     residency = values.get("data.residency") if switch else None
+    share = _frontier_share(values)
     found = (
         cheapest_switch(
             p.hosted,
@@ -1451,6 +1499,8 @@ def _hosted(
             # a model below the work's need is no switch, however cheap (a frontier workload
             # on a reasoning-tier model would be offered a reasoning-tier "saving")
             min_level=TIER_LEVEL.get(str(values.get("usage.capability_need")), 0),
+            # the frontier share stays on the frontier model whichever model takes the rest
+            split=_split(share, _frontier_model(p, values), inp, out, terms) if share else None,
         )
         if switch
         else None
@@ -1458,7 +1508,7 @@ def _hosted(
     if found is not None:
         best, row = found
         facts["cost.switch_hosted_model"] = row["model"]
-        facts["cost.switch_hosted_monthly_usd"] = best.first.total
+        facts["cost.switch_hosted_monthly_usd"] = best.first_total
         if horizon is not None:
             facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
             if pl.horizon_usd > 0:
@@ -1490,7 +1540,16 @@ def _hosted(
         "modifiers": [{**m, "monthly_usd": _money(m["monthly_usd"])} for m in first.modifiers],
         "months": list(pl.months) if horizon is not None else [],
         "switch_hosted": None,
+        "frontier_model": None,
+        "frontier_share_percent": None,
+        "frontier_monthly_usd": None,
     }
+    if pl.split is not None:
+        entry["frontier_model"] = pl.split.model.id
+        entry["frontier_share_percent"] = pl.split.share * 100.0
+        entry["frontier_monthly_usd"] = (
+            _money(pl.frontier.total) if pl.frontier is not None else None
+        )
     if horizon is not None:  # the same month-by-month figures as the other options' paths
         entry["monthly_path_usd"] = list(pl.usd)
     if found is not None:

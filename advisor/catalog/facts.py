@@ -49,13 +49,35 @@ FACT_SPECS: dict[str, FactSpec] = {
     "cost.hosted_monthly_usd": _n(
         HOSTED,
         "Month 1 of the hosted bill: the current model (its successor if it has shut down) "
-        "with the bill's modifiers (cache, batch, regional uplift, discount).",
+        "with the bill's modifiers (cache, batch, regional uplift, discount); the frontier "
+        "share on a frontier model when the current model is rated below it, as in the hybrid.",
         "USD",
     ),
     "cost.hosted_horizon_usd": _n(
         (*HOSTED, *HORIZON),
         "Hosted cost over strategy.horizon_months, month by month: the successor's prices "
-        "from the month the current model shuts down.",
+        "from the month the current model shuts down; the frontier share on a frontier model "
+        "in the months the serving model is rated below it.",
+        "USD",
+    ),
+    "cost.hosted_frontier_share_percent": _n(
+        HOSTED,
+        "The share of the tokens that staying hosted bills on a frontier model in month 1 "
+        "(usage.frontier_share, when the month-1 model is rated below cost.hosted_frontier_model"
+        "; else 0: the month-1 model serves it). Unanswered, the share is 0.",
+        "%",
+    ),
+    "cost.hosted_frontier_model": FactSpec(
+        "str",
+        HOSTED,
+        "The hosted model that serves the frontier share in month 1 of staying hosted: the "
+        "hybrid's frontier model when the month-1 model is rated below it, else the month-1 "
+        "model.",
+    ),
+    "cost.hosted_frontier_monthly_usd": _n(
+        HOSTED,
+        "Month 1 of the frontier share's bill on cost.hosted_frontier_model, included in "
+        "cost.hosted_monthly_usd (0 when the month-1 model serves it).",
         "USD",
     ),
     "cost.hosted_shut_down": FactSpec(

@@ -32,6 +32,13 @@ One month's bill of one model (USD), in this order, each step a modifier of the 
 The long-context tier applies to the whole workload or not at all: the typical prompt stands for
 every request (the questionnaire asks for no distribution of prompt lengths), and the vendors'
 rule re-prices a whole request above the threshold.
+
+Frontier share (:class:`FrontierSplit`): the requests that need frontier quality
+(``usage.frontier_share``) stay on a frontier model whichever option serves the rest, so the
+hosted option is priced as the hybrid is. In a month whose serving model is rated below the
+frontier model (:data:`TIER_LEVEL`), the share's tokens are billed on the frontier model and the
+rest on the serving model; in a month whose serving model is rated as high, all of it stays on
+the serving model. Each part is one bill of the steps above, on its own tokens.
 """
 
 from __future__ import annotations
@@ -435,22 +442,67 @@ class Chain(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class FrontierSplit:
+    """The frontier share of the traffic kept on a frontier model (module doc): ``bill`` is
+    ``model``'s bill of the share's tokens; ``rest`` the bills of the other tokens
+    (``rest_inp``, ``rest_out``) by model, filled as models are billed."""
+
+    share: float  # 0 < share <= 1
+    model: HostedModel
+    bill: Bill
+    rest_inp: float
+    rest_out: float
+    rest: Bills
+
+    def takes(self, m: HostedModel) -> bool:
+        """True when ``m`` serves the rest and the share goes to the frontier model: ``m`` is
+        rated below it."""
+        return TIER_LEVEL[m.tier] < TIER_LEVEL[self.model.tier]
+
+
+def frontier_split(
+    share: float, model: HostedModel, inp: float, out: float, t: BillTerms
+) -> FrontierSplit:
+    """The split of ``inp`` and ``out`` tokens with ``share`` (0..1] of them on ``model``."""
+    return FrontierSplit(
+        share,
+        model,
+        bill(model, inp * share, out * share, t),
+        inp * (1.0 - share),
+        out * (1.0 - share),
+        {},
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A hosted model priced over the horizon. ``usd``: each month's bill, rounded to cents
     (empty when priced without detail); ``months`` spells them out for the decision JSON."""
 
     current: HostedModel
-    first: Bill  # month 1's bill (on the successor when the current model has shut down)
+    # month 1's bill (on the successor when the current model has shut down); with a frontier
+    # split in month 1, the bill of the rest of the tokens, the share's being ``frontier``
+    first: Bill
     horizon_usd: float
     switch_month: int | None  # 1-based month from which a successor serves, within the horizon
     shut_down: bool  # already shut down at the start
     usd: tuple[float, ...] = ()
     serving: tuple[HostedModel, ...] = ()  # the model of each month (empty without detail)
     labels: tuple[str, ...] = ()  # 'YYYY-MM' of each month (empty without detail)
+    frontier: Bill | None = None  # month 1's bill of the frontier share, when split
+    # the split the plan was priced with (None: none asked, or no month below its model)
+    split: FrontierSplit | None = None
 
     @property
     def successor(self) -> str | None:
         return self.current.replaced_by
+
+    @property
+    def first_total(self) -> float:
+        """Month 1's whole bill: the serving model's, plus the frontier share's when split."""
+        if self.frontier is None:
+            return self.first.total
+        return self.first.total + self.frontier.total
 
     def scaled(self, factor: float) -> Plan:
         """The plan at ``factor`` times the list prices (bills are linear in the prices; the
@@ -464,6 +516,8 @@ class Plan:
             tuple(round(u * factor, 2) for u in self.usd),
             self.serving,
             self.labels,
+            self.frontier.scaled(factor) if self.frontier is not None else None,
+            self.split,
         )
 
     @property
@@ -502,6 +556,7 @@ def plan(
     detail: bool = True,
     months: Horizon | None = None,
     bills: Bills | None = None,
+    split: FrontierSplit | None = None,
 ) -> Plan:
     """Price ``h`` month by month over ``horizon`` months from ``start`` (module doc).
 
@@ -510,36 +565,93 @@ def plan(
     times its factor. ``detail=False`` leaves the months empty (the totals are the same): the
     search for the cheapest switch compares totals only. ``months``: the same horizon,
     start, factors and catalog, precomputed (:class:`Horizon`); ``bills``: bills of the same
-    tokens and terms already computed (filled as models are billed)."""
+    tokens and terms already computed (filled as models are billed). ``split``: the frontier
+    share kept on a frontier model (module doc)."""
     hz = months if months is not None else Horizon(catalog_hosted, start, horizon, factors)
     if bills is None:
         bills = {}
     if not detail:
-        return _totals(h, inp, out, t, hz, bills)
+        return _totals(h, inp, out, t, hz, bills, split)
     models, switch, runs = hz.chain(h)
     total = 0.0
     usd_months: list[float] = []
     keep = usd_months.append
-    first = _billed(bills, models[0], inp, out, t)[0]
+    first, frontier = _first(bills, models[0], inp, out, t, split)
     factors, weights = hz.factors, hz.weights
     for model, lo, hi in runs:  # the serving model changes only at a shutdown
-        b_total = _billed(bills, model, inp, out, t)[1]
+        b_total = _month_total(bills, model, inp, out, t, split)
         for i in range(lo, hi):
             usd = b_total * factors[i]
             total += usd * weights[i]
             keep(round(usd, 2))
     shut = h.shutdown is not None and h.shutdown <= start
-    return Plan(h, first, total, switch, shut, tuple(usd_months), models, hz.labels)
+    return Plan(
+        h,
+        first,
+        total,
+        switch,
+        shut,
+        tuple(usd_months),
+        models,
+        hz.labels,
+        frontier,
+        _used(split, runs),
+    )
+
+
+def _month_total(
+    bills: Bills,
+    model: HostedModel,
+    inp: float,
+    out: float,
+    t: BillTerms,
+    split: FrontierSplit | None,
+) -> float:
+    """A month's bill total (at today's volume) while ``model`` serves the traffic."""
+    if split is not None and split.takes(model):
+        rest = _billed(split.rest, model, split.rest_inp, split.rest_out, t)[1]
+        return rest + split.bill.total
+    return _billed(bills, model, inp, out, t)[1]
+
+
+def _first(
+    bills: Bills,
+    model: HostedModel,
+    inp: float,
+    out: float,
+    t: BillTerms,
+    split: FrontierSplit | None,
+) -> tuple[Bill, Bill | None]:
+    """Month 1's bill of the serving model and, when split that month, the share's bill."""
+    if split is not None and split.takes(model):
+        return _billed(split.rest, model, split.rest_inp, split.rest_out, t)[0], split.bill
+    return _billed(bills, model, inp, out, t)[0], None
+
+
+def _used(
+    split: FrontierSplit | None, runs: tuple[tuple[HostedModel, int, int], ...]
+) -> FrontierSplit | None:
+    """``split`` when some month of the horizon puts the share on the frontier model."""
+    if split is not None and any(split.takes(m) for m, _lo, _hi in runs):
+        return split
+    return None
 
 
 def _totals(
-    h: HostedModel, inp: float, out: float, t: BillTerms, hz: Horizon, bills: Bills
+    h: HostedModel,
+    inp: float,
+    out: float,
+    t: BillTerms,
+    hz: Horizon,
+    bills: Bills,
+    split: FrontierSplit | None = None,
 ) -> Plan:
     """:func:`plan` without the months: the same sums, month weights times volume factors
     added per serving model (the model changes only at a shutdown)."""
     models, switch, runs = hz.chain(h)
     n = hz.n
-    first, first_total = _billed(bills, models[0], inp, out, t)
+    first, frontier = _first(bills, models[0], inp, out, t, split)
+    first_total = _month_total(bills, models[0], inp, out, t, split)
     stable = min(n, _ym(h.shutdown) - hz.base) if h.shutdown is not None else n
     total = first_total * hz.prefix(stable) if stable > 0 else 0.0
     if stable < n:
@@ -549,11 +661,11 @@ def _totals(
         for model, lo, hi in runs:
             if hi <= start:
                 continue
-            b_total = _billed(bills, model, inp, out, t)[1]
+            b_total = _month_total(bills, model, inp, out, t, split)
             for x in wf[max(lo, start) : hi]:
                 total += b_total * x
     shut = h.shutdown is not None and h.shutdown <= hz.start
-    return Plan(h, first, total, switch, shut)
+    return Plan(h, first, total, switch, shut, frontier=frontier, split=_used(split, runs))
 
 
 def cheapest_switch(
@@ -570,12 +682,15 @@ def cheapest_switch(
     months: Horizon | None = None,
     bills: Bills | None = None,
     min_level: int = 0,
+    split: FrontierSplit | None = None,
 ) -> tuple[Plan, SwitchHosted] | None:
     """The cheapest hosted model of the current model's tier or higher, and of at least
     ``min_level`` (the capability the work needs, :data:`TIER_LEVEL`), over the horizon, among
     models still served at the start (a shut-down model is its successor); with a residency
-    need, only models that offer regional processing. Ties go to catalog order. ``months`` and
-    ``bills`` as for :func:`plan`."""
+    need, only models that offer regional processing. Ties go to catalog order. ``months``,
+    ``bills`` and ``split`` as for :func:`plan`: with a split, each model is priced with the
+    frontier share on the frontier model in the months it is rated below it, as the current
+    model is, so the row compares like with like."""
     hz = months if months is not None else Horizon(catalog_hosted, start, horizon, factors)
     if bills is None:
         bills = {}
@@ -588,7 +703,7 @@ def cheapest_switch(
             continue
         if need_regional and h.regional_uplift_pct is None:
             continue
-        p = _totals(h, inp, out, t, hz, bills)
+        p = _totals(h, inp, out, t, hz, bills, split)
         if best is None or p.horizon_usd < best.horizon_usd - 1e-9:
             best = p
     if best is None:
@@ -599,7 +714,7 @@ def cheapest_switch(
         "name": m.name,
         "provider": m.provider,
         "tier": m.tier,
-        "monthly_usd": round(best.first.total, 2),
+        "monthly_usd": round(best.first_total, 2),
         "horizon_usd": round(best.horizon_usd, 2),
         "input_usd_per_1m": m.input_usd_per_1m,
         "output_usd_per_1m": m.output_usd_per_1m,
@@ -607,6 +722,8 @@ def cheapest_switch(
         "successor": m.replaced_by,
         "as_of": m.as_of.isoformat(),
         "source": m.source,
+        "frontier_model": best.split.model.id if best.split is not None else None,
+        "frontier_share_percent": best.split.share * 100.0 if best.split is not None else None,
     }
     return best, row
 

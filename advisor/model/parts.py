@@ -29,7 +29,7 @@ organisation to change less. ``managed_open`` comes before ``hybrid``: it swaps 
 another (no GPUs, no routing between two kinds of model, no serving team), while the hybrid
 adds a router and an open-weight deployment beside the hosted API."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the decision's JSON contract. 2: the hosted cost entry is ``costs.stay_hosted``
 (keyed by its option, like ``hybrid`` and ``self_host``); ``costs.hosted`` stays as an alias."""
 
@@ -92,6 +92,9 @@ class SwitchHosted(TypedDict):
     successor: str | None
     as_of: str
     source: str
+    # the frontier share kept on a frontier model, as for staying hosted (None: not split)
+    frontier_model: NotRequired[str | None]
+    frontier_share_percent: NotRequired[float | None]
 
 
 class HostedCost(TypedDict):
@@ -116,6 +119,12 @@ class HostedCost(TypedDict):
     months: NotRequired[list[HostedMonth]]
     switch_hosted: NotRequired[SwitchHosted | None]
     monthly_path_usd: NotRequired[list[float]]  # month by month over the horizon (growth)
+    # the frontier share kept on a frontier model, as in the hybrid, in the months the serving
+    # model is rated below it (None: no share, or every month's model is rated as high):
+    # monthly_usd = list_monthly_usd + the modifiers + frontier_monthly_usd
+    frontier_model: NotRequired[str | None]
+    frontier_share_percent: NotRequired[float | None]
+    frontier_monthly_usd: NotRequired[float | None]  # month 1's share (None: not split then)
 
 
 class ManagedCost(TypedDict):

@@ -97,18 +97,20 @@ def row_detail(
         current = str(entry.get("current_model") or entry.get("model") or "")
         successor, month = entry.get("successor"), entry.get("switch_month")
         if entry.get("shut_down"):
-            return f"{current} shut down {entry.get('shutdown')}: priced at {successor}"
-        if successor and month:
-            return (
+            text = f"{current} shut down {entry.get('shutdown')}: priced at {successor}"
+        elif successor and month:
+            text = (
                 f"{current}, then its successor {successor} from month {month} "
                 f"(shutdown {entry.get('shutdown')})"
             )
-        return current
+        else:
+            text = current
+        return text + _frontier_words(entry)
     if key == SWITCH_HOSTED:
         text = f"{entry.get('model')} ({entry.get('tier')} tier, {entry.get('provider')})"
         if entry.get("successor") and entry.get("switch_month"):
             text += f", {entry['successor']} from month {entry['switch_month']}"
-        return text
+        return text + _frontier_words(entry)
     if key == "managed_open":
         regions = ", ".join(str(r) for r in entry.get("regions") or ()) or "no region listed"
         text = (
@@ -140,6 +142,14 @@ def row_detail(
     if entry.get("viable") is False:
         text += "; rests on a model that does not qualify (see models)"
     return text
+
+
+def _frontier_words(entry: Mapping[str, Any]) -> str:
+    """The frontier share a hosted row keeps on a frontier model, as the hybrid does."""
+    model, share = entry.get("frontier_model"), _num(entry, "frontier_share_percent")
+    if not model or share is None:
+        return ""
+    return f"; the {share:g} % needing the frontier on {model}"
 
 
 def cost_rows(costs: Mapping[str, Any], catalog: Any = None) -> list[CostRow]:
