@@ -180,7 +180,8 @@ def test_a_layer_overrides_one_figure() -> None:
 
 def test_freshness() -> None:
     c = default_catalog()
-    assert catalog_as_of(c) == "2026-12-01"
+    # the newest figure: the frontier_share_split_percent assumption (2026-12-02); prices 12-01
+    assert catalog_as_of(c) == "2026-12-02"
     stale = stale_entries(c, date(2026, 11, 29))
     assert all(isinstance(d, date) for _, _, d, _ in stale)
     assert ("gpus", "h100", date(2026, 4, 13), 180) in stale  # purchase price from April
@@ -517,6 +518,17 @@ def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model()
     assert none.facts["cost.hosted_frontier_share_percent"] == 0.0
     assert none.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-4o", 1.0))
     assert none.costs["stay_hosted"]["frontier_model"] is None
+    # a share below frontier_share_split_percent (5 %) rides along on the serving model, as it
+    # does when the rules weigh moving everything to open weights; from 5 % on it is split
+    small = run(answers(usage__frontier_share=4.9))
+    assert small.facts["cost.frontier_split_percent"] == 5
+    assert small.facts["cost.hosted_frontier_share_percent"] == 0.0
+    assert small.facts["cost.hosted_monthly_usd"] == none.facts["cost.hosted_monthly_usd"]
+    five = run(answers(usage__frontier_share=5.0))
+    assert five.facts["cost.hosted_frontier_share_percent"] == pytest.approx(5.0)
+    assert five.facts["cost.hosted_monthly_usd"] == pytest.approx(
+        bill_of("gpt-4o", 0.95) + bill_of("gpt-6.1-sol", 0.05)
+    )
     top = run(answers(usage__frontier_share=30.0, usage__current_model="gpt-6-astra"))
     assert top.facts["cost.hosted_frontier_share_percent"] == 0.0
     assert top.facts["cost.hosted_frontier_model"] == "gpt-6-astra"
@@ -718,10 +730,12 @@ def test_facts_whose_answers_are_missing_are_left_out() -> None:
     values = answers()
     del values["usage.monthly_input_tokens"]
     result = run(values)
-    # only the staffing figures, which need no token volume, remain
+    # only the staffing figures and the frontier share's threshold, which need no token
+    # volume, remain
     assert {k for k in result.facts if k.startswith("cost.")} <= {
         "cost.oncall_rota_size",
         "cost.oncall_fte",
+        "cost.frontier_split_percent",
     }
     assert "models.eligible" in result.facts
     values = answers()

@@ -63,6 +63,7 @@ REQUIRED: tuple[str, ...] = (
     "hybrid_routing_engineer_months",
     # capability
     "hybrid_remainder_max_level",
+    "frontier_share_split_percent",
     # serving limits, context, batch, growth
     "pcie_max_tensor_parallel",
     "pcie_tensor_parallel_efficiency",

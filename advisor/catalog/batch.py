@@ -95,6 +95,9 @@ INVARIANT = frozenset(
         "cost.self_host_viable",
         "cost.oncall_rota_size",
         "cost.oncall_fte",
+        "cost.frontier_split_percent",
+        "cost.hosted_frontier_share_percent",
+        "cost.hosted_frontier_model",
         "cost.growth_factor",
         "cost.frontier_model",
     }

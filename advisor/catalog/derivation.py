@@ -278,6 +278,15 @@ def _frontier_share(values: Mapping[str, Any]) -> float:
     return min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
 
 
+def _real_share(p: Prepared, values: Mapping[str, Any]) -> float:
+    """The frontier share staying hosted keeps on a frontier model: ``usage.frontier_share``
+    from ``frontier_share_split_percent`` on, else 0 (a smaller share rides along on the
+    serving model, as it does when the rules weigh moving everything to open weights)."""
+    # compared as the rules compare the answer (in percent), not as a fraction
+    percent = float(values.get("usage.frontier_share", 0.0))
+    return _frontier_share(values) if percent >= p.a["frontier_share_split_percent"] else 0.0
+
+
 def _remainder_level(p: Prepared, level: int) -> int:
     """The level the hybrid's open share must reach: the need, at most
     ``hybrid_remainder_max_level`` (module doc)."""
@@ -856,6 +865,7 @@ def derive(
                 )
 
     facts["cost.oncall_rota_size"] = p.a["ops_oncall_rota_size"]
+    facts["cost.frontier_split_percent"] = p.a["frontier_share_split_percent"]
     facts["cost.oncall_fte"] = p.a["ops_oncall_rota_size"] * p.a["ops_oncall_fte_per_member"]
     if values.get("usage.volume_growth") is not None:
         facts["cost.growth_factor"] = _growth_factor(p, values)
@@ -1380,7 +1390,7 @@ def _hosted_plan(
     scale = terms.price_scale
     unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
     span = horizon if horizon is not None else 1.0
-    share = _frontier_share(values)
+    share = _real_share(p, values)
     frontier = _frontier_model(p, values) if share > 0 else None
     front = (share, frontier.id) if frontier is not None else None
     key = ("plan", h.id, inp, out, unit, span, growth, front)
@@ -1482,7 +1492,7 @@ def _hosted(
             f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
     residency = values.get("data.residency") if switch else None
-    share = _frontier_share(values)
+    share = _real_share(p, values)
     found = (
         cheapest_switch(
             p.hosted,

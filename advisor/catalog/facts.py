@@ -60,11 +60,19 @@ FACT_SPECS: dict[str, FactSpec] = {
         "in the months the serving model is rated below it.",
         "USD",
     ),
+    "cost.frontier_split_percent": _n(
+        (),
+        "The frontier share (usage.frontier_share) from which it is real: kept on a frontier "
+        "model in every option that keeps it, and moving everything to open weights left out "
+        "(assumption frontier_share_split_percent); below it, it rides along.",
+        "%",
+    ),
     "cost.hosted_frontier_share_percent": _n(
         HOSTED,
         "The share of the tokens that staying hosted bills on a frontier model in month 1 "
-        "(usage.frontier_share, when the month-1 model is rated below cost.hosted_frontier_model"
-        "; else 0: the month-1 model serves it). Unanswered, the share is 0.",
+        "(usage.frontier_share, when it is at least cost.frontier_split_percent and the month-1 "
+        "model is rated below cost.hosted_frontier_model; else 0: the month-1 model serves it). "
+        "Unanswered, the share is 0.",
         "%",
     ),
     "cost.hosted_frontier_model": FactSpec(
