@@ -6,7 +6,10 @@ Evaluation has two paths that must agree (a property test holds them to it):
   rule set reads has a value: this is what makes a decision cost microseconds;
 * the partial path, three-valued closures (:func:`advisor.expr.language.compile3`) used while
   answers are missing: a rule whose condition cannot be decided yet is *pending* and says which
-  questions it waits for.
+  questions it waits for. A rule set evaluated partially often (a TUI session, a sampling run
+  over answers that leave some cost fact without a value) gets the partial path generated as
+  one function too (:func:`_partial`), which decides per expression at run time between the
+  compiled code and the closures, exactly as the interpreter does.
 """
 
 from __future__ import annotations
@@ -109,6 +112,11 @@ class RuleSet:
         self._exclusion_rules: list[CompiledRule] = []
         self._question_rank: dict[str, int] = {}  # questionnaire order, to sort pending needs
         self._interp: _Interp | None = None  # the partial path's tables (built by _generate)
+        # The partial path's generated function (see _partial), built once the rule set has
+        # been evaluated partially PARTIAL_AFTER times, and the count until then.
+        self._partial_fn: _PartialFn | None = None
+        self._partial_count = 0
+        self._derived_ids: frozenset[str] = frozenset()
 
     # -- public helpers used by the TUI and the CLI ------------------------------------------
 
@@ -743,6 +751,7 @@ def _generate(rs: RuleSet) -> None:
     rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
     rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
     rs._interp = _interp_tables(rs)
+    rs._derived_ids = frozenset(f.id for f in rs.facts)
 
 
 _Fn = Callable[[Mapping[str, Any]], Any]
@@ -835,7 +844,7 @@ def _exclusions(rs: RuleSet, values: Mapping[str, Any]) -> dict[str, list[str]]:
 def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> Outcome:
     from advisor.catalog.derivation import derive
 
-    values, skipped, _defaulted = rs._base_values(answers)
+    values, _skipped, _defaulted = rs._base_values(answers)
     derived = derive(
         rs.catalog, values, _exclusions(rs, values), scales, models=False, detail=False
     )
@@ -846,9 +855,8 @@ def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> 
         for fact, v in zip(rs.facts, dvals, strict=True):
             facts[fact.id] = v
     else:
-        _fired, scores, vm, _pending, _weights_used = _interpret(
-            rs, facts, _missing(rs, values, skipped)
-        )
+        # no pending rules wanted here: no missing questions to list
+        _fired, scores, vm, _pending, _weights_used = _partial(rs, facts, set())
     rounded = tuple(round(x, 6) for x in scores)
     best: Option | None = None
     for k, option in enumerate(OPTIONS):
@@ -875,7 +883,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
         weights = _weights(rs, facts)
         pending: list[PendingRule] = []
     else:
-        fired_idx, scores, _vm, pending, weights = _interpret(rs, facts, missing)
+        fired_idx, scores, _vm, pending, weights = _partial(rs, facts, missing)
     fired_set = set(fired_idx)
     vetoed: dict[Option, list[str]] = {}
     fired_rules: list[FiredRule] = []
@@ -984,6 +992,144 @@ def _bounded_weight(value: Any) -> float:
     if math.isnan(number) or number < 0:
         return 0.0
     return min(number, MAX_WEIGHT)
+
+
+_PartialResult = tuple[list[int], list[float], int, list[int], dict[str, float]]
+_PartialFn = Callable[[dict[str, Any]], _PartialResult]
+
+PARTIAL_AFTER = 100
+"""A rule set earns its generated partial path (see :func:`_partial`) on its 100th partial
+evaluation: generating it costs about as much as a hundred interpreted evaluations and saves
+about half of each one after, so a rule set evaluated a few times (a test's own rules, a
+one-off ``advisor evaluate``) never pays for it, and one evaluated again and again (a TUI
+session, a sampling run, the property tests) pays it back within a few hundred."""
+
+
+def _partial(
+    rs: RuleSet, facts: dict[str, Any], missing: set[str]
+) -> tuple[list[int], list[float], int, list[PendingRule], dict[str, float]]:
+    """What :func:`_interpret` returns, with ``facts`` updated alike, through one generated
+    function once the rule set has been evaluated partially often enough: the compiled path's
+    code for an expression whose names all have values, its three-valued closure for one that
+    reads a missing fact, decided per expression at run time as the interpreter decides it
+    (``names <= keys``). The same operations in the same order, so the same values, bits
+    included."""
+    fn = rs._partial_fn
+    if fn is None:
+        rs._partial_count += 1
+        if rs._partial_count < PARTIAL_AFTER:
+            return _interpret(rs, facts, missing)
+        fn = rs._partial_fn = _generate_partial(rs)
+    if not facts.keys().isdisjoint(rs._derived_ids):
+        return _interpret(rs, facts, missing)  # a derived fact given from outside: as is
+    fired, scores, vm, undecided, weights = fn(facts)
+    pending: list[PendingRule] = []
+    if missing:
+        for index in undecided:
+            cr = rs.rules[index]
+            needs = sorted(cr.deps & missing, key=rs._question_rank.__getitem__)
+            if needs:
+                pending.append(PendingRule(cr.rule.id, tuple(needs)))
+    return fired, scores, vm, pending, weights
+
+
+_ABSENT = object()
+"""What the generated partial path reads for a fact that has no value (a private sentinel: a
+present value, whatever it is, counts as present, as in the interpreter's key test)."""
+
+
+def _generate_partial(rs: RuleSet) -> _PartialFn:
+    """The partial path as one Python function (see :func:`_partial`).
+
+    Every answer or cost fact the rules read is fetched once, ``_A`` when absent; a derived
+    fact is ``_U`` (UNKNOWN) while it has no value, and written into the facts when it has one.
+    An expression runs as compiled code when none of its names is absent or unknown (tested at
+    run time), else as its three-valued closure over the facts."""
+    assert rs._interp is not None
+    derived = rs._derived_ids
+    local: dict[str, str] = {}
+    missing_value: dict[str, str] = {}  # local -> the sentinel it holds while missing
+    lines = ["def _partial(f):", "    get = f.get"]
+    for i, name in enumerate(sorted(rs._reads)):
+        local[name] = f"v{i}"
+        missing_value[f"v{i}"] = "_A"
+        lines.append(f"    v{i} = get({name!r}, _A)")
+    ns: dict[str, Any] = {
+        "__builtins__": {},
+        **RUNTIME,
+        "_weight": _bounded_weight,
+        "_graded": _graded,
+        "_U": UNKNOWN,
+        "_A": _ABSENT,
+    }
+
+    def const(x: Any) -> str:
+        """A name in the function's namespace bound to ``x`` (a closure, or a number repr
+        cannot spell such as inf)."""
+        name = f"_k{len(ns)}"
+        ns[name] = x
+        return name
+
+    def value(names: frozenset[str], three: _Fn, tree: ast.expr) -> str:
+        """The expression's value as the interpreter computes it (maybe _U)."""
+        tests = " and ".join(f"{local[n]} is not {missing_value[local[n]]}" for n in sorted(names))
+        if not tests:
+            return to_python(tree, local)
+        return f"({to_python(tree, local)} if {tests} else {const(three)}(f))"
+
+    for i, (fid, names, _two, three) in enumerate(rs._interp.facts):
+        assert fid in derived
+        code = value(names, three, rs.facts[i].checked.tree)
+        local[fid] = f"d{i}"
+        missing_value[f"d{i}"] = "_U"
+        lines.append(f"    d{i} = {code}")
+        lines.append(f"    if d{i} is not _U: f[{fid!r}] = d{i}")
+    wname: dict[str, str] = {}
+    for j, (cid, weight) in enumerate(rs._interp.weights):
+        wname[cid] = f"w{j}"
+        if isinstance(weight, float):
+            lines.append(f"    w{j} = {_bounded_weight(weight)!r}")
+            continue
+        code = value(weight.names, rs._expr3_fns[id(weight.tree)], weight.tree)
+        lines.append(f"    x = {code}")
+        lines.append(f"    w{j} = 1.0 if x is _U else _weight(x)")
+    lines.append("    " + " = ".join(f"s{k}" for k in range(len(OPTIONS))) + " = 0.0")
+    lines.append("    vm = 0")
+    lines.append("    fired = []")
+    lines.append("    fire = fired.append")
+    lines.append("    undecided = []")
+    for cr, names, f2, f3, points, mask in rs._interp.rules:
+        w = wname.get(cr.category, "1.0")
+        body = [f"fire({cr.index})"]
+        for k, pts in points:
+            if isinstance(pts, str):
+                # an absent or unknown fact gives 0 points, as in the interpreter
+                body.append(f"s{k} += _graded({local[pts]}) * {w}")
+            else:
+                number = repr(pts) if math.isfinite(pts) else const(pts)
+                body.append(f"s{k} += {number} * {w}")
+        if mask:
+            body.append(f"vm |= {mask}")
+        if f2 is None or f3 is None or cr.condition is None:
+            lines.extend(f"    {b}" for b in body)
+            continue
+        lines.append(f"    x = {value(names, f3, cr.condition.tree)}")
+        lines.append("    if x is _U:")
+        lines.append(f"        undecided.append({cr.index})")
+        lines.append("    elif x:")
+        lines.extend(f"        {b}" for b in body)
+    scores = "[" + ", ".join(f"s{k}" for k in range(len(OPTIONS))) + "]"
+    weights = "{" + ", ".join(f"{cid!r}: {wname[cid]}" for cid, _w in rs._interp.weights) + "}"
+    lines.append(f"    return fired, {scores}, vm, undecided, {weights}")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<advisor partial {rs.digest[:15]}>", "exec"), ns)
+    fn: _PartialFn = ns["_partial"]
+    return fn
+
+
+def _graded(value: Any) -> float:
+    """A graded score's points: the fact's value, 0 while it has none (as _interpret)."""
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else 0.0
 
 
 def _interpret(
