@@ -202,13 +202,17 @@ class RuleSet:
     @property
     def fast_source(self) -> str:
         """The generated Python source of the fast path (for the curious and for tests)."""
+        if self._fast is None:
+            _build_fast(self)
         return self._fast_source
 
     def decide_fast(self, facts: Mapping[str, Any]) -> tuple[Any, ...]:
         """The compiled function itself: (best option index, (s0, s1, ...), veto mask, fired,
         derived values), one score per option of :data:`OPTIONS`."""
-        assert self._fast is not None
-        return self._fast(facts)
+        fast = self._fast
+        if fast is None:
+            fast = _build_fast(self)
+        return fast(facts)
 
 
 # --- compiling ------------------------------------------------------------------------------
@@ -676,6 +680,27 @@ def _generate(rs: RuleSet) -> None:
         reads.update(
             p for p in cr.rule.score.values() if isinstance(p, str) and rs.env[p].kind != "derived"
         )
+    rs._reads = frozenset(reads)
+    exprs: list[Checked] = [f.checked for f in rs.facts]
+    exprs += [w for w in rs.weights.values() if isinstance(w, Checked)]
+    exprs += [cr.condition for cr in rs.rules if cr.condition is not None]
+    exprs += list(rs.ask_if.values())
+    rs._expr_fns = _two_valued(exprs)
+    rs._expr3_fns = {id(c.tree): _three_valued(c) for c in exprs}
+    rs._early_facts = [
+        f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
+    ]
+    rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
+    rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
+    rs._interp = _interp_tables(rs)
+    rs._derived_ids = frozenset(f.id for f in rs.facts)
+
+
+def _build_fast(rs: RuleSet) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Write the fast path as one Python function and compile it, on the rule set's first
+    complete evaluation (``advisor check`` and a rule set only ever evaluated on partial
+    answers never need it). The same source compiles once per process (_FAST_CODE)."""
+    reads = rs._reads
     local: dict[str, str] = {}
     lines = ["def _decide(f):"]
     for i, name in enumerate(sorted(reads)):
@@ -727,31 +752,59 @@ def _generate(rs: RuleSet) -> None:
         + ")"
     )
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_weight": _bounded_weight}
-    code = compile(source, f"<advisor rules {rs.digest[:15]}>", "exec")
-    exec(code, namespace)
-    rs._fast = namespace["_decide"]
+    fast = _FAST_CODE.get(source)
+    if fast is None:
+        namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_weight": _bounded_weight}
+        code = compile(source, f"<advisor rules {rs.digest[:15]}>", "exec")
+        exec(code, namespace)
+        fast = namespace["_decide"]
+        _remember(_FAST_CODE, source, fast, 16)
+    rs._fast = fast
     rs._fast_source = source
-    rs._reads = frozenset(reads)
-    exprs: list[Checked] = [f.checked for f in rs.facts]
-    exprs += [w for w in rs.weights.values() if isinstance(w, Checked)]
-    exprs += [cr.condition for cr in rs.rules if cr.condition is not None]
-    exprs += list(rs.ask_if.values())
-    lines = []
-    for i, checked in enumerate(exprs):
-        names = {n: f"f[{n!r}]" for n in checked.names}
-        lines.append(f"_e{i} = lambda f: {to_python(checked.tree, names)}")
-    namespace = {"__builtins__": {}, **RUNTIME}
-    exec(compile("\n".join(lines) + "\n", "<advisor expressions>", "exec"), namespace)
-    rs._expr_fns = {id(c.tree): namespace[f"_e{i}"] for i, c in enumerate(exprs)}
-    rs._expr3_fns = {id(c.tree): compile3(c.tree) for c in exprs}
-    rs._early_facts = [
-        f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
-    ]
-    rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
-    rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
-    rs._interp = _interp_tables(rs)
-    rs._derived_ids = frozenset(f.id for f in rs.facts)
+    return fast
+
+
+# Generated code shared between compiles in one process, by its source: a layered rule set
+# re-compiles the packaged one's hundred-odd expressions (the TUI on each reload, the CLI's
+# in-process callers, the tests hundreds of times), and compiling them to Python was a third of
+# a compile. A generated function keeps no state (it reads only its argument and the runtime
+# helpers), so one object serves every rule set with the same source; a three-valued closure
+# depends only on its expression's text (the tree is parsed from it). Bounded: the oldest
+# entries go first.
+_FAST_CODE: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {}
+_TWO_VALUED: dict[str, _Fn] = {}
+_THREE_VALUED: dict[str, _Fn] = {}
+_EXPR_CACHE = 4096
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any, size: int) -> None:
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
+def _two_valued(exprs: list[Checked]) -> dict[int, _Fn]:
+    """The compiled two-valued function of each expression, by id of its tree; those not yet
+    compiled in this process are compiled together, as one module."""
+    sources = [to_python(c.tree, {n: f"f[{n!r}]" for n in c.names}) for c in exprs]
+    fns = {src: _TWO_VALUED[src] for src in sources if src in _TWO_VALUED}
+    todo = [src for src in dict.fromkeys(sources) if src not in fns]
+    if todo:
+        lines = [f"_e{i} = lambda f: {src}" for i, src in enumerate(todo)]
+        namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME}
+        exec(compile("\n".join(lines) + "\n", "<advisor expressions>", "exec"), namespace)
+        for i, src in enumerate(todo):
+            fns[src] = namespace[f"_e{i}"]
+            _remember(_TWO_VALUED, src, fns[src], _EXPR_CACHE)
+    return {id(c.tree): fns[src] for c, src in zip(exprs, sources, strict=True)}
+
+
+def _three_valued(checked: Checked) -> _Fn:
+    fn = _THREE_VALUED.get(checked.source)
+    if fn is None:
+        fn = compile3(checked.tree)
+        _remember(_THREE_VALUED, checked.source, fn, _EXPR_CACHE)
+    return fn
 
 
 _Fn = Callable[[Mapping[str, Any]], Any]
