@@ -20,6 +20,7 @@ import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from advisor import __version__
@@ -1175,9 +1176,18 @@ def _generate_partial(rs: RuleSet) -> _PartialFn:
     weights = "{" + ", ".join(f"{cid!r}: {wname[cid]}" for cid, _w in rs._interp.weights) + "}"
     lines.append(f"    return fired, {scores}, vm, undecided, {weights}")
     source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<advisor partial {rs.digest[:15]}>", "exec"), ns)
+    compiled = _PARTIAL_CODE.get(source)
+    if compiled is None:
+        # the same rule set compiled again (a reload, another layer of the same text) gives
+        # the same source: compiled once per process, each rule set binding its own names
+        compiled = compile(source, f"<advisor partial {rs.digest[:15]}>", "exec")
+        _remember(_PARTIAL_CODE, source, compiled, 16)
+    exec(compiled, ns)
     fn: _PartialFn = ns["_partial"]
     return fn
+
+
+_PARTIAL_CODE: dict[str, CodeType] = {}
 
 
 def _graded(value: Any) -> float:
