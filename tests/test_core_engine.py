@@ -633,6 +633,11 @@ def test_three_valued_closures_match_the_interpreter_on_the_default_rules(
         expected = evaluate3(checked.tree, values)
         assert _same(fn(values), expected), (checked.source, expected)
         assert _same(rs._expr3_fns[id(checked.tree)](values), expected), checked.source
+    # and the generated partial path (below) on the same draw, the interpreter being checked
+    # against the reference walk above: any subset of answers and cost facts, derived facts
+    # left to the engine (one given from outside takes the interpreter itself, see _partial)
+    facts = {k: v for k, v in values.items() if k not in rs._derived_ids}
+    _both_partial_paths(rs, facts, {q for q in rs.questions if q not in facts})
 
 
 # --- the generated partial path agrees with the interpreter -------------------------------------
@@ -664,17 +669,6 @@ def _both_partial_paths(rs: RuleSet, facts: dict[str, Any], missing: set[str]) -
     assert [p.id for p in pending] == waiting
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_partial_facts())
-def test_the_generated_partial_path_matches_the_interpreter(values: dict[str, Any]) -> None:
-    # any subset of answers and cost facts; derived facts are the engine's to compute (a
-    # derived fact given from outside takes the interpreter itself, see _partial)
-    rs = _default()
-    facts = {k: v for k, v in values.items() if k not in rs._derived_ids}
-    missing = {q for q in rs.questions if q not in facts}
-    _both_partial_paths(rs, facts, missing)
-
-
 def test_the_generated_partial_path_matches_the_interpreter_on_seeded_answers() -> None:
     # the answer sets the property tests draw: about 90 % of them leave some cost fact without
     # a value (no model serves the workload, no managed offer...), the partial path's main use
@@ -689,7 +683,9 @@ def test_the_generated_partial_path_matches_the_interpreter_on_seeded_answers() 
         if i % 3 == 0:  # some questions unanswered too
             answers = {k: v for j, (k, v) in enumerate(answers.items()) if j % 4}
         values, skipped, _ = rs._base_values(answers)
-        facts = {**values, **derive(rs.catalog, values, _exclusions(rs, values)).facts}
+        excluded = _exclusions(rs, values)
+        # the facts RuleSet.outcome reads (no models list, no cost detail: the same facts)
+        facts = {**values, **derive(rs.catalog, values, excluded, models=False, detail=False).facts}
         partial += not rs._reads <= facts.keys()
         _both_partial_paths(rs, facts, _missing(rs, values, skipped))
     assert partial >= 200
