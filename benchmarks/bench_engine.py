@@ -311,4 +311,74 @@ def rows() -> list[dict[str, object]]:
             "note": "facts only: what flip points and Monte Carlo call",
         },
     ]
+    out += _partial_rows(full, bank)
     return out
+
+
+def _partial_rows(rs: Any, answers: dict[str, Any]) -> list[dict[str, object]]:
+    """The partial path (a missing answer or cost fact): the interpreter against the generated
+    function a rule set gets after PARTIAL_AFTER partial evaluations (ruleset._partial).
+
+    The answers are the bank's questionnaire filled in order and stopped at every fifth
+    question, as the TUI evaluates them while an architect answers; the rules' part alone
+    (facts in, scores out, on copies of the same facts) and the whole evaluate() on the same
+    answer sets, each timed both ways in one process."""
+    from advisor.catalog.derivation import derive
+    from advisor.engine import ruleset as module
+
+    order = [q for q in rs.questions if q in answers]
+    prefixes = [{q: answers[q] for q in order[:k]} for k in range(0, len(order), 5)]
+    cases = []
+    for a in prefixes:
+        values, skipped, _ = rs._base_values(a)
+        facts = {**values, **derive(rs.catalog, values, module._exclusions(rs, values)).facts}
+        cases.append((facts, module._missing(rs, values, skipped)))
+    assert all(not rs._reads <= f.keys() for f, _m in cases)  # every case takes the partial path
+    generated = module._generate_partial(rs)
+
+    def interpret() -> None:
+        for facts, missing in cases:
+            module._interpret(rs, dict(facts), missing)
+
+    def compiled() -> None:
+        for facts, _missing in cases:
+            generated(dict(facts))
+
+    interp_s = _per_call(interpret, n=300) / len(cases)
+    gen_s = _per_call(compiled, n=300) / len(cases)
+    # The rules' part is a few per cent of an evaluate(), less than this machine's swings
+    # between runs: the two ways alternate, round by round, and the median of the rounds'
+    # ratios is reported.
+    saved = rs._partial_fn
+    ratios, times = [], []
+    try:
+        for _ in range(9):
+            rs._partial_fn = None
+            rs._partial_count = -(10**9)  # the interpreter throughout
+            eval_interp_s = _per_call(lambda: [rs.evaluate(a) for a in prefixes], n=5, repeat=3)
+            rs._partial_fn = generated
+            eval_gen_s = _per_call(lambda: [rs.evaluate(a) for a in prefixes], n=5, repeat=3)
+            ratios.append(eval_interp_s / eval_gen_s)
+            times.append((eval_interp_s, eval_gen_s))
+    finally:
+        rs._partial_fn, rs._partial_count = saved, 0
+    eval_interp_s = statistics.median(t[0] for t in times)
+    eval_gen_s = statistics.median(t[1] for t in times)
+    n = len(prefixes)
+    return [
+        {
+            "name": "partial path, rules only: interpreter / generated",
+            "value": interp_s / gen_s,
+            "unit": "x",
+            "budget": None,
+            "note": f"{interp_s * 1e6:.1f} us -> {gen_s * 1e6:.1f} us; {n} partial answer sets",
+        },
+        {
+            "name": "evaluate(), partial answers: interpreter / generated",
+            "value": statistics.median(ratios),
+            "unit": "x",
+            "budget": None,
+            "note": f"{eval_interp_s / n * 1e6:.0f} us -> {eval_gen_s / n * 1e6:.0f} us a call "
+            "(medians of 9 alternating rounds)",
+        },
+    ]

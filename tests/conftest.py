@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # first, the 14 slowest tests in the suite late): the order of HEAVIEST_FIRST instead
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    # not in xdist's controller, which runs no test and would only pay advisor's import
+    if not getattr(config.option, "numprocesses", None) or hasattr(config, "workerinput"):
+        _default_rules_compiled_once()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -87,22 +90,28 @@ def _test_samples(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
 
 
 _DEFAULT_RULESETS: dict[tuple[str, str], Any] = {}
+_REAL_LOAD_RULESET: list[Any] = []
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _default_rules_compiled_once() -> Iterator[None]:
+def _default_rules_compiled_once() -> None:
     """``load_ruleset()`` of the packaged rules compiles them once per worker, not at every
-    in-process ``evaluate``, ``report`` or ``test`` (about 0.25 s each, a few hundred times).
-    The loading stays real at every call (files read, checked, the digest of their text
-    taken), and the compiled rule set is reused only for the same digest and working
-    directory (the names in its locations are relative to it). Only the packaged rules:
-    a test's own directories are compiled as before, and so is anything that fails to compile.
-    Nothing in advisor/ changes a compiled rule set (tests/test_tui_support.freeze_audit does,
-    on the small test rule set only)."""
+    in-process ``evaluate``, ``report`` or ``test`` nor in every test module that loads them
+    (about 0.25 s each, a few hundred times). The loading stays real at every call (files
+    read, checked, the digest of their text taken), and the compiled rule set is reused only
+    for the same digest and working directory (the names in its locations are relative to
+    it). Only the packaged rules: a test's own directories are compiled as before, and so is
+    anything that fails to compile. Nothing in advisor/ changes a compiled rule set
+    (tests/test_tui_support.freeze_audit does, on the small test rule set only).
+
+    Installed when pytest configures, before any test module is imported: a module that
+    imports ``load_ruleset`` by name, or loads the rules at import (six do, for their
+    hypothesis strategies), gets this one too, so each worker compiles the packaged rules
+    once, during collection, instead of once per such module and again per test."""
     from advisor.engine import ruleset as module
     from advisor.load.bundle import load_bundle
 
     real = module.load_ruleset
+    _REAL_LOAD_RULESET.append(real)
 
     def load_ruleset(dirs: Any = None) -> Any:
         if dirs:
@@ -113,11 +122,15 @@ def _default_rules_compiled_once() -> Iterator[None]:
             _DEFAULT_RULESETS[key] = module.compile_bundle(bundle)
         return _DEFAULT_RULESETS[key]
 
+    load_ruleset.__doc__ = real.__doc__
     module.load_ruleset = load_ruleset
-    try:
-        yield
-    finally:
-        module.load_ruleset = real
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _REAL_LOAD_RULESET:
+        from advisor.engine import ruleset as module
+
+        module.load_ruleset = _REAL_LOAD_RULESET.pop()
 
 
 @pytest.fixture

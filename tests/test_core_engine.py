@@ -12,7 +12,7 @@ from helpers.evaluate3 import evaluate3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.engine.ruleset import RuleSet, _interpret, load_ruleset
+from advisor.engine.ruleset import RuleSet, _generate_partial, _interpret, load_ruleset
 from advisor.expr.language import UNKNOWN, Checked, Eval3, compile3
 from advisor.model.parts import Option
 from advisor.problems import AdvisorError
@@ -633,3 +633,75 @@ def test_three_valued_closures_match_the_interpreter_on_the_default_rules(
         expected = evaluate3(checked.tree, values)
         assert _same(fn(values), expected), (checked.source, expected)
         assert _same(rs._expr3_fns[id(checked.tree)](values), expected), checked.source
+    # and the generated partial path (below) on the same draw, the interpreter being checked
+    # against the reference walk above: any subset of answers and cost facts, derived facts
+    # left to the engine (one given from outside takes the interpreter itself, see _partial)
+    facts = {k: v for k, v in values.items() if k not in rs._derived_ids}
+    _both_partial_paths(rs, facts, {q for q in rs.questions if q not in facts})
+
+
+# --- the generated partial path agrees with the interpreter -------------------------------------
+
+_partial_fns: list[Any] = []
+
+
+def _default_partial() -> Any:
+    """The default rules' generated partial path, built once (the shared rule set keeps its
+    own count towards PARTIAL_AFTER untouched)."""
+    if not _partial_fns:
+        _partial_fns.append(_generate_partial(_default()))
+    return _partial_fns[0]
+
+
+def _both_partial_paths(rs: RuleSet, facts: dict[str, Any], missing: set[str]) -> None:
+    """The interpreter and the generated partial path on copies of the same facts: the same
+    rules fired, the same scores to the bit, vetoes, weights, facts written (in the same
+    order), and the interpreter's pending rules among those the generated one left undecided."""
+    by_interpreter, by_code = dict(facts), dict(facts)
+    fired, scores, vm, pending, weights = _interpret(rs, by_interpreter, missing)
+    fired2, scores2, vm2, undecided, weights2 = _default_partial()(by_code)
+    assert fired2 == fired
+    assert [s.hex() for s in scores2] == [s.hex() for s in scores]
+    assert vm2 == vm and weights2 == weights
+    assert repr(list(by_code.items())) == repr(list(by_interpreter.items()))
+    # pending: the undecided rules that wait for a missing question, in rule order
+    waiting = [rs.rules[i].rule.id for i in undecided if rs.rules[i].deps & missing]
+    assert [p.id for p in pending] == waiting
+
+
+def test_the_generated_partial_path_matches_the_interpreter_on_seeded_answers() -> None:
+    # the answer sets the property tests draw: about 90 % of them leave some cost fact without
+    # a value (no model serves the workload, no managed offer...), the partial path's main use
+    from helpers.answers import answer_sets
+
+    from advisor.catalog import derive
+    from advisor.engine.ruleset import _exclusions, _missing
+
+    rs = _default()
+    partial = 0
+    for i, answers in enumerate(answer_sets(rs, 300, seed=11)):
+        if i % 3 == 0:  # some questions unanswered too
+            answers = {k: v for j, (k, v) in enumerate(answers.items()) if j % 4}
+        values, skipped, _ = rs._base_values(answers)
+        excluded = _exclusions(rs, values)
+        # the facts RuleSet.outcome reads (no models list, no cost detail: the same facts)
+        facts = {**values, **derive(rs.catalog, values, excluded, models=False, detail=False).facts}
+        partial += not rs._reads <= facts.keys()
+        _both_partial_paths(rs, facts, _missing(rs, values, skipped))
+    assert partial >= 200
+
+
+def test_a_rule_set_evaluated_often_switches_to_the_generated_partial_path(
+    rules_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.engine import ruleset
+
+    monkeypatch.setattr(ruleset, "PARTIAL_AFTER", 3)
+    rs = load(rules_dir)
+    answers = {"data.air_gapped": False}  # the volumes unanswered: big-volume is pending
+    first = [rs.evaluate(answers).to_dict() for _ in range(2)]
+    assert rs._partial_fn is None
+    later = [rs.evaluate(answers).to_dict() for _ in range(3)]
+    assert rs._partial_fn is not None
+    assert later == first[:1] * 3
+    assert [p["id"] for p in later[0]["pending"]] == ["big-volume"]

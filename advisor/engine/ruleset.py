@@ -6,7 +6,10 @@ Evaluation has two paths that must agree (a property test holds them to it):
   rule set reads has a value: this is what makes a decision cost microseconds;
 * the partial path, three-valued closures (:func:`advisor.expr.language.compile3`) used while
   answers are missing: a rule whose condition cannot be decided yet is *pending* and says which
-  questions it waits for.
+  questions it waits for. A rule set evaluated partially often (a TUI session, a sampling run
+  over answers that leave some cost fact without a value) gets the partial path generated as
+  one function too (:func:`_partial`), which decides per expression at run time between the
+  compiled code and the closures, exactly as the interpreter does.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from advisor import __version__
@@ -86,7 +90,8 @@ class RuleSet:
         self.questions: dict[str, Question] = bundle.questions
         self.title = bundle.title
         self.digest = bundle.digest
-        self.catalog_as_of = catalog_as_of(catalog)
+        per_catalog = _per_catalog(catalog)
+        self.catalog_as_of = per_catalog.as_of
         self.env: dict[str, FactInfo] = {}
         self.deps: dict[str, frozenset[str]] = {}
         self.facts: list[CompiledFact] = []
@@ -95,7 +100,7 @@ class RuleSet:
         self.ask_if: dict[str, Checked] = {}
         self.defaults: dict[str, Any] = {}
         # Per catalog: model and GPU facts list the catalog's ids as their options.
-        self.computed: dict[str, FactSpec] = dict(fact_specs(catalog))
+        self.computed: dict[str, FactSpec] = dict(per_catalog.specs)
         self._fast: Callable[[Mapping[str, Any]], tuple[Any, ...]] | None = None
         self._fast_source = ""
         self._reads: frozenset[str] = frozenset()
@@ -109,6 +114,11 @@ class RuleSet:
         self._exclusion_rules: list[CompiledRule] = []
         self._question_rank: dict[str, int] = {}  # questionnaire order, to sort pending needs
         self._interp: _Interp | None = None  # the partial path's tables (built by _generate)
+        # The partial path's generated function (see _partial), built once the rule set has
+        # been evaluated partially PARTIAL_AFTER times, and the count until then.
+        self._partial_fn: _PartialFn | None = None
+        self._partial_count = 0
+        self._derived_ids: frozenset[str] = frozenset()
 
     # -- public helpers used by the TUI and the CLI ------------------------------------------
 
@@ -170,40 +180,78 @@ class RuleSet:
     ) -> tuple[dict[str, Any], set[str], list[str]]:
         """Answers plus defaults, minus skipped questions; returns values, skipped, defaulted."""
         values: dict[str, Any] = {}
-        defaulted: list[str] = []
+        defaults = self.defaults
+        unanswered: list[str] = []  # in questionnaire order
         for qid in self.questions:
-            if qid in answers and answers[qid] is not None:
-                values[qid] = answers[qid]
-            elif qid in self.defaults:
-                values[qid] = self.defaults[qid]
+            if qid in answers and (value := answers[qid]) is not None:
+                values[qid] = value
+            else:
+                unanswered.append(qid)
+                if qid in defaults:
+                    values[qid] = defaults[qid]
         skipped: set[str] = set()
         for qid, cond in self.ask_if.items():
             if _value(self, cond, values) is False:
                 skipped.add(qid)
-                if qid in self.defaults:
-                    values[qid] = self.defaults[qid]
+                if qid in defaults:
+                    values[qid] = defaults[qid]
                 else:
                     values.pop(qid, None)
-        for qid in self.questions:
-            if qid in skipped:
-                continue
-            if (qid not in answers or answers[qid] is None) and qid in self.defaults:
-                defaulted.append(qid)
+        defaulted = [qid for qid in unanswered if qid in defaults and qid not in skipped]
         return values, skipped, defaulted
 
     @property
     def fast_source(self) -> str:
         """The generated Python source of the fast path (for the curious and for tests)."""
+        if self._fast is None:
+            _build_fast(self)
         return self._fast_source
 
     def decide_fast(self, facts: Mapping[str, Any]) -> tuple[Any, ...]:
         """The compiled function itself: (best option index, (s0, s1, ...), veto mask, fired,
         derived values), one score per option of :data:`OPTIONS`."""
-        assert self._fast is not None
-        return self._fast(facts)
+        fast = self._fast
+        if fast is None:
+            fast = _build_fast(self)
+        return fast(facts)
 
 
 # --- compiling ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PerCatalog:
+    """What a compile derives from the catalog alone: its newest date, the computed facts'
+    specs (model and GPU ids as options) and their entries in the checker's environment."""
+
+    catalog: Catalog
+    as_of: str
+    specs: dict[str, FactSpec]
+    env: dict[str, FactInfo]
+    deps: dict[str, frozenset[str]]
+
+
+_PER_CATALOG: list[_PerCatalog] = []
+
+
+def _per_catalog(catalog: Catalog) -> _PerCatalog:
+    """Per catalog object, worked out once: a validated Catalog is frozen, and the compiles
+    that share one (the fuzz tests' 2,000 rule sets over one base, a what-if's variants) each
+    spent about 0.4 ms re-deriving the same tables. By identity, the few most recent."""
+    for entry in _PER_CATALOG:
+        if entry.catalog is catalog:
+            return entry
+    specs = fact_specs(catalog)
+    entry = _PerCatalog(
+        catalog,
+        catalog_as_of(catalog),
+        specs,
+        {name: FactInfo(spec.type, spec.options, "computed") for name, spec in specs.items()},
+        {name: frozenset(spec.needs) for name, spec in specs.items()},
+    )
+    _PER_CATALOG.insert(0, entry)
+    del _PER_CATALOG[4:]
+    return entry
 
 
 def load_ruleset(dirs: list[Any] | tuple[Any, ...] | None = None) -> RuleSet:
@@ -300,9 +348,9 @@ def _check_questions(rs: RuleSet, problems: list[Problem]) -> None:
                 problems.append(
                     Problem(_locate_expr(origin, "ask_if")(exc.offset), exc.code, exc.message)
                 )
-    for name, spec in rs.computed.items():
-        rs.env[name] = FactInfo(spec.type, spec.options, "computed")
-        rs.deps[name] = frozenset(spec.needs)
+    per_catalog = _per_catalog(rs.catalog)
+    rs.env.update(per_catalog.env)
+    rs.deps.update(per_catalog.deps)
 
 
 def _check_facts(rs: RuleSet, problems: list[Problem]) -> None:
@@ -668,6 +716,27 @@ def _generate(rs: RuleSet) -> None:
         reads.update(
             p for p in cr.rule.score.values() if isinstance(p, str) and rs.env[p].kind != "derived"
         )
+    rs._reads = frozenset(reads)
+    exprs: list[Checked] = [f.checked for f in rs.facts]
+    exprs += [w for w in rs.weights.values() if isinstance(w, Checked)]
+    exprs += [cr.condition for cr in rs.rules if cr.condition is not None]
+    exprs += list(rs.ask_if.values())
+    rs._expr_fns = _two_valued(exprs)
+    rs._expr3_fns = {id(c.tree): _three_valued(c) for c in exprs}
+    rs._early_facts = [
+        f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
+    ]
+    rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
+    rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
+    rs._interp = _interp_tables(rs)
+    rs._derived_ids = frozenset(f.id for f in rs.facts)
+
+
+def _build_fast(rs: RuleSet) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Write the fast path as one Python function and compile it, on the rule set's first
+    complete evaluation (``advisor check`` and a rule set only ever evaluated on partial
+    answers never need it). The same source compiles once per process (_FAST_CODE)."""
+    reads = rs._reads
     local: dict[str, str] = {}
     lines = ["def _decide(f):"]
     for i, name in enumerate(sorted(reads)):
@@ -719,30 +788,59 @@ def _generate(rs: RuleSet) -> None:
         + ")"
     )
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_weight": _bounded_weight}
-    code = compile(source, f"<advisor rules {rs.digest[:15]}>", "exec")
-    exec(code, namespace)
-    rs._fast = namespace["_decide"]
+    fast = _FAST_CODE.get(source)
+    if fast is None:
+        namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME, "_weight": _bounded_weight}
+        code = compile(source, f"<advisor rules {rs.digest[:15]}>", "exec")
+        exec(code, namespace)
+        fast = namespace["_decide"]
+        _remember(_FAST_CODE, source, fast, 16)
+    rs._fast = fast
     rs._fast_source = source
-    rs._reads = frozenset(reads)
-    exprs: list[Checked] = [f.checked for f in rs.facts]
-    exprs += [w for w in rs.weights.values() if isinstance(w, Checked)]
-    exprs += [cr.condition for cr in rs.rules if cr.condition is not None]
-    exprs += list(rs.ask_if.values())
-    lines = []
-    for i, checked in enumerate(exprs):
-        names = {n: f"f[{n!r}]" for n in checked.names}
-        lines.append(f"_e{i} = lambda f: {to_python(checked.tree, names)}")
-    namespace = {"__builtins__": {}, **RUNTIME}
-    exec(compile("\n".join(lines) + "\n", "<advisor expressions>", "exec"), namespace)
-    rs._expr_fns = {id(c.tree): namespace[f"_e{i}"] for i, c in enumerate(exprs)}
-    rs._expr3_fns = {id(c.tree): compile3(c.tree) for c in exprs}
-    rs._early_facts = [
-        f for f in rs.facts if not any(_reads_computed(rs, n) for n in f.checked.names)
-    ]
-    rs._exclusion_rules = [cr for cr in rs.rules if cr.rule.exclude_models]
-    rs._question_rank = {qid: i for i, qid in enumerate(rs.questions)}
-    rs._interp = _interp_tables(rs)
+    return fast
+
+
+# Generated code shared between compiles in one process, by its source: a layered rule set
+# re-compiles the packaged one's hundred-odd expressions (the TUI on each reload, the CLI's
+# in-process callers, the tests hundreds of times), and compiling them to Python was a third of
+# a compile. A generated function keeps no state (it reads only its argument and the runtime
+# helpers), so one object serves every rule set with the same source; a three-valued closure
+# depends only on its expression's text (the tree is parsed from it). Bounded: the oldest
+# entries go first.
+_FAST_CODE: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {}
+_TWO_VALUED: dict[str, _Fn] = {}
+_THREE_VALUED: dict[str, _Fn] = {}
+_EXPR_CACHE = 4096
+
+
+def _remember(cache: dict[str, Any], key: str, value: Any, size: int) -> None:
+    if len(cache) >= size:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
+def _two_valued(exprs: list[Checked]) -> dict[int, _Fn]:
+    """The compiled two-valued function of each expression, by id of its tree; those not yet
+    compiled in this process are compiled together, as one module."""
+    sources = [to_python(c.tree, {n: f"f[{n!r}]" for n in c.names}) for c in exprs]
+    fns = {src: _TWO_VALUED[src] for src in sources if src in _TWO_VALUED}
+    todo = [src for src in dict.fromkeys(sources) if src not in fns]
+    if todo:
+        lines = [f"_e{i} = lambda f: {src}" for i, src in enumerate(todo)]
+        namespace: dict[str, Any] = {"__builtins__": {}, **RUNTIME}
+        exec(compile("\n".join(lines) + "\n", "<advisor expressions>", "exec"), namespace)
+        for i, src in enumerate(todo):
+            fns[src] = namespace[f"_e{i}"]
+            _remember(_TWO_VALUED, src, fns[src], _EXPR_CACHE)
+    return {id(c.tree): fns[src] for c, src in zip(exprs, sources, strict=True)}
+
+
+def _three_valued(checked: Checked) -> _Fn:
+    fn = _THREE_VALUED.get(checked.source)
+    if fn is None:
+        fn = compile3(checked.tree)
+        _remember(_THREE_VALUED, checked.source, fn, _EXPR_CACHE)
+    return fn
 
 
 _Fn = Callable[[Mapping[str, Any]], Any]
@@ -835,7 +933,7 @@ def _exclusions(rs: RuleSet, values: Mapping[str, Any]) -> dict[str, list[str]]:
 def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> Outcome:
     from advisor.catalog.derivation import derive
 
-    values, skipped, _defaulted = rs._base_values(answers)
+    values, _skipped, _defaulted = rs._base_values(answers)
     derived = derive(
         rs.catalog, values, _exclusions(rs, values), scales, models=False, detail=False
     )
@@ -846,9 +944,8 @@ def _outcome(rs: RuleSet, answers: Mapping[str, Any], scales: Scales | None) -> 
         for fact, v in zip(rs.facts, dvals, strict=True):
             facts[fact.id] = v
     else:
-        _fired, scores, vm, _pending, _weights_used = _interpret(
-            rs, facts, _missing(rs, values, skipped)
-        )
+        # no pending rules wanted here: no missing questions to list
+        _fired, scores, vm, _pending, _weights_used = _partial(rs, facts, set())
     rounded = tuple(round(x, 6) for x in scores)
     best: Option | None = None
     for k, option in enumerate(OPTIONS):
@@ -875,7 +972,7 @@ def _evaluate(rs: RuleSet, answers: Mapping[str, Any]) -> Decision:
         weights = _weights(rs, facts)
         pending: list[PendingRule] = []
     else:
-        fired_idx, scores, _vm, pending, weights = _interpret(rs, facts, missing)
+        fired_idx, scores, _vm, pending, weights = _partial(rs, facts, missing)
     fired_set = set(fired_idx)
     vetoed: dict[Option, list[str]] = {}
     fired_rules: list[FiredRule] = []
@@ -984,6 +1081,153 @@ def _bounded_weight(value: Any) -> float:
     if math.isnan(number) or number < 0:
         return 0.0
     return min(number, MAX_WEIGHT)
+
+
+_PartialResult = tuple[list[int], list[float], int, list[int], dict[str, float]]
+_PartialFn = Callable[[dict[str, Any]], _PartialResult]
+
+PARTIAL_AFTER = 100
+"""A rule set earns its generated partial path (see :func:`_partial`) on its 100th partial
+evaluation: generating it costs about as much as a hundred interpreted evaluations and saves
+about half of each one after, so a rule set evaluated a few times (a test's own rules, a
+one-off ``advisor evaluate``) never pays for it, and one evaluated again and again (a TUI
+session, a sampling run, the property tests) pays it back within a few hundred."""
+
+
+def _partial(
+    rs: RuleSet, facts: dict[str, Any], missing: set[str]
+) -> tuple[list[int], list[float], int, list[PendingRule], dict[str, float]]:
+    """What :func:`_interpret` returns, with ``facts`` updated alike, through one generated
+    function once the rule set has been evaluated partially often enough: the compiled path's
+    code for an expression whose names all have values, its three-valued closure for one that
+    reads a missing fact, decided per expression at run time as the interpreter decides it
+    (``names <= keys``). The same operations in the same order, so the same values, bits
+    included."""
+    fn = rs._partial_fn
+    if fn is None:
+        rs._partial_count += 1
+        if rs._partial_count < PARTIAL_AFTER:
+            return _interpret(rs, facts, missing)
+        fn = rs._partial_fn = _generate_partial(rs)
+    if not facts.keys().isdisjoint(rs._derived_ids):
+        return _interpret(rs, facts, missing)  # a derived fact given from outside: as is
+    fired, scores, vm, undecided, weights = fn(facts)
+    pending: list[PendingRule] = []
+    if missing:
+        for index in undecided:
+            cr = rs.rules[index]
+            needs = sorted(cr.deps & missing, key=rs._question_rank.__getitem__)
+            if needs:
+                pending.append(PendingRule(cr.rule.id, tuple(needs)))
+    return fired, scores, vm, pending, weights
+
+
+_ABSENT = object()
+"""What the generated partial path reads for a fact that has no value (a private sentinel: a
+present value, whatever it is, counts as present, as in the interpreter's key test)."""
+
+
+def _generate_partial(rs: RuleSet) -> _PartialFn:
+    """The partial path as one Python function (see :func:`_partial`).
+
+    Every answer or cost fact the rules read is fetched once, ``_A`` when absent; a derived
+    fact is ``_U`` (UNKNOWN) while it has no value, and written into the facts when it has one.
+    An expression runs as compiled code when none of its names is absent or unknown (tested at
+    run time), else as its three-valued closure over the facts."""
+    assert rs._interp is not None
+    derived = rs._derived_ids
+    local: dict[str, str] = {}
+    missing_value: dict[str, str] = {}  # local -> the sentinel it holds while missing
+    lines = ["def _partial(f):", "    get = f.get"]
+    for i, name in enumerate(sorted(rs._reads)):
+        local[name] = f"v{i}"
+        missing_value[f"v{i}"] = "_A"
+        lines.append(f"    v{i} = get({name!r}, _A)")
+    ns: dict[str, Any] = {
+        "__builtins__": {},
+        **RUNTIME,
+        "_weight": _bounded_weight,
+        "_graded": _graded,
+        "_U": UNKNOWN,
+        "_A": _ABSENT,
+    }
+
+    def const(x: Any) -> str:
+        """A name in the function's namespace bound to ``x`` (a closure, or a number repr
+        cannot spell such as inf)."""
+        name = f"_k{len(ns)}"
+        ns[name] = x
+        return name
+
+    def value(names: frozenset[str], three: _Fn, tree: ast.expr) -> str:
+        """The expression's value as the interpreter computes it (maybe _U)."""
+        tests = " and ".join(f"{local[n]} is not {missing_value[local[n]]}" for n in sorted(names))
+        if not tests:
+            return to_python(tree, local)
+        return f"({to_python(tree, local)} if {tests} else {const(three)}(f))"
+
+    for i, (fid, names, _two, three) in enumerate(rs._interp.facts):
+        assert fid in derived
+        code = value(names, three, rs.facts[i].checked.tree)
+        local[fid] = f"d{i}"
+        missing_value[f"d{i}"] = "_U"
+        lines.append(f"    d{i} = {code}")
+        lines.append(f"    if d{i} is not _U: f[{fid!r}] = d{i}")
+    wname: dict[str, str] = {}
+    for j, (cid, weight) in enumerate(rs._interp.weights):
+        wname[cid] = f"w{j}"
+        if isinstance(weight, float):
+            lines.append(f"    w{j} = {_bounded_weight(weight)!r}")
+            continue
+        code = value(weight.names, rs._expr3_fns[id(weight.tree)], weight.tree)
+        lines.append(f"    x = {code}")
+        lines.append(f"    w{j} = 1.0 if x is _U else _weight(x)")
+    lines.append("    " + " = ".join(f"s{k}" for k in range(len(OPTIONS))) + " = 0.0")
+    lines.append("    vm = 0")
+    lines.append("    fired = []")
+    lines.append("    fire = fired.append")
+    lines.append("    undecided = []")
+    for cr, names, f2, f3, points, mask in rs._interp.rules:
+        w = wname.get(cr.category, "1.0")
+        body = [f"fire({cr.index})"]
+        for k, pts in points:
+            if isinstance(pts, str):
+                # an absent or unknown fact gives 0 points, as in the interpreter
+                body.append(f"s{k} += _graded({local[pts]}) * {w}")
+            else:
+                number = repr(pts) if math.isfinite(pts) else const(pts)
+                body.append(f"s{k} += {number} * {w}")
+        if mask:
+            body.append(f"vm |= {mask}")
+        if f2 is None or f3 is None or cr.condition is None:
+            lines.extend(f"    {b}" for b in body)
+            continue
+        lines.append(f"    x = {value(names, f3, cr.condition.tree)}")
+        lines.append("    if x is _U:")
+        lines.append(f"        undecided.append({cr.index})")
+        lines.append("    elif x:")
+        lines.extend(f"        {b}" for b in body)
+    scores = "[" + ", ".join(f"s{k}" for k in range(len(OPTIONS))) + "]"
+    weights = "{" + ", ".join(f"{cid!r}: {wname[cid]}" for cid, _w in rs._interp.weights) + "}"
+    lines.append(f"    return fired, {scores}, vm, undecided, {weights}")
+    source = "\n".join(lines) + "\n"
+    compiled = _PARTIAL_CODE.get(source)
+    if compiled is None:
+        # the same rule set compiled again (a reload, another layer of the same text) gives
+        # the same source: compiled once per process, each rule set binding its own names
+        compiled = compile(source, f"<advisor partial {rs.digest[:15]}>", "exec")
+        _remember(_PARTIAL_CODE, source, compiled, 16)
+    exec(compiled, ns)
+    fn: _PartialFn = ns["_partial"]
+    return fn
+
+
+_PARTIAL_CODE: dict[str, CodeType] = {}
+
+
+def _graded(value: Any) -> float:
+    """A graded score's points: the fact's value, 0 while it has none (as _interpret)."""
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else 0.0
 
 
 def _interpret(

@@ -270,6 +270,28 @@ def _shape(root: ast.expr, lead: int) -> None:
                 f"The expression nests deeper than {MAX_DEPTH} levels; split it into derived "
                 "facts.",
             )
+        # The most common nodes first, checked as the general path below checks them (the
+        # same test, the same error) without its chain of isinstance tests: a name, a number
+        # or string, arithmetic, a comparison, and/or/not, if-else, a list.
+        n: Any = node
+        cls = type(n)
+        if cls is ast.Name:
+            if not n.id.startswith("_"):
+                continue  # its only child is its context (Load)
+        elif cls is ast.Constant:
+            kind = type(n.value)
+            if kind is str or kind is bool:
+                continue
+            if (kind is int or kind is float) and not _literal_limit(n.value):
+                continue
+        elif (
+            cls in _PLAIN
+            or (cls is ast.BinOp and type(n.op) in _ARITHMETIC)
+            or (cls is ast.UnaryOp and type(n.op) is not ast.Invert)
+            or (cls is ast.Compare and not any(type(op) in _IDENTITY for op in n.ops))
+        ):
+            stack.extend((child, depth + 1) for child in _CHILDREN[cls](n))
+            continue
         problem = _forbidden(node)
         if problem:
             raise ExprError(off, *problem)
@@ -344,12 +366,39 @@ def _shape(root: ast.expr, lead: int) -> None:
                     f"The exponent {value} is too large (the limit is {MAX_EXPONENT}); "
                     "use a smaller literal.",
                 )
+        children = _CHILDREN.get(type(node))
+        if children is not None:
+            # the allowed nodes' expression children, in ast.iter_child_nodes' order (so the
+            # same problem is found first), without its walk over every field
+            stack.extend((child, depth + 1) for child in children(node))
+            continue
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr_context | ast.operator | ast.cmpop | ast.boolop):
                 continue
             if isinstance(child, ast.unaryop):
                 continue
             stack.append((child, depth + 1))
+
+
+_ARITHMETIC = frozenset({ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod})
+"""The binary operators _shape lets through unchecked ('**' has its exponent checked)."""
+_PLAIN = frozenset({ast.BoolOp, ast.IfExp, ast.List, ast.Tuple})
+"""Allowed nodes with nothing of their own to check (their children are)."""
+_IDENTITY = frozenset({ast.Is, ast.IsNot})
+
+_CHILDREN: dict[type[ast.AST], Callable[[Any], list[ast.expr]]] = {
+    ast.BoolOp: lambda n: n.values,
+    ast.UnaryOp: lambda n: [n.operand],
+    ast.BinOp: lambda n: [n.left, n.right],
+    ast.Compare: lambda n: [n.left, *n.comparators],
+    ast.IfExp: lambda n: [n.test, n.body, n.orelse],
+    ast.Constant: lambda n: [],
+    ast.Name: lambda n: [],
+    ast.List: lambda n: n.elts,
+    ast.Tuple: lambda n: n.elts,
+}
+"""Per allowed node type, its children that _shape walks: what ast.iter_child_nodes yields
+for it less the operator and context nodes (Load, Add, Lt, And, Not...), in the same order."""
 
 
 MAX_LITERAL = 1e300

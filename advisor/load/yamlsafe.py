@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -294,24 +294,28 @@ def read_text(path: Path, display: str | None = None) -> str:
 def load_file(path: Path, display: str | None = None, *, cached: bool = False) -> Document:
     """Parse the YAML file at ``path``; problems name it ``display`` (default: the path).
 
-    ``cached``: reuse the Document parsed earlier in this process from the same text under
-    the same name (rules directories: the defaults are read by every command, by each layer
-    prefix ``check`` compares, and by every case of the test suites). A Document is never
-    changed after parsing, so sharing it is safe; a file whose text changed is parsed again.
+    ``cached``: reuse the Document parsed earlier in this process from the same text
+    (rules directories: the defaults are read by every command, by each layer prefix
+    ``check`` compares, and by every case of the test suites; a copy of the catalog in
+    another folder is the same text). A Document is never changed after parsing, so sharing
+    it is safe; the same text under another name shares its data and positions and carries
+    its own name; a file whose text changed is parsed again.
     """
     name = display or str(path)
     text = read_text(path, name)
     if not cached:
         return parse_text(text, name)
-    key = (name, text)
-    doc = _PARSED.get(key)
+    doc = _PARSED.get(text)
     if doc is None:
         doc = parse_text(text, name)  # a refusal raises and is not cached
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = doc
+        _PARSED[text] = doc
+    elif doc.file != name:
+        # positions are line and column in the text, the same whatever the file is called
+        doc = replace(doc, file=name)
     return doc
 
 
-_PARSED: dict[tuple[str, str], Document] = {}
+_PARSED: dict[str, Document] = {}
 _PARSED_LIMIT = 128
