@@ -82,6 +82,7 @@ from advisor.model.parts import (
     ModelEntry,
     PathMonth,
     SelfHostCost,
+    SwitchHosted,
     ThroughputBand,
 )
 
@@ -1304,6 +1305,7 @@ def _horizon(p: Prepared, start: _dt.date, horizon: float, growth: float) -> Hor
 
 
 _BILLS_KEPT = 8
+_ABSENT = object()  # a memo's miss, where None is a kept result
 
 
 def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
@@ -1397,7 +1399,7 @@ def _hosted_plan(
     hit: Plan | None = p.memo.get(key) if inp != 0 and out != 0 else None
     if hit is None:
         bills = _bills(p, inp, out, unit)
-        split = _split(share, frontier, inp, out, unit)
+        split = _split(p, share, frontier, inp, out, unit)
         hit = plan(
             p.hosted,
             h,
@@ -1417,7 +1419,12 @@ def _hosted_plan(
 
 
 def _split(
-    share: float, frontier: HostedModel | None, inp: float, out: float, terms: BillTerms
+    p: Prepared,
+    share: float,
+    frontier: HostedModel | None,
+    inp: float,
+    out: float,
+    terms: BillTerms,
 ) -> FrontierSplit | None:
     """The frontier share kept on the frontier model in the hosted option, as the hybrid keeps
     it (:mod:`advisor.catalog.hosted`, "Frontier share"): both options then serve those
@@ -1425,7 +1432,17 @@ def _split(
     or a frontier model."""
     if share <= 0 or frontier is None:
         return None
-    return frontier_split(share, frontier, inp, out, terms)
+    if inp == 0 or out == 0:  # 0.0 and -0.0 are equal keys but may print differently
+        return frontier_split(share, frontier, inp, out, terms)
+    # kept per catalog, as the bills are (_bills): a split is a pure function of these
+    # arguments, and keeping it keeps the bills of its other tokens (``rest``), which the plan
+    # and the switch search would otherwise bill again for every model on every evaluation
+    key = ("split", share, frontier.id, inp, out, terms)
+    hit: FrontierSplit | None = p.memo.get(key)
+    if hit is None:
+        hit = frontier_split(share, frontier, inp, out, terms)
+        _remember(p, key, hit)
+    return hit
 
 
 def _start(p: Prepared) -> _dt.date:
@@ -1491,30 +1508,7 @@ def _hosted(
             f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
             f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
-    residency = values.get("data.residency") if switch else None
-    share = _real_share(p, values)
-    found = (
-        cheapest_switch(
-            p.hosted,
-            h,
-            inp,
-            out,
-            horizon if horizon is not None else 1.0,
-            start,
-            terms,
-            residency in ("eu", "in_country"),
-            hz.factors,
-            months=hz,
-            bills=bills,
-            # a model below the work's need is no switch, however cheap (a frontier workload
-            # on a reasoning-tier model would be offered a reasoning-tier "saving")
-            min_level=TIER_LEVEL.get(str(values.get("usage.capability_need")), 0),
-            # the frontier share stays on the frontier model whichever model takes the rest
-            split=_split(share, _frontier_model(p, values), inp, out, terms) if share else None,
-        )
-        if switch
-        else None
-    )
+    found = _switch(p, h, inp, out, horizon, start, terms, hz, bills, values) if switch else None
     if found is not None:
         best, row = found
         facts["cost.switch_hosted_model"] = row["model"]
@@ -1565,6 +1559,76 @@ def _hosted(
     if found is not None:
         entry["switch_hosted"] = found[1]
     costs["stay_hosted"] = costs["hosted"] = entry
+
+
+def _switch(
+    p: Prepared,
+    h: HostedModel,
+    inp: float,
+    out: float,
+    horizon: float | None,
+    start: _dt.date,
+    terms: BillTerms,
+    hz: Horizon,
+    bills: Bills,
+    values: Mapping[str, Any],
+) -> tuple[Plan, SwitchHosted] | None:
+    """The "switch hosted model" search (:func:`~advisor.catalog.hosted.cheapest_switch`),
+    kept per catalog by everything it reads: it prices every hosted model of the tier over
+    the horizon, a fifth of an evaluation, while the TUI re-evaluates on every answer and the
+    what-if variants of one case mostly keep the tokens, terms and horizon. The row is copied
+    on the way out, so a caller that edits its decision's JSON edits its own."""
+    span = horizon if horizon is not None else 1.0
+    need_regional = values.get("data.residency") in ("eu", "in_country")
+    # a model below the work's need is no switch, however cheap (a frontier workload on a
+    # reasoning-tier model would be offered a reasoning-tier "saving")
+    min_level = TIER_LEVEL.get(str(values.get("usage.capability_need")), 0)
+    share = _real_share(p, values)
+    frontier = _frontier_model(p, values) if share else None
+    # the horizon object is kept by (span, growth) with the catalog's start (_horizon), the
+    # split is a pure function of (share, frontier, tokens, terms): the key holds them all
+    key = (
+        "switch",
+        h.id,
+        inp,
+        out,
+        terms,
+        span,
+        hz,  # by identity: the key holds it, so it is not freed and its id not reused
+        need_regional,
+        min_level,
+        share,
+        frontier.id if frontier is not None else None,
+    )
+    keep = inp != 0 and out != 0  # 0.0 and -0.0 are equal keys but may print differently
+    hit: tuple[Plan, SwitchHosted] | None
+    if keep:
+        # one get, not `in` then a lookup: the TUI's worker thread may empty the memo between
+        kept = p.memo.get(key, _ABSENT)
+        if kept is not _ABSENT:
+            hit = kept
+            return (hit[0], {**hit[1]}) if hit is not None else None
+    hit = cheapest_switch(
+        p.hosted,
+        h,
+        inp,
+        out,
+        span,
+        start,
+        terms,
+        need_regional,
+        hz.factors,
+        months=hz,
+        bills=bills,
+        min_level=min_level,
+        # the frontier share stays on the frontier model whichever model takes the rest
+        split=_split(p, share, frontier, inp, out, terms) if share else None,
+    )
+    if keep:
+        _remember(p, key, hit)
+        if hit is not None:
+            return hit[0], {**hit[1]}
+    return hit
 
 
 def _allowed_models(
