@@ -86,7 +86,23 @@ def _build(
     mm_answer = values.get(MULTIMODAL)
     mm = bool(mm_answer) if mm_answer is not None else None
     answers = Answers.of(values)
-    elig = [assess(p.terms[i], answers, excluded.get(m, ())) for i, m in enumerate(p.model_ids)]
+    # The licence assessments read the licence answers and the exclusions alone, not the
+    # capability need or the multimodal answer the view's key also holds: kept per catalog by
+    # those, so a view rebuilt for another need (a what-if variant, a TUI answer) assesses
+    # no licence again. Eligibility lists are shared read-only, as the views' parts are.
+    lkey = (
+        "licences",
+        answers,
+        tuple((k, tuple(v)) for k, v in sorted(excluded.items())) if excluded else (),
+    )
+    elig: tuple[Eligibility, ...] | None = p.memo.get(lkey)
+    if elig is None:
+        elig = tuple(
+            assess(p.terms[i], answers, excluded.get(m, ())) for i, m in enumerate(p.model_ids)
+        )
+        if len(p.memo) >= MEMO_SIZE:
+            p.memo.clear()
+        p.memo[lkey] = elig
     meets_all: list[bool | None] = []
     parts: list[dict[str, Any]] = []
     for i, e in enumerate(elig):
@@ -130,7 +146,7 @@ def _build(
     return ModelView(
         need=need,
         multimodal=mm,
-        eligibility=tuple(elig),
+        eligibility=elig,
         eligible=tuple(e.eligible for e in elig),
         meets=tuple(meets_all),
         parts=tuple(parts),

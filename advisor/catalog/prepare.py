@@ -117,6 +117,11 @@ class Prepared:
     deployment_summary: tuple[tuple[dict[str, Any], dict[str, Any]], ...]
     kv_rooms: tuple[float, ...] = ()  # per candidate: tokens of KV cache that fit
     unsupported: tuple[tuple[str, str], ...] = ()  # (model, GPU) pairs no engine serves
+    # the distinct (GPUs per replica, GPU index) pairs, and each candidate's index among them:
+    # a candidate's fixed and per-replica costs depend on its pair alone, and the 150-odd
+    # candidates have about 20 pairs, so the table prices the pairs and picks
+    pairs: tuple[tuple[int, int], ...] = ()
+    pair_of: tuple[int, ...] = ()
     memo: dict[Any, Any] = field(default_factory=dict)  # licence assessments by answers
 
 
@@ -277,6 +282,9 @@ def _build(catalog: Catalog) -> Prepared:
                     )
                 )
         by_model.append(tuple(mine))
+    pairs: dict[tuple[int, int], int] = {}  # in order of first use
+    for c in candidates:
+        pairs.setdefault((c.gpus, c.gpu), len(pairs))
     return Prepared(
         catalog=catalog,
         a=a,
@@ -333,6 +341,8 @@ def _build(catalog: Catalog) -> Prepared:
         deployment_summary=tuple(_summaries(gpus[c.gpu].id, c.gpus) for c in candidates),
         kv_rooms=tuple(c.kv_room for c in candidates),
         unsupported=tuple(sorted(unsupported)),
+        pairs=tuple(pairs),
+        pair_of=tuple(pairs[(c.gpus, c.gpu)] for c in candidates),
     )
 
 
