@@ -228,10 +228,28 @@ def modified_bill(
     """(total, list, modifiers) of one month of ``inp`` input and ``out`` output tokens on
     ``o`` (module doc, steps 1-6): the one place the modifiers are applied, for hosted models
     and managed endpoints alike. Each modifier's effect is on the running bill, in order."""
+    mods: list[Modifier] = []
+    running, list_usd, _effects = _apply(o, inp, out, t, mods)
+    return running, list_usd, tuple(mods)
+
+
+def bill_total(o: Priced, inp: float, out: float, t: BillTerms) -> float:
+    """``bill(o, inp, out, t).total`` to the last bit (the list price plus the sum of the
+    effects, in order), without writing the modifiers' notes: the switch search needs the
+    totals of every model of the tier and the breakdown of one."""
+    _running, list_usd, effects = _apply(o, inp, out, t, None)
+    return list_usd + sum(effects)
+
+
+def _apply(
+    o: Priced, inp: float, out: float, t: BillTerms, mods: list[Modifier] | None
+) -> tuple[float, float, list[float]]:
+    """(running total, list price, each modifier's effect) of :func:`modified_bill`, which
+    ``mods`` (when given) receives the modifiers of, notes and all."""
     scale = t.price_scale
     pin, pout = o.input_usd_per_1m, o.output_usd_per_1m
     list_usd = (inp * pin + out * pout) * scale / 1e6
-    mods: list[Modifier] = []
+    effects: list[float] = []
     running = list_usd
     input_factor = 1.0  # the long-context multiplier of input, which the cached price shares
     threshold = o.long_context_threshold_tokens
@@ -239,15 +257,17 @@ def modified_bill(
         mi = o.long_context_input_multiplier or 1.0
         mo = o.long_context_output_multiplier or 1.0
         effect = (inp * pin * (mi - 1.0) + out * pout * (mo - 1.0)) * scale / 1e6
-        mods.append(
-            _mod(
-                "long context",
-                100.0,
-                effect,
-                f"the typical prompt (about {t.prompt_tokens:,.0f} tokens) is above the "
-                f"{threshold:,}-token threshold: input x{mi:g}, output x{mo:g}",
+        effects.append(effect)
+        if mods is not None:
+            mods.append(
+                _mod(
+                    "long context",
+                    100.0,
+                    effect,
+                    f"the typical prompt (about {t.prompt_tokens:,.0f} tokens) is above the "
+                    f"{threshold:,}-token threshold: input x{mi:g}, output x{mo:g}",
+                )
             )
-        )
         running += effect
         input_factor = mi
     if t.cache_share > 0:
@@ -257,54 +277,62 @@ def modified_bill(
             if cached is None
             else -inp * t.cache_share * (pin - cached) * input_factor * scale / 1e6
         )
-        mods.append(
-            _mod(
-                "prompt cache",
-                t.cache_share * 100.0,
-                effect,
-                f"{t.cache_share:.0%} of input at the cached price "
-                + (f"{cached:g} USD/1M" if cached is not None else "(none listed: no effect)"),
+        effects.append(effect)
+        if mods is not None:
+            mods.append(
+                _mod(
+                    "prompt cache",
+                    t.cache_share * 100.0,
+                    effect,
+                    f"{t.cache_share:.0%} of input at the cached price "
+                    + (f"{cached:g} USD/1M" if cached is not None else "(none listed: no effect)"),
+                )
             )
-        )
         running += effect
     if t.batch_share > 0:
         bpct = o.batch_discount_pct
         effect = 0.0 if bpct is None else -running * t.batch_share * bpct / 100.0
-        mods.append(
-            _mod(
-                "batch API",
-                t.batch_share * 100.0,
-                effect,
-                f"{t.batch_share:.0%} of traffic through the Batch API "
-                + (f"at {bpct:g} % off" if bpct is not None else "(none offered: no effect)"),
+        effects.append(effect)
+        if mods is not None:
+            mods.append(
+                _mod(
+                    "batch API",
+                    t.batch_share * 100.0,
+                    effect,
+                    f"{t.batch_share:.0%} of traffic through the Batch API "
+                    + (f"at {bpct:g} % off" if bpct is not None else "(none offered: no effect)"),
+                )
             )
-        )
         running += effect
     uplift = o.regional_uplift_pct
     if t.regional and uplift:
         effect = running * uplift / 100.0
-        mods.append(
-            _mod(
-                "regional processing",
-                uplift,
-                effect,
-                f"the data zone asked for costs {uplift:g} % more",
+        effects.append(effect)
+        if mods is not None:
+            mods.append(
+                _mod(
+                    "regional processing",
+                    uplift,
+                    effect,
+                    f"the data zone asked for costs {uplift:g} % more",
+                )
             )
-        )
         running += effect
     dpct = t.discount_for(o.provider)
     if dpct > 0:
         effect = -running * dpct / 100.0
-        mods.append(
-            _mod(
-                "negotiated discount",
-                dpct,
-                effect,
-                f"{dpct:g} % off {o.provider}'s list prices",
+        effects.append(effect)
+        if mods is not None:
+            mods.append(
+                _mod(
+                    "negotiated discount",
+                    dpct,
+                    effect,
+                    f"{dpct:g} % off {o.provider}'s list prices",
+                )
             )
-        )
         running += effect
-    return running, list_usd, tuple(mods)
+    return running, list_usd, effects
 
 
 def bill(h: HostedModel, inp: float, out: float, t: BillTerms) -> Bill:
@@ -528,19 +556,30 @@ class Plan:
         )
 
 
-Bills = dict[str, tuple[Bill, float]]
+Bills = dict[str, tuple[Bill | None, float]]
 """Bills of one evaluation's tokens and terms by model id, with their totals: a model is
-billed once however many plans it serves in (as a successor, say)."""
+billed once however many plans it serves in (as a successor, say). A bill only searched over
+(the switch) keeps its total alone (None for the bill) until a plan needs its breakdown."""
 
 
 def _billed(
     bills: Bills, model: HostedModel, inp: float, out: float, t: BillTerms
 ) -> tuple[Bill, float]:
     hit = bills.get(model.id)
-    if hit is None:
+    if hit is None or hit[0] is None:
         b = bill(model, inp, out, t)
-        hit = bills[model.id] = (b, b.total)
-    return hit
+        bills[model.id] = (b, b.total)
+        return b, b.total
+    return hit[0], hit[1]
+
+
+def _billed_total(bills: Bills, model: HostedModel, inp: float, out: float, t: BillTerms) -> float:
+    hit = bills.get(model.id)
+    if hit is None:
+        total = bill_total(model, inp, out, t)
+        bills[model.id] = (None, total)
+        return total
+    return hit[1]
 
 
 def plan(
@@ -609,9 +648,9 @@ def _month_total(
 ) -> float:
     """A month's bill total (at today's volume) while ``model`` serves the traffic."""
     if split is not None and split.takes(model):
-        rest = _billed(split.rest, model, split.rest_inp, split.rest_out, t)[1]
+        rest = _billed_total(split.rest, model, split.rest_inp, split.rest_out, t)
         return rest + split.bill.total
-    return _billed(bills, model, inp, out, t)[1]
+    return _billed_total(bills, model, inp, out, t)
 
 
 def _first(
