@@ -603,6 +603,86 @@ def derive(
     catalog and changes no answer): what depends on the answers alone is kept for it.
     """
     p = prepare(catalog)
+    key = None if reuse else _derive_key(values, excluded, scales, models, detail, need)
+    kept: dict[tuple[Any, ...], Derived] | None = None
+    if key is not None:
+        kept = p.memo.get(("derived",))
+        if kept is None:
+            kept = {}
+            _remember(p, ("derived",), kept)
+        hit = kept.get(key)
+        if hit is not None:
+            # fresh top-level containers, so a caller that adds to its facts or costs adds to
+            # its own; the nested parts are shared read-only, as they are between evaluations
+            return Derived(hit.facts.copy(), hit.costs.copy(), hit.models.copy())
+    found = _derive(p, values, excluded, scales, models, detail, need, reuse)
+    if kept is not None and key is not None:
+        if len(kept) >= _DERIVED_KEPT:
+            # emptied, not the oldest popped (the TUI's worker thread, as in _bills)
+            kept.clear()
+        kept[key] = found
+        return Derived(found.facts.copy(), found.costs.copy(), found.models.copy())
+    return found
+
+
+_DERIVED_KEPT = 64
+# answer types a derivation's key may hold: compared by value and type (1, 1.0 and True are
+# equal keys but print differently), floats also by sign (0.0 and -0.0)
+_PLAIN_KEYS = (str, int, bool, type(None), _dt.date)
+
+
+def _derive_key(
+    values: Mapping[str, Any],
+    excluded: Mapping[str, Sequence[str]],
+    scales: Scales | None,
+    models: bool,
+    detail: bool,
+    need: frozenset[str] | None,
+) -> tuple[Any, ...] | None:
+    """Everything a derivation reads besides the catalog, as a key: the answers (each with
+    its type, and a float with its sign), the exclusions, the scales and the flags. None when
+    an answer is of a type not listed here (not kept, rather than compared loosely).
+
+    Why keep whole derivations: a rule set's tests and the TUI evaluate the same answers over
+    and over (the fuzzing's 2,000 rule sets share 20 answer sets; a TUI tab switch evaluates
+    again), and the key costs a few microseconds against a derivation's hundreds."""
+    parts: list[Any] = []
+    add = parts.append
+    for k, v in values.items():
+        t = type(v)
+        if t is float:
+            add((k, v, math.copysign(1.0, v)))
+        elif t in _PLAIN_KEYS:
+            add((k, v, t))
+        elif t is list or t is tuple:
+            if not all(type(x) is str for x in v):
+                return None
+            add((k, tuple(v), t))
+        else:
+            return None
+    for k, reasons in excluded.items():
+        if type(k) is not str or not all(type(x) is str for x in reasons):
+            return None
+        add((k, tuple(reasons)))
+    if scales is not None and not all(
+        type(x) is float and x > 0
+        for x in (scales.hosted_price, scales.managed_price, scales.gpu_price, scales.throughput)
+    ):
+        return None
+    return (tuple(parts), len(values), scales, models, detail, need)
+
+
+def _derive(
+    p: Prepared,
+    values: Mapping[str, Any],
+    excluded: Mapping[str, Sequence[str]],
+    scales: Scales | None,
+    models: bool,
+    detail: bool,
+    need: frozenset[str] | None,
+    reuse: bool,
+) -> Derived:
+    """:func:`derive` itself (``derive`` keeps its results)."""
     run = _sections(need)
     # facts only, and not the best viable model (which prices every model): price only what
     # the self-hosted choice reads
