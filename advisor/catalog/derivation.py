@@ -641,11 +641,17 @@ def _derive_key(
 ) -> tuple[Any, ...] | None:
     """Everything a derivation reads besides the catalog, as a key: the answers (each with
     its type, and a float with its sign), the exclusions, the scales and the flags. None when
-    an answer is of a type not listed here (not kept, rather than compared loosely).
+    an answer is of a type not listed here (not kept, rather than compared loosely), or the
+    answers are not a plain dict.
 
     Why keep whole derivations: a rule set's tests and the TUI evaluate the same answers over
     and over (the fuzzing's 2,000 rule sets share 20 answer sets; a TUI tab switch evaluates
     again), and the key costs a few microseconds against a derivation's hundreds."""
+    if type(values) is not dict:
+        # another mapping may watch what the cost model reads (the what-if engine's
+        # recording view learns which answers reach it): reading every answer for a key
+        # would tell it the cost model reads them all
+        return None
     parts: list[Any] = []
     add = parts.append
     for k, v in values.items():
