@@ -603,7 +603,10 @@ def derive(
     catalog and changes no answer): what depends on the answers alone is kept for it.
     """
     p = prepare(catalog)
-    key = None if reuse else _derive_key(values, excluded, scales, models, detail, need)
+    # whole results are kept for decisions (detail), which the TUI and the tests evaluate
+    # over the same answers again; the facts-only what-if path rarely repeats an input, so
+    # there the key would cost without paying
+    key = _derive_key(values, excluded, scales, models, detail, need) if detail else None
     kept: dict[tuple[Any, ...], Derived] | None = None
     if key is not None:
         kept = p.memo.get(("derived",))
@@ -1448,7 +1451,11 @@ def _stage(p: Prepared, values: Mapping[str, Any], reuse: bool) -> _Stage:
     ):
         work = workload(p, values)
     st = _Stage(
-        frozenset(q for q in ALL_INPUTS if q not in values),
+        # a set difference at C speed for a dict; another mapping is asked key by key (the
+        # what-if engine's recording view learns which answers are read)
+        ALL_INPUTS.difference(values)
+        if type(values) is dict
+        else frozenset(q for q in ALL_INPUTS if q not in values),
         BillTerms.of(values, current.provider if current is not None else None),
         _growth_factor(p, values),
         work,
@@ -1673,16 +1680,16 @@ def _switch(
     frontier = _frontier_model(p, values) if share else None
     # the horizon object is kept by (span, growth) with the catalog's start (_horizon), the
     # split is a pure function of (share, frontier, tokens, terms): the key holds them all
+    # the search reads the current model through its tier only (with the need's level)
     key = (
         "switch",
-        h.id,
+        max(TIER_LEVEL[h.tier], min_level),
         inp,
         out,
         terms,
         span,
         hz,  # by identity: the key holds it, so it is not freed and its id not reused
         need_regional,
-        min_level,
         share,
         frontier.id if frontier is not None else None,
     )

@@ -759,7 +759,12 @@ def cheapest_switch(
             continue
         if need_regional and h.regional_uplift_pct is None:
             continue
-        usd = _horizon_total(h, inp, out, t, hz, bills, split)
+        if h.shutdown is None:
+            # served to the end: _horizon_total's sum in one step (month 1's bill times the
+            # horizon's weighted volume), its arithmetic exactly
+            usd = _month_total(bills, h, inp, out, t, split) * hz.prefix(hz.n)
+        else:
+            usd = _horizon_total(h, inp, out, t, hz, bills, split)
         if winner is None or usd < best_usd - 1e-9:
             winner, best_usd = h, usd
     if winner is None:
