@@ -53,7 +53,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from advisor.catalog.prepare import HOURS_PER_MONTH, Candidate, Point, Prepared
+from advisor.catalog.prepare import HOURS_PER_MONTH, Candidate, Point, Prepared, keep, memo_of
 from advisor.catalog.schema import HostedModel
 from advisor.catalog.sizing import interpolate
 from advisor.model.parts import CostParts
@@ -314,8 +314,8 @@ class Table:
         """``throughput``: a what-if factor on every candidate's tokens/s (1: the catalog's)."""
         self.w = w
         self.throughput = throughput
-        key = ("throughput", w.ln_ratio)
-        hit = p.memo.get(key)
+        by_ratio = memo_of(p, "throughput")
+        hit = by_ratio.get(w.ln_ratio)
         if hit is None:
             # the roofline estimate of every candidate (sizing module doc), then measurements
             cap = p.a["roofline_compute_efficiency"] / (1.0 + w.ratio)
@@ -329,10 +329,9 @@ class Table:
                 value, used = measured(p, w, p.candidates[ci])
                 if used:
                     found[ci], where[ci] = value, used
-            if len(p.memo) >= 256:
-                p.memo.clear()
             inverse = tuple(1.0 / max(t, MIN_TOKENS_PER_S) for t in found)
-            hit = p.memo[key] = (tuple(found), tuple(where), inverse)
+            hit = (tuple(found), tuple(where), inverse)
+            keep(by_ratio, w.ln_ratio, hit)
         tps: tuple[float, ...] = hit[0]
         points: tuple[tuple[Point, ...], ...] = hit[1]
         self.tokens_per_s: Sequence[float] = tps
@@ -346,9 +345,9 @@ class Table:
         # re-evaluates on every answer and the what-if variants of a case mostly keep the
         # workload. Kept only when the three figures are positive: then a zero's sign in the
         # GPU parts cannot show in a result (0.0 and -0.0 are equal keys), nor can a NaN.
-        keep = per_token > 0 and base > 0 and per_gpu_people > 0
+        kept_ok = per_token > 0 and base > 0 and per_gpu_people > 0
+        tables = memo_of(p, "table")
         table_key = (
-            "table",
             w.ln_ratio,
             throughput,
             per_token,
@@ -359,7 +358,7 @@ class Table:
             w.kv_need,
         )
         kept: tuple[list[float], list[float], list[float]] | None = (
-            p.memo.get(table_key) if keep else None
+            tables.get(table_key) if kept_ok else None
         )
         if kept is not None:
             self.q, self.fixed, self.per_replica = kept
@@ -383,11 +382,9 @@ class Table:
             for ci, room in enumerate(p.kv_rooms):
                 if room < w.kv_need:
                     self.fixed[ci] = math.inf
-        if keep:
+        if kept_ok:
             # shared by the tables of equal keys from here on: nothing writes to them
-            if len(p.memo) >= 256:
-                p.memo.clear()
-            p.memo[table_key] = (self.q, self.fixed, self.per_replica)
+            keep(tables, table_key, (self.q, self.fixed, self.per_replica))
 
     def costs_at(self, output_tokens: float) -> list[float]:
         """Every candidate's monthly cost at this output volume."""

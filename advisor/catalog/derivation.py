@@ -69,7 +69,7 @@ from advisor.catalog.managed import (
     residency_of,
 )
 from advisor.catalog.models import ModelView, model_view
-from advisor.catalog.prepare import Prepared, prepare
+from advisor.catalog.prepare import MEMO_SIZE, Prepared, keep, memo_of, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
 from advisor.model.parts import (
     Basis,
@@ -609,10 +609,7 @@ def derive(
     key = _derive_key(values, excluded, scales, models, detail, need) if detail else None
     kept: dict[tuple[Any, ...], Derived] | None = None
     if key is not None:
-        kept = p.memo.get(("derived",))
-        if kept is None:
-            kept = {}
-            _remember(p, ("derived",), kept)
+        kept = memo_of(p, "derived")
         hit = kept.get(key)
         if hit is not None:
             # fresh top-level containers, so a caller that adds to its facts or costs adds to
@@ -620,10 +617,7 @@ def derive(
             return Derived(hit.facts.copy(), hit.costs.copy(), hit.models.copy())
     found = _derive(p, values, excluded, scales, models, detail, need, reuse)
     if kept is not None and key is not None:
-        if len(kept) >= _DERIVED_KEPT:
-            # emptied, not the oldest popped (the TUI's worker thread, as in _bills)
-            kept.clear()
-        kept[key] = found
+        keep(kept, key, found, _DERIVED_KEPT)
         return Derived(found.facts.copy(), found.costs.copy(), found.models.copy())
     return found
 
@@ -1319,8 +1313,10 @@ def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | Non
 
 
 def _remember(p: Prepared, key: tuple[Any, ...], value: Any) -> None:
-    """Keep ``value`` in the catalog's memo (emptied when full, as the throughput memo is)."""
-    if len(p.memo) >= 256:
+    """Keep ``value`` in the catalog's memo (emptied when full), for the few entries every
+    evaluation reads; memos that take an entry per new set of answers have their own
+    (:func:`~advisor.catalog.prepare.memo_of`)."""
+    if len(p.memo) >= MEMO_SIZE:
         p.memo.clear()
     p.memo[key] = value
 
@@ -1404,10 +1400,7 @@ def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
     tokens and the terms, so a kept bill is the bill."""
     if inp == 0 or out == 0:
         return {}  # 0.0 and -0.0 are equal keys but may print differently: not kept
-    kept: dict[tuple[float, float, BillTerms], Bills] | None = p.memo.get(("bills",))
-    if kept is None:
-        kept = {}
-        _remember(p, ("bills",), kept)
+    kept: dict[tuple[float, float, BillTerms], Bills] = memo_of(p, "bills")
     key = (inp, out, terms)
     hit = kept.get(key)
     if hit is None:
@@ -1488,8 +1481,9 @@ def _hosted_plan(
     share = _real_share(p, values)
     frontier = _frontier_model(p, values) if share > 0 else None
     front = (share, frontier.id) if frontier is not None else None
-    key = ("plan", h.id, inp, out, unit, span, growth, front)
-    hit: Plan | None = p.memo.get(key) if inp != 0 and out != 0 else None
+    plans = memo_of(p, "plan")
+    key = (h.id, inp, out, unit, span, growth, front)
+    hit: Plan | None = plans.get(key) if inp != 0 and out != 0 else None
     if hit is None:
         bills = _bills(p, inp, out, unit)
         split = _split(p, share, frontier, inp, out, unit)
@@ -1507,7 +1501,7 @@ def _hosted_plan(
             split=split,
         )
         if inp != 0 and out != 0:  # 0.0 and -0.0 are equal keys but may print differently
-            _remember(p, key, hit)
+            keep(plans, key, hit)
     return hit if scale == 1.0 else hit.scaled(scale)
 
 
@@ -1530,11 +1524,12 @@ def _split(
     # kept per catalog, as the bills are (_bills): a split is a pure function of these
     # arguments, and keeping it keeps the bills of its other tokens (``rest``), which the plan
     # and the switch search would otherwise bill again for every model on every evaluation
-    key = ("split", share, frontier.id, inp, out, terms)
-    hit: FrontierSplit | None = p.memo.get(key)
+    splits = memo_of(p, "split")
+    key = (share, frontier.id, inp, out, terms)
+    hit: FrontierSplit | None = splits.get(key)
     if hit is None:
         hit = frontier_split(share, frontier, inp, out, terms)
-        _remember(p, key, hit)
+        keep(splits, key, hit)
     return hit
 
 
@@ -1682,7 +1677,6 @@ def _switch(
     # split is a pure function of (share, frontier, tokens, terms): the key holds them all
     # the search reads the current model through its tier only (with the need's level)
     key = (
-        "switch",
         max(TIER_LEVEL[h.tier], min_level),
         inp,
         out,
@@ -1693,11 +1687,12 @@ def _switch(
         share,
         frontier.id if frontier is not None else None,
     )
-    keep = inp != 0 and out != 0  # 0.0 and -0.0 are equal keys but may print differently
+    kept_ok = inp != 0 and out != 0  # 0.0 and -0.0 are equal keys but may print differently
+    switches = memo_of(p, "switch")
     hit: tuple[Plan, SwitchHosted] | None
-    if keep:
+    if kept_ok:
         # one get, not `in` then a lookup: the TUI's worker thread may empty the memo between
-        kept = p.memo.get(key, _ABSENT)
+        kept = switches.get(key, _ABSENT)
         if kept is not _ABSENT:
             hit = kept
             return (hit[0], {**hit[1]}) if hit is not None else None
@@ -1717,8 +1712,8 @@ def _switch(
         # the frontier share stays on the frontier model whichever model takes the rest
         split=_split(p, share, frontier, inp, out, terms) if share else None,
     )
-    if keep:
-        _remember(p, key, hit)
+    if kept_ok:
+        keep(switches, key, hit)
         if hit is not None:
             return hit[0], {**hit[1]}
     return hit

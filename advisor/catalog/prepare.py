@@ -346,6 +346,34 @@ def _build(catalog: Catalog) -> Prepared:
     )
 
 
+MEMO_SIZE = 256  # entries of a catalog's memo (``Prepared.memo``) before it is emptied
+
+
+def memo_of(p: Prepared, name: str) -> dict[Any, Any]:
+    """The catalog's memo ``name``: a dict of its own, held in ``p.memo`` under ``(name,)``.
+    Memos keyed by the tokens, their ratio or the licence answers take a new entry on almost
+    every evaluation with new answers; kept in ``p.memo`` itself they filled it within a few
+    dozen evaluations, and emptying it dropped the few entries every evaluation reads (the
+    horizon's months and model chains, the start date, the frontier model) with them. Each
+    has its own bound (:func:`keep`); clearing ``p.memo`` still clears them all."""
+    held: dict[Any, Any] | None = p.memo.get((name,))
+    if held is None:
+        held = {}
+        if len(p.memo) >= MEMO_SIZE:
+            p.memo.clear()
+        p.memo[(name,)] = held
+    return held
+
+
+def keep(memo: dict[Any, Any], key: Any, value: Any, size: int = 64) -> None:
+    """Keep ``value`` in ``memo`` (from :func:`memo_of`), emptied when it holds ``size``
+    entries: emptied, not the oldest popped, because the TUI's worker thread evaluates while
+    the screen does, and iterating a dict another thread changes raises."""
+    if len(memo) >= size:
+        memo.clear()
+    memo[key] = value
+
+
 _CACHE: dict[int, tuple[Catalog, Prepared]] = {}
 _LOCK = threading.Lock()
 _CACHE_SIZE = 8
