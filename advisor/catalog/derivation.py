@@ -22,8 +22,10 @@ missing answers, and ``models`` marks eligibility that waits for an answer as pr
 
 Speed (benchmarks/bench_catalog.py, budget 200 µs): per-catalog tables are built once by
 :func:`~advisor.catalog.prepare.prepare` (cached by catalog identity); the licence view and the
-throughput per input/output ratio are memoised per catalog; what remains per evaluation is
-arithmetic over the deployment candidates and building the JSON.
+throughput per input/output ratio are memoised per catalog, and so are the hosted plan, the
+switch search, the frontier split, the cost table and whole decisions' derivations, each keyed
+by everything it reads and bounded in a memo of its own (:func:`~advisor.catalog.prepare.memo_of`);
+what remains per evaluation is arithmetic over the deployment candidates and building the JSON.
 """
 
 from __future__ import annotations
