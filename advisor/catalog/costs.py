@@ -53,7 +53,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from advisor.catalog.prepare import HOURS_PER_MONTH, Candidate, Point, Prepared
+from advisor.catalog.prepare import HOURS_PER_MONTH, Candidate, Point, Prepared, keep, memo_of
 from advisor.catalog.schema import HostedModel
 from advisor.catalog.sizing import interpolate
 from advisor.model.parts import CostParts
@@ -314,8 +314,8 @@ class Table:
         """``throughput``: a what-if factor on every candidate's tokens/s (1: the catalog's)."""
         self.w = w
         self.throughput = throughput
-        key = ("throughput", w.ln_ratio)
-        hit = p.memo.get(key)
+        by_ratio = memo_of(p, "throughput")
+        hit = by_ratio.get(w.ln_ratio)
         if hit is None:
             # the roofline estimate of every candidate (sizing module doc), then measurements
             cap = p.a["roofline_compute_efficiency"] / (1.0 + w.ratio)
@@ -329,32 +329,62 @@ class Table:
                 value, used = measured(p, w, p.candidates[ci])
                 if used:
                     found[ci], where[ci] = value, used
-            if len(p.memo) >= 256:
-                p.memo.clear()
             inverse = tuple(1.0 / max(t, MIN_TOKENS_PER_S) for t in found)
-            hit = p.memo[key] = (tuple(found), tuple(where), inverse)
+            hit = (tuple(found), tuple(where), inverse)
+            keep(by_ratio, w.ln_ratio, hit)
         tps: tuple[float, ...] = hit[0]
         points: tuple[tuple[Point, ...], ...] = hit[1]
-        inverse_tps: tuple[float, ...] = hit[2]
+        self.tokens_per_s: Sequence[float] = tps
+        self.points: Sequence[tuple[Point, ...]] = points
         load = w.peak_factor / (w.active_hours * SECONDS_PER_HOUR * w.target_utilisation)
         base = w.fixed_fte * w.engineer_month + w.migration_monthly
         per_gpu_people = w.fte_per_gpu * w.engineer_month
+        per_token = load / w.derating
+        # The lists below depend on the workload through these figures alone (not on the
+        # volumes: only on their ratio), so they are kept per catalog by them: the TUI
+        # re-evaluates on every answer and the what-if variants of a case mostly keep the
+        # workload. Kept only when the three figures are positive: then a zero's sign in the
+        # GPU parts cannot show in a result (0.0 and -0.0 are equal keys), nor can a NaN.
+        kept_ok = per_token > 0 and base > 0 and per_gpu_people > 0
+        tables = memo_of(p, "table")
+        table_key = (
+            w.ln_ratio,
+            throughput,
+            per_token,
+            base,
+            per_gpu_people,
+            w.gpu_parts,
+            w.off_replicas,
+            w.kv_need,
+        )
+        kept: tuple[list[float], list[float], list[float]] | None = (
+            tables.get(table_key) if kept_ok else None
+        )
+        if kept is not None:
+            self.q, self.fixed, self.per_replica = kept
+            return
+        inverse_tps: tuple[float, ...] = hit[2]
         on = [a + b + per_gpu_people for a, b, _, _ in w.gpu_parts]
         off = [(c + d) * w.off_replicas for _, _, c, d in w.gpu_parts]
-        self.tokens_per_s: Sequence[float] = tps
-        self.points: Sequence[tuple[Point, ...]] = points
-        per_token = load / w.derating
         if throughput == 1.0:
             self.q = [per_token * x for x in inverse_tps]
         else:
             self.q = [per_token * x / throughput for x in inverse_tps]
-        self.fixed = [n * off[g] + base for n, g in p.cand_pairs]
-        self.per_replica = [n * on[g] for n, g in p.cand_pairs]
+        # priced per (GPUs per replica, GPU) pair, then picked per candidate: the same
+        # figures, a tenth of the multiplications
+        pair_of = p.pair_of
+        fixed_pairs = [n * off[g] + base for n, g in p.pairs]
+        per_pairs = [n * on[g] for n, g in p.pairs]
+        self.fixed = [fixed_pairs[j] for j in pair_of]
+        self.per_replica = [per_pairs[j] for j in pair_of]
         if w.kv_need > 0:
             # a deployment whose KV cache cannot hold the contexts is not offered
             for ci, room in enumerate(p.kv_rooms):
                 if room < w.kv_need:
                     self.fixed[ci] = math.inf
+        if kept_ok:
+            # shared by the tables of equal keys from here on: nothing writes to them
+            keep(tables, table_key, (self.q, self.fixed, self.per_replica))
 
     def costs_at(self, output_tokens: float) -> list[float]:
         """Every candidate's monthly cost at this output volume."""

@@ -22,8 +22,10 @@ missing answers, and ``models`` marks eligibility that waits for an answer as pr
 
 Speed (benchmarks/bench_catalog.py, budget 200 µs): per-catalog tables are built once by
 :func:`~advisor.catalog.prepare.prepare` (cached by catalog identity); the licence view and the
-throughput per input/output ratio are memoised per catalog; what remains per evaluation is
-arithmetic over the deployment candidates and building the JSON.
+throughput per input/output ratio are memoised per catalog, and so are the hosted plan, the
+switch search, the frontier split, the cost table and whole decisions' derivations, each keyed
+by everything it reads and bounded in a memo of its own (:func:`~advisor.catalog.prepare.memo_of`);
+what remains per evaluation is arithmetic over the deployment candidates and building the JSON.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ from advisor.catalog.managed import (
     residency_of,
 )
 from advisor.catalog.models import ModelView, model_view
-from advisor.catalog.prepare import Prepared, prepare
+from advisor.catalog.prepare import MEMO_SIZE, Prepared, keep, memo_of, prepare
 from advisor.catalog.schema import TIER_LEVEL, Catalog, HostedModel
 from advisor.model.parts import (
     Basis,
@@ -82,6 +84,7 @@ from advisor.model.parts import (
     ModelEntry,
     PathMonth,
     SelfHostCost,
+    SwitchHosted,
     ThroughputBand,
 )
 
@@ -602,6 +605,89 @@ def derive(
     catalog and changes no answer): what depends on the answers alone is kept for it.
     """
     p = prepare(catalog)
+    # whole results are kept for decisions (detail), which the TUI and the tests evaluate
+    # over the same answers again; the facts-only what-if path rarely repeats an input, so
+    # there the key would cost without paying
+    key = _derive_key(values, excluded, scales, models, detail, need) if detail else None
+    kept: dict[tuple[Any, ...], Derived] | None = None
+    if key is not None:
+        kept = memo_of(p, "derived")
+        hit = kept.get(key)
+        if hit is not None:
+            # fresh top-level containers, so a caller that adds to its facts or costs adds to
+            # its own; the nested parts are shared read-only, as they are between evaluations
+            return Derived(hit.facts.copy(), hit.costs.copy(), hit.models.copy())
+    found = _derive(p, values, excluded, scales, models, detail, need, reuse)
+    if kept is not None and key is not None:
+        keep(kept, key, found, _DERIVED_KEPT)
+        return Derived(found.facts.copy(), found.costs.copy(), found.models.copy())
+    return found
+
+
+_DERIVED_KEPT = 64
+# answer types a derivation's key may hold: compared by value and type (1, 1.0 and True are
+# equal keys but print differently), floats also by sign (0.0 and -0.0)
+_PLAIN_KEYS = (str, int, bool, type(None), _dt.date)
+
+
+def _derive_key(
+    values: Mapping[str, Any],
+    excluded: Mapping[str, Sequence[str]],
+    scales: Scales | None,
+    models: bool,
+    detail: bool,
+    need: frozenset[str] | None,
+) -> tuple[Any, ...] | None:
+    """Everything a derivation reads besides the catalog, as a key: the answers (each with
+    its type, and a float with its sign), the exclusions, the scales and the flags. None when
+    an answer is of a type not listed here (not kept, rather than compared loosely), or the
+    answers are not a plain dict.
+
+    Why keep whole derivations: a rule set's tests and the TUI evaluate the same answers over
+    and over (the fuzzing's 2,000 rule sets share 20 answer sets; a TUI tab switch evaluates
+    again), and the key costs a few microseconds against a derivation's hundreds."""
+    if type(values) is not dict:
+        # another mapping may watch what the cost model reads (the what-if engine's
+        # recording view learns which answers reach it): reading every answer for a key
+        # would tell it the cost model reads them all
+        return None
+    parts: list[Any] = []
+    add = parts.append
+    for k, v in values.items():
+        t = type(v)
+        if t is float:
+            add((k, v, math.copysign(1.0, v)))
+        elif t in _PLAIN_KEYS:
+            add((k, v, t))
+        elif t is list or t is tuple:
+            if not all(type(x) is str for x in v):
+                return None
+            add((k, tuple(v), t))
+        else:
+            return None
+    for k, reasons in excluded.items():
+        if type(k) is not str or not all(type(x) is str for x in reasons):
+            return None
+        add((k, tuple(reasons)))
+    if scales is not None and not all(
+        type(x) is float and x > 0
+        for x in (scales.hosted_price, scales.managed_price, scales.gpu_price, scales.throughput)
+    ):
+        return None
+    return (tuple(parts), len(values), scales, models, detail, need)
+
+
+def _derive(
+    p: Prepared,
+    values: Mapping[str, Any],
+    excluded: Mapping[str, Sequence[str]],
+    scales: Scales | None,
+    models: bool,
+    detail: bool,
+    need: frozenset[str] | None,
+    reuse: bool,
+) -> Derived:
+    """:func:`derive` itself (``derive`` keeps its results)."""
     run = _sections(need)
     # facts only, and not the best viable model (which prices every model): price only what
     # the self-hosted choice reads
@@ -1229,8 +1315,10 @@ def _frontier_model(p: Prepared, values: Mapping[str, Any]) -> HostedModel | Non
 
 
 def _remember(p: Prepared, key: tuple[Any, ...], value: Any) -> None:
-    """Keep ``value`` in the catalog's memo (emptied when full, as the throughput memo is)."""
-    if len(p.memo) >= 256:
+    """Keep ``value`` in the catalog's memo (emptied when full), for the few entries every
+    evaluation reads; memos that take an entry per new set of answers have their own
+    (:func:`~advisor.catalog.prepare.memo_of`)."""
+    if len(p.memo) >= MEMO_SIZE:
         p.memo.clear()
     p.memo[key] = value
 
@@ -1304,6 +1392,7 @@ def _horizon(p: Prepared, start: _dt.date, horizon: float, growth: float) -> Hor
 
 
 _BILLS_KEPT = 8
+_ABSENT = object()  # a memo's miss, where None is a kept result
 
 
 def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
@@ -1313,10 +1402,7 @@ def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
     tokens and the terms, so a kept bill is the bill."""
     if inp == 0 or out == 0:
         return {}  # 0.0 and -0.0 are equal keys but may print differently: not kept
-    kept: dict[tuple[float, float, BillTerms], Bills] | None = p.memo.get(("bills",))
-    if kept is None:
-        kept = {}
-        _remember(p, ("bills",), kept)
+    kept: dict[tuple[float, float, BillTerms], Bills] = memo_of(p, "bills")
     key = (inp, out, terms)
     hit = kept.get(key)
     if hit is None:
@@ -1360,7 +1446,11 @@ def _stage(p: Prepared, values: Mapping[str, Any], reuse: bool) -> _Stage:
     ):
         work = workload(p, values)
     st = _Stage(
-        frozenset(q for q in ALL_INPUTS if q not in values),
+        # a set difference at C speed for a dict; another mapping is asked key by key (the
+        # what-if engine's recording view learns which answers are read)
+        ALL_INPUTS.difference(values)
+        if type(values) is dict
+        else frozenset(q for q in ALL_INPUTS if q not in values),
         BillTerms.of(values, current.provider if current is not None else None),
         _growth_factor(p, values),
         work,
@@ -1393,11 +1483,12 @@ def _hosted_plan(
     share = _real_share(p, values)
     frontier = _frontier_model(p, values) if share > 0 else None
     front = (share, frontier.id) if frontier is not None else None
-    key = ("plan", h.id, inp, out, unit, span, growth, front)
-    hit: Plan | None = p.memo.get(key) if inp != 0 and out != 0 else None
+    plans = memo_of(p, "plan")
+    key = (h.id, inp, out, unit, span, growth, front)
+    hit: Plan | None = plans.get(key) if inp != 0 and out != 0 else None
     if hit is None:
         bills = _bills(p, inp, out, unit)
-        split = _split(share, frontier, inp, out, unit)
+        split = _split(p, share, frontier, inp, out, unit)
         hit = plan(
             p.hosted,
             h,
@@ -1412,12 +1503,17 @@ def _hosted_plan(
             split=split,
         )
         if inp != 0 and out != 0:  # 0.0 and -0.0 are equal keys but may print differently
-            _remember(p, key, hit)
+            keep(plans, key, hit)
     return hit if scale == 1.0 else hit.scaled(scale)
 
 
 def _split(
-    share: float, frontier: HostedModel | None, inp: float, out: float, terms: BillTerms
+    p: Prepared,
+    share: float,
+    frontier: HostedModel | None,
+    inp: float,
+    out: float,
+    terms: BillTerms,
 ) -> FrontierSplit | None:
     """The frontier share kept on the frontier model in the hosted option, as the hybrid keeps
     it (:mod:`advisor.catalog.hosted`, "Frontier share"): both options then serve those
@@ -1425,7 +1521,18 @@ def _split(
     or a frontier model."""
     if share <= 0 or frontier is None:
         return None
-    return frontier_split(share, frontier, inp, out, terms)
+    if inp == 0 or out == 0:  # 0.0 and -0.0 are equal keys but may print differently
+        return frontier_split(share, frontier, inp, out, terms)
+    # kept per catalog, as the bills are (_bills): a split is a pure function of these
+    # arguments, and keeping it keeps the bills of its other tokens (``rest``), which the plan
+    # and the switch search would otherwise bill again for every model on every evaluation
+    splits = memo_of(p, "split")
+    key = (share, frontier.id, inp, out, terms)
+    hit: FrontierSplit | None = splits.get(key)
+    if hit is None:
+        hit = frontier_split(share, frontier, inp, out, terms)
+        keep(splits, key, hit)
+    return hit
 
 
 def _start(p: Prepared) -> _dt.date:
@@ -1491,30 +1598,7 @@ def _hosted(
             f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
             f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
         )
-    residency = values.get("data.residency") if switch else None
-    share = _real_share(p, values)
-    found = (
-        cheapest_switch(
-            p.hosted,
-            h,
-            inp,
-            out,
-            horizon if horizon is not None else 1.0,
-            start,
-            terms,
-            residency in ("eu", "in_country"),
-            hz.factors,
-            months=hz,
-            bills=bills,
-            # a model below the work's need is no switch, however cheap (a frontier workload
-            # on a reasoning-tier model would be offered a reasoning-tier "saving")
-            min_level=TIER_LEVEL.get(str(values.get("usage.capability_need")), 0),
-            # the frontier share stays on the frontier model whichever model takes the rest
-            split=_split(share, _frontier_model(p, values), inp, out, terms) if share else None,
-        )
-        if switch
-        else None
-    )
+    found = _switch(p, h, inp, out, horizon, start, terms, hz, bills, values) if switch else None
     if found is not None:
         best, row = found
         facts["cost.switch_hosted_model"] = row["model"]
@@ -1565,6 +1649,76 @@ def _hosted(
     if found is not None:
         entry["switch_hosted"] = found[1]
     costs["stay_hosted"] = costs["hosted"] = entry
+
+
+def _switch(
+    p: Prepared,
+    h: HostedModel,
+    inp: float,
+    out: float,
+    horizon: float | None,
+    start: _dt.date,
+    terms: BillTerms,
+    hz: Horizon,
+    bills: Bills,
+    values: Mapping[str, Any],
+) -> tuple[Plan, SwitchHosted] | None:
+    """The "switch hosted model" search (:func:`~advisor.catalog.hosted.cheapest_switch`),
+    kept per catalog by everything it reads: it prices every hosted model of the tier over
+    the horizon, a fifth of an evaluation, while the TUI re-evaluates on every answer and the
+    what-if variants of one case mostly keep the tokens, terms and horizon. The row is copied
+    on the way out, so a caller that edits its decision's JSON edits its own."""
+    span = horizon if horizon is not None else 1.0
+    need_regional = values.get("data.residency") in ("eu", "in_country")
+    # a model below the work's need is no switch, however cheap (a frontier workload on a
+    # reasoning-tier model would be offered a reasoning-tier "saving")
+    min_level = TIER_LEVEL.get(str(values.get("usage.capability_need")), 0)
+    share = _real_share(p, values)
+    frontier = _frontier_model(p, values) if share else None
+    # the horizon object is kept by (span, growth) with the catalog's start (_horizon), the
+    # split is a pure function of (share, frontier, tokens, terms): the key holds them all
+    # the search reads the current model through its tier only (with the need's level)
+    key = (
+        max(TIER_LEVEL[h.tier], min_level),
+        inp,
+        out,
+        terms,
+        span,
+        hz,  # by identity: the key holds it, so it is not freed and its id not reused
+        need_regional,
+        share,
+        frontier.id if frontier is not None else None,
+    )
+    kept_ok = inp != 0 and out != 0  # 0.0 and -0.0 are equal keys but may print differently
+    switches = memo_of(p, "switch")
+    hit: tuple[Plan, SwitchHosted] | None
+    if kept_ok:
+        # one get, not `in` then a lookup: the TUI's worker thread may empty the memo between
+        kept = switches.get(key, _ABSENT)
+        if kept is not _ABSENT:
+            hit = kept
+            return (hit[0], {**hit[1]}) if hit is not None else None
+    hit = cheapest_switch(
+        p.hosted,
+        h,
+        inp,
+        out,
+        span,
+        start,
+        terms,
+        need_regional,
+        hz.factors,
+        months=hz,
+        bills=bills,
+        min_level=min_level,
+        # the frontier share stays on the frontier model whichever model takes the rest
+        split=_split(p, share, frontier, inp, out, terms) if share else None,
+    )
+    if kept_ok:
+        keep(switches, key, hit)
+        if hit is not None:
+            return hit[0], {**hit[1]}
+    return hit
 
 
 def _allowed_models(

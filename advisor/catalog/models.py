@@ -25,11 +25,13 @@ from advisor.catalog.licensing import (
     Eligibility,
     assess,
 )
-from advisor.catalog.prepare import Prepared
+from advisor.catalog.prepare import Prepared, keep, memo_of
 from advisor.catalog.schema import TIER_LEVEL
 from advisor.model.parts import Basis
 
-MEMO_SIZE = 256
+# views and licence assessments kept per catalog (each of their own memo): a view holds a
+# dict per model, so a bound, a few megabytes at most
+MEMO_SIZE = 128
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,11 @@ def model_view(
     p: Prepared, values: Mapping[str, Any], excluded: Mapping[str, Sequence[str]]
 ) -> ModelView:
     key = _key(values, excluded)
-    hit: ModelView | None = p.memo.get(key)  # only model_view stores under a "models" key
+    views = memo_of(p, "views")
+    hit: ModelView | None = views.get(key)
     if hit is None:
         hit = _build(p, values, excluded)
-        if len(p.memo) >= MEMO_SIZE:
-            p.memo.clear()
-        p.memo[key] = hit
+        keep(views, key, hit, MEMO_SIZE)
     return hit
 
 
@@ -86,7 +87,21 @@ def _build(
     mm_answer = values.get(MULTIMODAL)
     mm = bool(mm_answer) if mm_answer is not None else None
     answers = Answers.of(values)
-    elig = [assess(p.terms[i], answers, excluded.get(m, ())) for i, m in enumerate(p.model_ids)]
+    # The licence assessments read the licence answers and the exclusions alone, not the
+    # capability need or the multimodal answer the view's key also holds: kept per catalog by
+    # those, so a view rebuilt for another need (a what-if variant, a TUI answer) assesses
+    # no licence again. Eligibility lists are shared read-only, as the views' parts are.
+    licences = memo_of(p, "licences")
+    lkey = (
+        answers,
+        tuple((k, tuple(v)) for k, v in sorted(excluded.items())) if excluded else (),
+    )
+    elig: tuple[Eligibility, ...] | None = licences.get(lkey)
+    if elig is None:
+        elig = tuple(
+            assess(p.terms[i], answers, excluded.get(m, ())) for i, m in enumerate(p.model_ids)
+        )
+        keep(licences, lkey, elig, MEMO_SIZE)
     meets_all: list[bool | None] = []
     parts: list[dict[str, Any]] = []
     for i, e in enumerate(elig):
@@ -130,7 +145,7 @@ def _build(
     return ModelView(
         need=need,
         multimodal=mm,
-        eligibility=tuple(elig),
+        eligibility=elig,
         eligible=tuple(e.eligible for e in elig),
         meets=tuple(meets_all),
         parts=tuple(parts),

@@ -117,6 +117,11 @@ class Prepared:
     deployment_summary: tuple[tuple[dict[str, Any], dict[str, Any]], ...]
     kv_rooms: tuple[float, ...] = ()  # per candidate: tokens of KV cache that fit
     unsupported: tuple[tuple[str, str], ...] = ()  # (model, GPU) pairs no engine serves
+    # the distinct (GPUs per replica, GPU index) pairs, and each candidate's index among them:
+    # a candidate's fixed and per-replica costs depend on its pair alone, and the 150-odd
+    # candidates have about 20 pairs, so the table prices the pairs and picks
+    pairs: tuple[tuple[int, int], ...] = ()
+    pair_of: tuple[int, ...] = ()
     memo: dict[Any, Any] = field(default_factory=dict)  # licence assessments by answers
 
 
@@ -277,6 +282,9 @@ def _build(catalog: Catalog) -> Prepared:
                     )
                 )
         by_model.append(tuple(mine))
+    pairs: dict[tuple[int, int], int] = {}  # in order of first use
+    for c in candidates:
+        pairs.setdefault((c.gpus, c.gpu), len(pairs))
     return Prepared(
         catalog=catalog,
         a=a,
@@ -333,7 +341,37 @@ def _build(catalog: Catalog) -> Prepared:
         deployment_summary=tuple(_summaries(gpus[c.gpu].id, c.gpus) for c in candidates),
         kv_rooms=tuple(c.kv_room for c in candidates),
         unsupported=tuple(sorted(unsupported)),
+        pairs=tuple(pairs),
+        pair_of=tuple(pairs[(c.gpus, c.gpu)] for c in candidates),
     )
+
+
+MEMO_SIZE = 256  # entries of a catalog's memo (``Prepared.memo``) before it is emptied
+
+
+def memo_of(p: Prepared, name: str) -> dict[Any, Any]:
+    """The catalog's memo ``name``: a dict of its own, held in ``p.memo`` under ``(name,)``.
+    Memos keyed by the tokens, their ratio or the licence answers take a new entry on almost
+    every evaluation with new answers; kept in ``p.memo`` itself they filled it within a few
+    dozen evaluations, and emptying it dropped the few entries every evaluation reads (the
+    horizon's months and model chains, the start date, the frontier model) with them. Each
+    has its own bound (:func:`keep`); clearing ``p.memo`` still clears them all."""
+    held: dict[Any, Any] | None = p.memo.get((name,))
+    if held is None:
+        held = {}
+        if len(p.memo) >= MEMO_SIZE:
+            p.memo.clear()
+        p.memo[(name,)] = held
+    return held
+
+
+def keep(memo: dict[Any, Any], key: Any, value: Any, size: int = 64) -> None:
+    """Keep ``value`` in ``memo`` (from :func:`memo_of`), emptied when it holds ``size``
+    entries: emptied, not the oldest popped, because the TUI's worker thread evaluates while
+    the screen does, and iterating a dict another thread changes raises."""
+    if len(memo) >= size:
+        memo.clear()
+    memo[key] = value
 
 
 _CACHE: dict[int, tuple[Catalog, Prepared]] = {}
