@@ -281,13 +281,17 @@ def _frontier_share(values: Mapping[str, Any]) -> float:
     return min(max(float(values.get("usage.frontier_share", 0.0)), 0.0), 100.0) / 100.0
 
 
-def _real_share(p: Prepared, values: Mapping[str, Any]) -> float:
-    """The frontier share staying hosted keeps on a frontier model: ``usage.frontier_share``
-    from ``frontier_share_split_percent`` on, else 0 (a smaller share rides along on the
-    serving model, as it does when the rules weigh moving everything to open weights)."""
+def _hosted_frontier(p: Prepared, values: Mapping[str, Any]) -> tuple[float, HostedModel | None]:
+    """The frontier share staying hosted keeps on a frontier model, and that model:
+    ``usage.frontier_share`` from ``frontier_share_split_percent`` on, else (0, None) (a
+    smaller share rides along on the serving model, as it does when the rules weigh moving
+    everything to open weights). The hosted plan and the switch search read the same."""
     # compared as the rules compare the answer (in percent), not as a fraction
     percent = float(values.get("usage.frontier_share", 0.0))
-    return _frontier_share(values) if percent >= p.a["frontier_share_split_percent"] else 0.0
+    if percent < p.a["frontier_share_split_percent"]:
+        return 0.0, None
+    share = _frontier_share(values)
+    return share, _frontier_model(p, values) if share > 0 else None
 
 
 def _remainder_level(p: Prepared, level: int) -> int:
@@ -767,8 +771,13 @@ def _derive(
             )
             if "cheaper" in run:
                 # the current model's bill of all the tokens: the cheaper models are priced
-                # for all of them too (the frontier share aside, like for like)
-                whole = _bill_at(hosted_plan.first.model, inp, out, terms)
+                # for all of them too (the frontier share aside, like for like); without a
+                # split in month 1 that bill is month 1's, already at hand
+                whole = (
+                    hosted_cost
+                    if hosted_plan.frontier is None
+                    else _bill_at(hosted_plan.first.model, inp, out, terms)
+                )
                 _cheaper_hosted(p, hosted_model, whole, inp, out, values, facts, terms.price_scale)
         _managed(
             p,
@@ -1480,8 +1489,7 @@ def _hosted_plan(
     scale = terms.price_scale
     unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
     span = horizon if horizon is not None else 1.0
-    share = _real_share(p, values)
-    frontier = _frontier_model(p, values) if share > 0 else None
+    share, frontier = _hosted_frontier(p, values)
     front = (share, frontier.id) if frontier is not None else None
     plans = memo_of(p, "plan")
     key = (h.id, inp, out, unit, span, growth, front)
@@ -1673,8 +1681,7 @@ def _switch(
     # a model below the work's need is no switch, however cheap (a frontier workload on a
     # reasoning-tier model would be offered a reasoning-tier "saving")
     min_level = TIER_LEVEL.get(str(values.get("usage.capability_need")), 0)
-    share = _real_share(p, values)
-    frontier = _frontier_model(p, values) if share else None
+    share, frontier = _hosted_frontier(p, values)
     # the horizon object is kept by (span, growth) with the catalog's start (_horizon), the
     # split is a pure function of (share, frontier, tokens, terms): the key holds them all
     # the search reads the current model through its tier only (with the need's level)

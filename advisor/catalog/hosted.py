@@ -638,6 +638,17 @@ def plan(
     )
 
 
+def _served(
+    bills: Bills, model: HostedModel, inp: float, out: float, split: FrontierSplit | None
+) -> tuple[Bills, float, float, Bill | None]:
+    """What ``model`` is billed for while it serves the traffic: (the bills to keep its bill
+    in, its input and output tokens, the frontier share's bill or None). With a split it
+    takes, only the rest of the tokens, kept apart from the whole traffic's bills."""
+    if split is not None and split.takes(model):
+        return split.rest, split.rest_inp, split.rest_out, split.bill
+    return bills, inp, out, None
+
+
 def _month_total(
     bills: Bills,
     model: HostedModel,
@@ -647,10 +658,9 @@ def _month_total(
     split: FrontierSplit | None,
 ) -> float:
     """A month's bill total (at today's volume) while ``model`` serves the traffic."""
-    if split is not None and split.takes(model):
-        rest = _billed_total(split.rest, model, split.rest_inp, split.rest_out, t)
-        return rest + split.bill.total
-    return _billed_total(bills, model, inp, out, t)
+    book, i, o, front = _served(bills, model, inp, out, split)
+    total = _billed_total(book, model, i, o, t)
+    return total if front is None else total + front.total
 
 
 def _first(
@@ -662,9 +672,8 @@ def _first(
     split: FrontierSplit | None,
 ) -> tuple[Bill, Bill | None]:
     """Month 1's bill of the serving model and, when split that month, the share's bill."""
-    if split is not None and split.takes(model):
-        return _billed(split.rest, model, split.rest_inp, split.rest_out, t)[0], split.bill
-    return _billed(bills, model, inp, out, t)[0], None
+    book, i, o, front = _served(bills, model, inp, out, split)
+    return _billed(book, model, i, o, t)[0], front
 
 
 def _used(
