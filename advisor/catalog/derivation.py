@@ -1327,9 +1327,7 @@ def _remember(p: Prepared, key: tuple[Any, ...], value: Any) -> None:
     """Keep ``value`` in the catalog's memo (emptied when full), for the few entries every
     evaluation reads; memos that take an entry per new set of answers have their own
     (:func:`~advisor.catalog.prepare.memo_of`)."""
-    if len(p.memo) >= MEMO_SIZE:
-        p.memo.clear()
-    p.memo[key] = value
+    keep(p.memo, key, value, MEMO_SIZE)
 
 
 def _find_frontier(p: Prepared, named: Any, current: Any) -> HostedModel | None:
@@ -1415,11 +1413,8 @@ def _bills(p: Prepared, inp: float, out: float, terms: BillTerms) -> Bills:
     key = (inp, out, terms)
     hit = kept.get(key)
     if hit is None:
-        if len(kept) >= _BILLS_KEPT:
-            # emptied, not the oldest popped: the TUI's worker thread evaluates while the
-            # screen does, and iterating a dict another thread inserts into raises
-            kept.clear()
-        hit = kept[key] = {}
+        hit = {}
+        keep(kept, key, hit, _BILLS_KEPT)
     return hit
 
 
@@ -1778,9 +1773,8 @@ def _cheapest_endpoint(
     if key in kept:
         c = kept[key]
     else:
-        if len(kept) >= _CHOICES_KEPT:
-            kept.clear()
-        c = kept[key] = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, unit)
+        c = choose(p.catalog.managed_endpoints, allowed, residency, inp, out, unit)
+        keep(kept, key, c, _CHOICES_KEPT)
     if c is None or scale == 1.0:
         return c
     return c.scaled(scale)

@@ -359,9 +359,7 @@ def memo_of(p: Prepared, name: str) -> dict[Any, Any]:
     held: dict[Any, Any] | None = p.memo.get((name,))
     if held is None:
         held = {}
-        if len(p.memo) >= MEMO_SIZE:
-            p.memo.clear()
-        p.memo[(name,)] = held
+        keep(p.memo, (name,), held, MEMO_SIZE)
     return held
 
 
