@@ -268,6 +268,13 @@ CODES: dict[str, Code] = {
             "problem",
         ),
         _code(
+            "ADV420",
+            "PlaceholderNotFilled",
+            "A risk or action text names a fact in braces, which only 'because' texts fill in.",
+            "warning",
+            "problem",
+        ),
+        _code(
             "ADV418",
             "BadScoreFact",
             "A rule's score names a fact that is not a number.",

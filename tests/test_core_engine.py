@@ -263,6 +263,27 @@ def test_rule_file_problems_have_codes(
     assert all(p.split(":")[1].isdigit() for p in found)  # every problem has a line
 
 
+def test_a_fact_in_braces_in_a_risk_or_action_is_warned_about(
+    rules_dir: Callable[..., Path],
+) -> None:
+    """Only 'because' fills in facts: a risk or action naming one in braces would reach the
+    reader as '{cost.x}' (it did once, in stay-hosted-moves-now's action)."""
+    text = (
+        CATEGORIES
+        + "rules:\n  - {id: r, category: cost, when: true, score: {hybrid: 1}, because: b, "
+        "source: s, action: 'Send {usage.monthly_input_tokens:,.0f} tokens', "
+        "risk: 'Keep {braces} that name no fact'}\n"
+    )
+    rs = load(rules_dir, text)
+    (warning,) = [str(w) for w in rs.warnings if w.code == "ADV420"]
+    assert "rules.yaml:" in warning and "{usage.monthly_input_tokens}" in warning
+    assert "move the figure to 'because'" in warning
+    assert (
+        rs.evaluate({}).fired[0].effects["action"]
+        == "Send {usage.monthly_input_tokens:,.0f} tokens"
+    )
+
+
 def test_unknown_key_suggests_the_right_one(rules_dir: Callable[..., Path]) -> None:
     found = problems_of(
         rules_dir,

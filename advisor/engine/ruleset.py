@@ -576,6 +576,7 @@ def _check_rules(rs: RuleSet, problems: list[Problem]) -> None:
                 )
                 bad = True
         fields = _because_fields(rs, rule, origin, problems)
+        _unfilled(rs, rule, origin, problems)
         if bad or fields is None:
             continue
         names = condition.names if condition else frozenset()
@@ -640,6 +641,28 @@ def _spec_problem(spec: str) -> str:
         if digits and (len(digits) > 3 or int(digits) > MAX_SPEC_WIDTH):
             return f"the {part} {digits} is over the limit of {MAX_SPEC_WIDTH}; use a smaller one."
     return ""
+
+
+_BRACED = re.compile(r"\{([a-z_][a-z0-9_]*\.[a-z0-9_.]+)(?::[^{}]*)?\}")
+
+
+def _unfilled(rs: RuleSet, rule: Rule, origin: Origin, problems: list[Problem]) -> None:
+    """Warn where a risk or an action names a fact in braces: those texts are shown as
+    written (one sentence for every decision the rule fires in), so ``{cost.x}`` would reach
+    the reader as it stands."""
+    for key in ("risk", "action"):
+        text = getattr(rule, key) or ""
+        for name in _BRACED.findall(text):
+            if name in rs.env:
+                problems.append(
+                    Problem(
+                        origin.loc(key),
+                        "ADV420",
+                        f"The {key} names {{{name}}}, but only the 'because' text fills in "
+                        f"facts; move the figure to 'because' or write the {key} without it.",
+                        severity="warning",
+                    )
+                )
 
 
 def _because_fields(
