@@ -30,6 +30,7 @@ from advisor.catalog import (
 from advisor.catalog.assumptions import SHAPES
 from advisor.catalog.costs import Table, breakeven_output_tokens, workload
 from advisor.catalog.prepare import HOURS_PER_MONTH
+from advisor.catalog.schema import TIER_LEVEL, HostedModel
 from advisor.catalog.sizing import (
     bandwidth_term,
     compute_term,
@@ -466,13 +467,33 @@ def test_hosted_cost_is_tokens_times_list_prices(hosted: Any) -> None:
     served = hosted
     while served.shutdown is not None and served.shutdown < date(2027, 1, 1):
         served = catalog[served.replaced_by]
-    expected = (
-        1_234_567_890.0 * served.input_usd_per_1m + 98_765_432.0 * served.output_usd_per_1m
-    ) / 1e6
+
+    def bill_of(m: HostedModel) -> float:
+        return (1_234_567_890.0 * m.input_usd_per_1m + 98_765_432.0 * m.output_usd_per_1m) / 1e6
+
+    # staying on the model (or its successor) is the current plan, always shown beside
+    entry = result.costs["stay_hosted"]
+    assert entry["current_monthly_usd"] == round(bill_of(served), 2)
+    # staying hosted is priced on the cheaper of that and moving now to the same provider's
+    # cheapest model of the tier or higher (with the one-off of the change either way)
+    month1 = catalog[result.facts["cost.hosted_month1_model"]]
+    if result.facts["cost.hosted_moves_now"]:
+        assert entry["path"] == "move"
+        assert month1.provider == hosted.provider
+        assert TIER_LEVEL[month1.tier] >= TIER_LEVEL[hosted.tier]
+        assert (
+            result.facts["cost.hosted_horizon_usd"]
+            < result.facts["cost.hosted_current_horizon_usd"]
+        )
+    else:
+        assert entry["path"] == "current" and month1 is served
+    expected = bill_of(month1)
     assert result.facts["cost.hosted_monthly_usd"] == expected
-    if hosted.shutdown is None:
-        assert result.facts["cost.hosted_horizon_usd"] == pytest.approx(expected * 36)
-    assert result.costs["stay_hosted"]["as_of"] == served.as_of.isoformat()
+    if month1.shutdown is None:
+        one_off = result.facts["cost.hosted_change_usd"]
+        assert one_off == (0.0 if month1 is hosted else 1 * 180_000 / 12)
+        assert result.facts["cost.hosted_horizon_usd"] == pytest.approx(expected * 36 + one_off)
+    assert entry["as_of"] == month1.as_of.isoformat()
 
 
 def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model() -> None:
@@ -495,8 +516,12 @@ def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model()
     assert r.facts["cost.hosted_frontier_share_percent"] == pytest.approx(30.0)
     front = bill_of("gpt-6.1-sol", s)
     assert r.facts["cost.hosted_frontier_monthly_usd"] == pytest.approx(front)
-    assert r.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-4o", 1 - s) + front)
+    # staying hosted moves the rest to gpt-6-luna now (cheaper than waiting for the shutdown);
+    # staying on gpt-4o until then is the current plan
+    assert r.facts["cost.hosted_moves_now"] is True
+    assert r.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-6-luna", 1 - s) + front)
     entry = r.costs["stay_hosted"]
+    assert entry["current_monthly_usd"] == pytest.approx(bill_of("gpt-4o", 1 - s) + front, abs=0.01)
     assert entry["frontier_model"] == "gpt-6.1-sol"
     assert entry["frontier_monthly_usd"] == pytest.approx(front, abs=0.01)
     assert entry["monthly_usd"] == pytest.approx(
@@ -516,7 +541,9 @@ def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model()
     # without a share, or on a model rated as high as the frontier model, nothing is split
     none = run(answers(usage__frontier_share=0.0))
     assert none.facts["cost.hosted_frontier_share_percent"] == 0.0
-    assert none.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-4o", 1.0))
+    assert none.costs["stay_hosted"]["current_monthly_usd"] == pytest.approx(
+        bill_of("gpt-4o", 1.0), abs=0.01
+    )
     assert none.costs["stay_hosted"]["frontier_model"] is None
     # a share below frontier_share_split_percent (5 %) rides along on the serving model, as it
     # does when the rules weigh moving everything to open weights; from 5 % on it is split
@@ -527,12 +554,14 @@ def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model()
     five = run(answers(usage__frontier_share=5.0))
     assert five.facts["cost.hosted_frontier_share_percent"] == pytest.approx(5.0)
     assert five.facts["cost.hosted_monthly_usd"] == pytest.approx(
-        bill_of("gpt-4o", 0.95) + bill_of("gpt-6.1-sol", 0.05)
+        bill_of("gpt-6-luna", 0.95) + bill_of("gpt-6.1-sol", 0.05)
     )
     top = run(answers(usage__frontier_share=30.0, usage__current_model="gpt-6-astra"))
     assert top.facts["cost.hosted_frontier_share_percent"] == 0.0
-    assert top.facts["cost.hosted_frontier_model"] == "gpt-6-astra"
-    assert top.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-6-astra", 1.0))
+    # (staying hosted moves from gpt-6-astra to the provider's cheaper frontier model now)
+    assert top.facts["cost.hosted_month1_model"] == "gpt-6.2-sol"
+    assert top.facts["cost.hosted_frontier_model"] == "gpt-6.2-sol"
+    assert top.facts["cost.hosted_monthly_usd"] == pytest.approx(bill_of("gpt-6.2-sol", 1.0))
 
 
 # --- replicas, GPU sources, traffic -----------------------------------------------------------
@@ -636,7 +665,8 @@ def test_latency_target_derates_throughput() -> None:
 
 def test_hybrid_keeps_the_frontier_share_hosted() -> None:
     base = run(answers())
-    hosted = run(answers(usage__frontier_share=0.0)).facts["cost.hosted_monthly_usd"]
+    # today's model's bill (staying hosted itself moves to a cheaper model now)
+    hosted = run(answers(usage__frontier_share=0.0)).costs["stay_hosted"]["current_monthly_usd"]
     all_hosted = run(answers(usage__frontier_share=100.0))
     # all the traffic needs the frontier: the hybrid is the hosted option, both on the frontier
     # model (GPT-4o is rated general)

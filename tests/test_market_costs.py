@@ -90,42 +90,68 @@ def test_successor_prices_from_the_shutdown_month() -> None:
 
 
 def test_gpt_4o_over_24_months_in_the_decision() -> None:
+    # Staying on gpt-4o until its shutdown: 20,350 in bills (above) plus one change of model in
+    # month 2, hosted_model_change_engineer_months 1 x 180,000 / 12 = 15,000 -> 35,350.
+    # Moving to gpt-6-luna now: 24 x 450 = 10,800 plus the same one change -> 25,800: cheaper,
+    # so staying hosted is priced as that move.
     d = _evaluate(**{"usage.current_model": "gpt-4o"})
     hosted = d.costs["stay_hosted"]
     assert hosted["current_model"] == "gpt-4o"
     assert hosted["successor"] == "gpt-6-luna"
-    assert hosted["switch_month"] == 2
-    assert hosted["monthly_usd"] == 10000.0
-    assert hosted["horizon_usd"] == 20350.0
-    assert d.facts["cost.hosted_monthly_usd"] == pytest.approx(10000.0)
-    assert d.facts["cost.hosted_horizon_usd"] == pytest.approx(20350.0)
+    assert hosted["switch_month"] == 2  # the current model's lifecycle
+    assert (hosted["path"], hosted["month1_model"], hosted["changes"]) == ("move", "gpt-6-luna", 1)
+    assert hosted["current_monthly_usd"] == 10000.0
+    assert hosted["current_horizon_usd"] == 35350.0
+    assert hosted["change_usd"] == 15000.0
+    assert hosted["monthly_usd"] == 450.0
+    assert hosted["horizon_usd"] == 25800.0
+    assert [m["model"] for m in hosted["months"][:2]] == ["gpt-6-luna", "gpt-6-luna"]
+    assert d.facts["cost.hosted_monthly_usd"] == pytest.approx(450.0)
+    assert d.facts["cost.hosted_horizon_usd"] == pytest.approx(25800.0)
+    assert d.facts["cost.hosted_current_horizon_usd"] == pytest.approx(35350.0)
+    assert d.facts["cost.hosted_moves_now"] is True
     switch = hosted["switch_hosted"]
     assert switch is not None and switch["model"] == "gpt-6-luna"
-    assert switch["horizon_usd"] == 24 * 450.0
+    assert switch["horizon_usd"] == 24 * 450.0 + 15000.0 and switch["change_usd"] == 15000.0
     assert d.facts["cost.switch_hosted_model"] == "gpt-6-luna"
-    assert any("2027-01-14" in n for n in d.costs["notes"])
+    assert any("2027-01-14" in n and "gpt-6-luna" in n for n in d.costs["notes"])
+    (moving,) = [r for r in d.fired if r.id == "stay-hosted-moves-now"]
+    assert "35,350" in moving.because and "25,800" in moving.because
+    assert "15,000" in moving.because
     (retiring,) = [r for r in d.fired if r.id == "hosted-model-retires-in-horizon"]
     assert "2027-01-14" in retiring.because and "gpt-6-luna" in retiring.because
     assert any(r["rule"] == retiring.id for r in d.to_dict()["risks"])
 
 
-def test_a_model_already_shut_down_is_priced_at_its_successor() -> None:
+def test_a_model_already_shut_down_is_priced_at_its_successor_or_a_cheaper_model() -> None:
     # o1 shut down 2026-10-23; successor gpt-5.6-sol at 4 / 20:
-    #   2000 x 4 + 500 x 20 = 18,000 a month from month 1.
+    #   2000 x 4 + 500 x 20 = 18,000 a month from month 1. The provider's cheapest reasoning
+    #   model, gpt-6.1-terra at 1 / 5: 2000 x 1 + 500 x 5 = 4,500. Both are one change of model,
+    #   so staying hosted is priced on gpt-6.1-terra.
     d = _evaluate(**{"usage.current_model": "o1", "usage.capability_need": "reasoning"})
     hosted = d.costs["stay_hosted"]
     assert hosted["shut_down"] is True
-    assert hosted["month1_model"] == "gpt-5.6-sol"
-    assert hosted["monthly_usd"] == 18000.0
+    assert hosted["current_monthly_usd"] == 18000.0
+    assert hosted["month1_model"] == "gpt-6.1-terra" and hosted["path"] == "move"
+    assert hosted["monthly_usd"] == 4500.0
     assert any("2026-10-23" in n and "gpt-5.6-sol" in n for n in d.costs["notes"])
     (shut,) = [r for r in d.fired if r.id == "hosted-model-shut-down"]
     assert "2026-10-23" in shut.because and "gpt-5.6-sol" in shut.because
+    assert "gpt-6.1-terra" in shut.because and "costs less than the successor" in shut.because
+    # when the successor is the provider's cheapest of the tier, it is the successor:
+    # deepseek-chat shut down 2026-07-24 -> deepseek-flash
+    e = _evaluate(**{"usage.current_model": "deepseek-chat"})
+    stay = e.costs["stay_hosted"]
+    assert (stay["path"], stay["month1_model"], stay["changes"]) == ("current", "deepseek-flash", 1)
+    (shut,) = [r for r in e.fired if r.id == "hosted-model-shut-down"]
+    assert "priced on deepseek-flash from month 1 (its successor)" in " ".join(shut.because.split())
     assert any(r["rule"] == shut.id for r in d.to_dict()["risks"])
 
 
 def test_regional_uplift_when_residency_asks_for_a_data_zone() -> None:
-    # gpt-6-sol 2 / 10 with +10 % regional processing: (2000 x 2 + 500 x 10) x 1.1 = 9,900.
-    answers = {"usage.current_model": "gpt-6-sol", "data.residency": "eu"}
+    # gpt-6.2-sol 2 / 10 with +10 % regional processing: (2000 x 2 + 500 x 10) x 1.1 = 9,900.
+    # (the cheapest frontier model of its provider, so staying hosted stays on it)
+    answers = {"usage.current_model": "gpt-6.2-sol", "data.residency": "eu"}
     d = _evaluate(**answers, **{"data.regional_endpoint": True})
     assert d.costs["stay_hosted"]["monthly_usd"] == 9900.0
     (mod,) = d.costs["stay_hosted"]["modifiers"]
@@ -208,37 +234,37 @@ def test_eur_report_uses_the_dated_rate() -> None:
 
 
 def test_every_figure_shown_is_in_the_report_currency() -> None:
-    # gpt-4o month 1 10,000 USD and 20,350 USD over 24 months (above), at 1 EUR = 1.1761 USD:
-    #   10,000 / 1.1761 = 8,502.68 -> "8,503 EUR";  20,350 / 1.1761 = 17,302.95 -> "17,303 EUR".
+    # gpt-6-luna month 1 450 USD and 24 x 450 = 10,800 USD over 24 months, at 1 EUR = 1.1761 USD:
+    #   450 / 1.1761 = 382.62 -> "383 EUR";  10,800 / 1.1761 = 9,182.89 -> "9,183 EUR".
     from advisor.cli.formats.decision import TextReporter
     from advisor.present.numbers import currency_of, money
     from advisor.report import render_report
     from advisor.tui.screens.results import costs_text, summary_text
 
-    d = _evaluate(**{"usage.current_model": "gpt-4o", "strategy.report_currency": "eur"})
+    d = _evaluate(**{"usage.current_model": "gpt-6-luna", "strategy.report_currency": "eur"})
     cur = currency_of(d.costs)
-    assert money(10000.0, cur) == "8,503 EUR" and money(20350.0, cur) == "17,303 EUR"
+    assert money(450.0, cur) == "383 EUR" and money(10800.0, cur) == "9,183 EUR"
     rate = "1 EUR = 1.1761 USD"
     text = TextReporter().render(d)
     md = render_report(d, RULESET, "md")
     html = render_report(d, RULESET, "html")
     adr = render_report(d, RULESET, "adr")
     for shown in (text, md, html, adr):
-        assert "8,503 EUR" in shown and rate in shown and "2026-05-08" in shown
+        assert "383 EUR" in shown and rate in shown and "2026-05-08" in shown
     for shown in (text, md, html):
-        assert "17,303 EUR" in shown
+        assert "9,183 EUR" in shown
     # the cost table shows the converted figures, not the USD ones beside them
     (row,) = [line for line in text.splitlines() if line.strip().startswith("Hosted API")]
-    assert "8,503 EUR" in row and "17,303 EUR" in row and "USD" not in row
+    assert "383 EUR" in row and "9,183 EUR" in row and "USD" not in row
     (md_row,) = [line for line in md.splitlines() if line.startswith("| Stay on the hosted API |")]
-    assert "8,503 EUR" in md_row and "USD" not in md_row.split("|")[2]
-    assert "8,503 EUR" in summary_text(d, RULESET).plain and rate in summary_text(d, RULESET).plain
+    assert "383 EUR" in md_row and "USD" not in md_row.split("|")[2]
+    assert "383 EUR" in summary_text(d, RULESET).plain and rate in summary_text(d, RULESET).plain
     table = costs_text(d, RULESET)
     cells = [str(c) for col in getattr(table, "columns", ()) for c in col.cells]
-    assert "8,503 EUR" in cells and "17,303 EUR" in cells
+    assert "383 EUR" in cells and "9,183 EUR" in cells
     # the JSON keeps USD figures and carries the currency and its rate
     j = d.to_dict()["costs"]
-    assert j["stay_hosted"]["monthly_usd"] == 10000.0
+    assert j["stay_hosted"]["monthly_usd"] == 450.0
     assert j["report_currency"] == "EUR" and j["exchange_rate"]["usd_per_unit"] == 1.1761
 
 
@@ -284,20 +310,22 @@ def test_long_context_tier_against_a_hand_computation() -> None:
 
 
 def test_long_context_from_the_typical_context_answer() -> None:
-    # gpt-6-sol 2 / 10, 272K threshold, input x2 and output x1.5; 2e9 input and 5e8 output a
+    # gpt-6.2-sol 2 / 10, 272K threshold, input x2 and output x1.5; 2e9 input and 5e8 output a
     # month, so 80 % of each context is prompt:
     #   typical context 400,000 -> prompt 320,000 > 272,000:
     #     list 2000 x 2 + 500 x 10 = 9,000; long context +2000 x 2 + 500 x 10 x 0.5 = +6,500
     #     -> 15,500 a month;
     #   typical context 300,000 -> prompt 240,000: list prices, 9,000.
-    long = _evaluate(**{"usage.current_model": "gpt-6-sol", "usage.context_typical_tokens": 400000})
+    long = _evaluate(
+        **{"usage.current_model": "gpt-6.2-sol", "usage.context_typical_tokens": 400000}
+    )
     hosted = long.costs["stay_hosted"]
     assert [(m["name"], m["monthly_usd"]) for m in hosted["modifiers"]] == [
         ("long context", 6500.0)
     ]
     assert hosted["monthly_usd"] == 15500.0
     short = _evaluate(
-        **{"usage.current_model": "gpt-6-sol", "usage.context_typical_tokens": 300000}
+        **{"usage.current_model": "gpt-6.2-sol", "usage.context_typical_tokens": 300000}
     )
     assert short.costs["stay_hosted"]["monthly_usd"] == 9000.0
     assert short.costs["stay_hosted"]["modifiers"] == []
@@ -325,12 +353,12 @@ def test_discount_per_provider_on_hosted_models_and_endpoints() -> None:
 
 
 def test_discount_answers_reach_every_provider() -> None:
-    # gpt-6-sol 2 / 10 at 2e9 / 5e8: 9,000 list. discount.openai 15 % -> -1,350 -> 7,650.
+    # gpt-6.2-sol 2 / 10 at 2e9 / 5e8: 9,000 list. discount.openai 15 % -> -1,350 -> 7,650.
     # usage.negotiated_discount_percent (the current provider's) 5 % is overridden by the
     # provider's own 15 %; alone, it gives 5 % -> 8,550.
     both = _evaluate(
         **{
-            "usage.current_model": "gpt-6-sol",
+            "usage.current_model": "gpt-6.2-sol",
             "usage.negotiated_discount_percent": 5,
             "discount.negotiated": True,
             "discount.openai": 15,
@@ -338,16 +366,16 @@ def test_discount_answers_reach_every_provider() -> None:
     )
     assert both.costs["stay_hosted"]["monthly_usd"] == 7650.0
     legacy = _evaluate(
-        **{"usage.current_model": "gpt-6-sol", "usage.negotiated_discount_percent": 5}
+        **{"usage.current_model": "gpt-6.2-sol", "usage.negotiated_discount_percent": 5}
     )
     assert legacy.costs["stay_hosted"]["monthly_usd"] == 8550.0
     # a discount with the managed endpoint's provider lowers managed_open's bill by its share
-    plain = _evaluate(**{"usage.current_model": "gpt-6-sol"})
+    plain = _evaluate(**{"usage.current_model": "gpt-6.2-sol"})
     m = plain.costs["managed_open"]
     from advisor.catalog.hosted import discount_question
 
     key = discount_question(m["provider"])
-    cut = _evaluate(**{"usage.current_model": "gpt-6-sol", "discount.negotiated": True, key: 20})
+    cut = _evaluate(**{"usage.current_model": "gpt-6.2-sol", "discount.negotiated": True, key: 20})
     assert cut.costs["managed_open"]["endpoint"] == m["endpoint"]
     assert cut.costs["managed_open"]["monthly_usd"] == pytest.approx(
         m["monthly_usd"] * 0.8, abs=0.01

@@ -171,10 +171,25 @@ def test_the_switch_row_never_offers_a_model_below_the_need() -> None:
     row = stay["switch_hosted"]
     assert row is not None and row["tier"] == "frontier"
     assert "cheaper-hosted-model-same-tier" not in {r.id for r in frontier.fired}
-    checked = 0
+    checked = moved = 0
+    hosted_models = {h.id: h for h in rs.catalog.hosted_models}
     for answers in answer_sets(rs, 600, seed=12)[:300]:
         d = rs.evaluate(answers)
         hosted = d.costs.get("stay_hosted")
+        total = hosted.get("horizon_usd") if hosted else None
+        if hosted and total is not None:
+            # staying hosted is the cheaper plan: never dearer than staying on today's model;
+            # a move stays with the provider, at today's tier or higher, and saves money
+            current = hosted.get("current_horizon_usd")
+            assert current is not None and total <= current + 0.01
+            if hosted.get("path") == "move":
+                to, now = (
+                    hosted_models[hosted["month1_model"]],
+                    hosted_models[hosted["current_model"]],
+                )
+                assert to.provider == now.provider and TIER_LEVEL[to.tier] >= TIER_LEVEL[now.tier]
+                assert total < current
+                moved += 1
         need = answers.get("usage.capability_need")
         if not hosted or not hosted.get("switch_hosted") or need not in TIER_LEVEL:
             continue
@@ -183,4 +198,4 @@ def test_the_switch_row_never_offers_a_model_below_the_need() -> None:
         assert TIER_LEVEL[switch["tier"]] >= TIER_LEVEL[need], (need, switch["model"])
         assert TIER_LEVEL[switch["tier"]] >= TIER_LEVEL[hosted["tier"]]
         checked += 1
-    assert checked >= 100
+    assert checked >= 100 and moved >= 30, (checked, moved)

@@ -59,7 +59,7 @@ def test_the_curve_passes_through_todays_decision(rs: RuleSet) -> None:
     curve = cost_curve(decision, rs)
     assert curve is not None
     today = next(p for p in curve.points if p.today)
-    hosted, self_host = decision.costs["hosted"], decision.costs["self_host"]
+    hosted, self_host = decision.costs["stay_hosted"], decision.costs["self_host"]
     assert hosted is not None and self_host is not None
     assert today.monthly["stay_hosted"] == pytest.approx(hosted["monthly_usd"])
     assert today.monthly["self_host"] == pytest.approx(self_host["monthly_usd"])
@@ -93,7 +93,15 @@ def test_the_cli_summary_uses_the_shared_wording(rs: RuleSet) -> None:
     hosted = money(stay_hosted["monthly_usd"])
     row = rf"^  {re.escape(short_label('stay_hosted'))} +{re.escape(hosted)} "
     assert re.search(row, text, re.M), text
-    assert re.search(r"^  Switch hosted model +[0-9,.]+ USD ", text, re.M), text
+    # staying hosted already moves to the switch row's model (gpt-6-luna) in month 1: the row
+    # would repeat it, so it is left out and the hosted line says how staying hosted is priced
+    assert stay_hosted["path"] == "move" and stay_hosted["switch_hosted"] is not None
+    assert stay_hosted["switch_hosted"]["model"] == stay_hosted["month1_model"]
+    assert not re.search(r"^  Switch hosted model ", text, re.M), text
+    assert "  hosted: moving from gpt-4o to gpt-6-luna in month 1" in text
+    # another provider's cheaper model keeps its row: o1 -> gpt-6.1-terra, switch gemini
+    other = TextReporter().render(decide(rs, "o1-reasoning-insurer.yaml"))
+    assert re.search(r"^  Switch hosted model +[0-9,.]+ USD ", other, re.M), other
 
 
 def test_numbers() -> None:

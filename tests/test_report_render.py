@@ -258,7 +258,7 @@ def test_markdown_content(rs: RuleSet, migrate: Decision) -> None:
     for rule in migrate.fired:
         assert f"`{rule.id}`" in text
     # costs: monthly and horizon figures of each option, break-even, assumptions with dates
-    for key in ("hosted", "hybrid", "self_host"):
+    for key in ("stay_hosted", "hybrid", "self_host"):
         entry = migrate.costs[key]
         assert entry is not None
         assert f"{entry['monthly_usd']:,.0f} USD" in text

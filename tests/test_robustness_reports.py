@@ -179,7 +179,9 @@ def test_compare_shows_answers_as_typed_and_drives_only_a_change(
     typed (40B, 35B..45B, not 40000000000.0 and a dict), each side's confidence in words.
 
     saas-high-volume recommends managed_open; speed first (5) alone moves it to stay_hosted,
-    but a high lock-in concern beside it keeps managed_open."""
+    but starting from o3 beside it keeps managed_open: the cheapest hosted model of o3's
+    reasoning tier costs several times GPT-4o's successor. (A high lock-in concern did this
+    before staying hosted could move to GPT-4o's successor in month 1; it no longer does.)"""
     import json
 
     from advisor.cli.main import main
@@ -190,7 +192,7 @@ def test_compare_shows_answers_as_typed_and_drives_only_a_change(
         saas.read_text()
         .replace("usage.monthly_input_tokens: 40B", "usage.monthly_input_tokens: 35B..45B")
         .replace("strategy.priority_speed: 3", "strategy.priority_speed: 5")
-        .replace("strategy.lock_in_concern: medium", "strategy.lock_in_concern: high")
+        .replace("usage.current_model: gpt-4o", "usage.current_model: o3")
     )
     assert main(["compare", str(saas), str(b), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)

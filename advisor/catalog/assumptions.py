@@ -60,6 +60,7 @@ REQUIRED: tuple[str, ...] = (
     "migration_engineer_months",
     "migration_engineer_months_on_prem",
     "migration_engineer_months_managed",
+    "hosted_model_change_engineer_months",
     "hybrid_routing_engineer_months",
     # capability
     "hybrid_remainder_max_level",

@@ -45,7 +45,6 @@ from advisor.catalog.derivation import (
     _frontier_model,
     _frontier_share,
     _horizon,
-    _hosted_plan,
     _managed_fixed,
     _managed_remainder,
     _narrow,
@@ -55,6 +54,7 @@ from advisor.catalog.derivation import (
     _self_host_level,
     _stage,
     _start,
+    _stay,
     derive,
 )
 from advisor.catalog.hosted import Bill, bill
@@ -98,6 +98,9 @@ INVARIANT = frozenset(
         "cost.frontier_split_percent",
         "cost.hosted_frontier_share_percent",
         "cost.hosted_frontier_model",
+        "cost.hosted_month1_model",
+        "cost.hosted_moves_now",
+        "cost.hosted_change_usd",
         "cost.growth_factor",
         "cost.frontier_model",
     }
@@ -200,7 +203,10 @@ def _columns(
     t = np.array([s.throughput for s in scales])
     cols: dict[str, Column] = {}
     if "cost.hosted_horizon_usd" in priced:
-        cols["cost.hosted_horizon_usd"] = at([pt.plan.horizon_usd for pt in parts]) * h
+        # the plan staying hosted follows is chosen at catalog prices (derivation.Stay): its
+        # bills scale with the level, its one-offs of changing model do not
+        change = at([pt.stay.change_usd or 0.0 for pt in parts])
+        cols["cost.hosted_horizon_usd"] = at([pt.plan.horizon_usd for pt in parts]) * h + change
     if "cost.managed_open_horizon_usd" in priced:
         ends = [pt.managed() for pt in parts]
         if any(e is None for e in ends):
@@ -265,9 +271,10 @@ class _Group:
         hz = _horizon(p, start, horizon, st.growth)
         self.factors = hz.factors
         self.terms = st.terms
-        self.plan = _hosted_plan(
+        self.stay = _stay(
             p, self.hosted, self.inp, self.out, horizon, start, st.terms, hz, st.growth, values
         )
+        self.plan = self.stay.plan
         self.work = st.work if st.work is not None else workload(p, values)
 
     def managed(self) -> tuple[float, float] | None:

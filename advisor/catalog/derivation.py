@@ -56,6 +56,7 @@ from advisor.catalog.hosted import (
     Horizon,
     Plan,
     bill,
+    changes,
     cheapest_switch,
     frontier_split,
     plan,
@@ -63,6 +64,7 @@ from advisor.catalog.hosted import (
 )
 from advisor.catalog.licensing import LEVEL_NAMES
 from advisor.catalog.managed import (
+    ENGINEER_COST,
     MIGRATION,
     Choice,
     choose,
@@ -710,7 +712,6 @@ def _derive(
         "pending": sorted(missing & _SELF_INPUTS),
         "workload": None,
         "stay_hosted": None,
-        "hosted": None,
         "self_host": None,
         "hybrid": None,
         "breakeven": None,
@@ -750,13 +751,12 @@ def _derive(
         total_tokens = inp + out
         facts["cost.monthly_tokens"] = total_tokens
         if hosted_model is not None:
-            hosted_plan = _hosted_plan(
-                p, hosted_model, inp, out, horizon, start, terms, hz, st.growth, values
-            )
+            stay = _stay(p, hosted_model, inp, out, horizon, start, terms, hz, st.growth, values)
+            hosted_plan = stay.plan
             hosted_cost = hosted_plan.first_total
             _hosted(
                 p,
-                hosted_plan,
+                stay,
                 horizon,
                 start,
                 terms,
@@ -773,10 +773,11 @@ def _derive(
                 # the current model's bill of all the tokens: the cheaper models are priced
                 # for all of them too (the frontier share aside, like for like); without a
                 # split in month 1 that bill is month 1's, already at hand
+                on = stay.current  # the current model's bill, whichever plan is priced
                 whole = (
-                    hosted_cost
-                    if hosted_plan.frontier is None
-                    else _bill_at(hosted_plan.first.model, inp, out, terms)
+                    on.first_total
+                    if on.frontier is None
+                    else _bill_at(on.first.model, inp, out, terms)
                 )
                 _cheaper_hosted(p, hosted_model, whole, inp, out, values, facts, terms.price_scale)
         _managed(
@@ -1510,6 +1511,157 @@ def _hosted_plan(
     return hit if scale == 1.0 else hit.scaled(scale)
 
 
+CHANGE = "hosted_model_change_engineer_months"
+
+
+def _change_usd(p: Prepared, values: Mapping[str, Any], n: int) -> float | None:
+    """The one-offs of ``n`` changes of hosted model (:func:`~advisor.catalog.hosted.changes`):
+    ``hosted_model_change_engineer_months`` each at ``ops.engineer_annual_cost_usd`` / 12; 0
+    without a change, None when a change needs the unanswered engineer cost."""
+    if n == 0:
+        return 0.0
+    annual = values.get(ENGINEER_COST)
+    if annual is None:
+        return None
+    return n * (p.a[CHANGE] * float(annual) / 12.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """How staying hosted is priced (:mod:`advisor.catalog.hosted`, "Changing model"): the
+    cheaper of staying on the current model (``current``, with its successor from its shutdown
+    on) and moving now to the provider's cheapest model of the tier (``moved``), each with its
+    one-offs of changing model. The choice is made at the catalog's prices and kept at every
+    price level (a what-if or a Monte Carlo sample scales what the chosen plan costs, not which
+    plan staying hosted follows), so the batch's columns are this arithmetic exactly."""
+
+    plan: Plan  # the plan priced
+    current: Plan  # staying on the current model
+    moved: bool
+    changes: int  # changes of hosted model in ``plan`` over the horizon
+    change_usd: float | None  # their one-offs (None: the engineer cost is unanswered)
+    current_change_usd: float | None  # the one-offs staying on the current model would pay
+
+    @property
+    def horizon_usd(self) -> float:
+        """The horizon total of staying hosted: the plan's bills plus its one-offs."""
+        return self.plan.horizon_usd + (self.change_usd or 0.0)
+
+    @property
+    def current_horizon_usd(self) -> float | None:
+        """What staying on the current model would cost over the horizon, one-offs included."""
+        if self.current_change_usd is None:
+            return None
+        return self.current.horizon_usd + self.current_change_usd
+
+    def scaled(self, factor: float) -> Stay:
+        if factor == 1.0:
+            return self
+        current = self.current.scaled(factor)
+        return Stay(
+            current if not self.moved else self.plan.scaled(factor),
+            current,
+            self.moved,
+            self.changes,
+            self.change_usd,
+            self.current_change_usd,
+        )
+
+
+def _stay(
+    p: Prepared,
+    h: HostedModel,
+    inp: float,
+    out: float,
+    horizon: float | None,
+    start: _dt.date,
+    terms: BillTerms,
+    hz: Horizon,
+    growth: float,
+    values: Mapping[str, Any],
+) -> Stay:
+    """Staying hosted (:class:`Stay`) at ``terms``' price level: chosen at the catalog's prices
+    (both plans are kept per catalog by :func:`_hosted_plan`), then scaled."""
+    scale = terms.price_scale
+    unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
+    current = _hosted_plan(p, h, inp, out, horizon, start, unit, hz, growth, values)
+    n_current = changes(hz, h, h)
+    current_off = _change_usd(p, values, n_current)
+    chosen = Stay(current, current, False, n_current, current_off, current_off)
+    found = _move_target(p, h, inp, out, horizon, start, unit, hz, values)
+    if found is not None and found[0].id != current.first.model.id:
+        target, bills_usd = found
+        n_move = changes(hz, target, h)
+        move_off = _change_usd(p, values, n_move)
+        # an unanswered engineer cost leaves both plans without their one-offs: the bills decide.
+        # A move must save at least a cent over the horizon: the search adds a model's months
+        # in another order than the plan does, so equal prices (a renamed model, a successor at
+        # the same price) differ in the last bits, which is no reason to move.
+        if bills_usd + (move_off or 0.0) < chosen.horizon_usd - 0.01:
+            moved = _hosted_plan(p, target, inp, out, horizon, start, unit, hz, growth, values)
+            chosen = Stay(moved, current, True, n_move, move_off, current_off)
+    return chosen.scaled(scale)
+
+
+def _move_target(
+    p: Prepared,
+    h: HostedModel,
+    inp: float,
+    out: float,
+    horizon: float | None,
+    start: _dt.date,
+    unit: BillTerms,
+    hz: Horizon,
+    values: Mapping[str, Any],
+) -> tuple[HostedModel, float] | None:
+    """The current provider's cheapest hosted model over the horizon, of the current model's
+    tier or higher and of the capability the work needs, with regional processing when the
+    residency asks for it (the search of the switch row, within one provider), and its bills
+    over the horizon, at the catalog's prices; kept per catalog by everything it reads."""
+    if inp == 0 or out == 0:
+        return None
+    span = horizon if horizon is not None else 1.0
+    need_regional = values.get("data.residency") in ("eu", "in_country")
+    min_level = TIER_LEVEL.get(str(values.get("usage.capability_need")), 0)
+    share, frontier = _hosted_frontier(p, values)
+    key = (
+        h.provider,
+        max(TIER_LEVEL[h.tier], min_level),
+        inp,
+        out,
+        unit,
+        span,
+        hz,  # by identity, as in _switch
+        need_regional,
+        share,
+        frontier.id if frontier is not None else None,
+    )
+    targets = memo_of(p, "move")
+    kept = targets.get(key, _ABSENT)
+    if kept is not _ABSENT:
+        found: tuple[HostedModel, float] | None = kept
+        return found
+    hit = cheapest_switch(
+        p.hosted,
+        h,
+        inp,
+        out,
+        span,
+        start,
+        unit,
+        need_regional,
+        hz.factors,
+        months=hz,
+        bills=_bills(p, inp, out, unit),
+        min_level=min_level,
+        split=_split(p, share, frontier, inp, out, unit) if share else None,
+        provider=h.provider,
+    )
+    target = (hit[0].current, hit[0].horizon_usd) if hit is not None else None
+    keep(targets, key, target)
+    return target
+
+
 def _split(
     p: Prepared,
     share: float,
@@ -1548,7 +1700,7 @@ def _start(p: Prepared) -> _dt.date:
 
 def _hosted(
     p: Prepared,
-    pl: Plan,
+    stay: Stay,
     horizon: float | None,
     start: _dt.date,
     terms: BillTerms,
@@ -1561,9 +1713,12 @@ def _hosted(
     detail: bool = True,
     switch: bool = True,
 ) -> None:
-    """costs.stay_hosted and the cost.hosted_* facts: the current model over the horizon, with
-    its lifecycle, the bill's modifiers and (``switch``) the "switch hosted model" row."""
-    h = pl.current
+    """costs.stay_hosted and the cost.hosted_* facts: the plan staying hosted is priced on
+    (:class:`Stay`), the current model's lifecycle, the bill's modifiers and (``switch``) the
+    "switch hosted model" row."""
+    pl = stay.plan
+    now = stay.current  # staying on the current model: its lifecycle is the user's
+    h = now.current
     first = pl.first
     hosted_cost = pl.first_total
     inp = float(values["usage.monthly_input_tokens"])
@@ -1578,42 +1733,77 @@ def _hosted(
     )
     facts["cost.hosted_frontier_monthly_usd"] = frontier.total if frontier is not None else 0.0
     _put(facts, "cost.hosted_usd_per_1m_tokens", _div(hosted_cost * 1e6, inp + out))
-    facts["cost.hosted_shut_down"] = pl.shut_down
+    facts["cost.hosted_shut_down"] = now.shut_down
+    facts["cost.hosted_month1_model"] = first.model.id
+    facts["cost.hosted_moves_now"] = stay.moved
     if h.replaced_by is not None:
         facts["cost.hosted_successor"] = h.replaced_by
     if h.shutdown is not None:
         facts["cost.hosted_shutdown_date"] = h.shutdown.isoformat()
-    within = pl.switch_month is not None and not pl.shut_down
+    within = now.switch_month is not None and not now.shut_down
+    one_off = stay.change_usd
     if horizon is not None:
-        facts["cost.hosted_horizon_usd"] = pl.horizon_usd
         facts["cost.hosted_shutdown_within_horizon"] = within
-        if pl.switch_month is not None:
-            facts["cost.hosted_switch_month"] = pl.switch_month
-    if pl.shut_down:
+        if now.switch_month is not None:
+            facts["cost.hosted_switch_month"] = now.switch_month
+        if one_off is not None:
+            facts["cost.hosted_horizon_usd"] = stay.horizon_usd
+            facts["cost.hosted_change_usd"] = one_off
+            facts["cost.hosted_current_horizon_usd"] = stay.current_horizon_usd
+    if now.shut_down:
         notes.append(
             f"{h.name} ({h.id}) was shut down on {h.shutdown.isoformat() if h.shutdown else '?'}; "
-            f"its traffic is priced at its successor {first.model.name} ({first.model.id}) "
-            "from month 1."
+            f"its traffic is priced at {first.model.name} ({first.model.id}) from month 1"
+            + (
+                f", which costs less than its successor {h.replaced_by}."
+                if stay.moved
+                else ", its successor."
+            )
         )
     elif within and h.shutdown is not None:
+        month = now.switch_month or 1
+        if stay.moved:
+            notes.append(
+                f"{h.name} ({h.id}) shuts down on {h.shutdown.isoformat()}; staying hosted is "
+                f"priced as moving its traffic to {first.model.id} in month 1, which costs less "
+                f"than staying on {h.id} until then and moving to {now.serving[month - 1].id} from "
+                f"month {month} ({now.labels[month - 1]})."
+            )
+        else:
+            notes.append(
+                f"{h.name} ({h.id}) shuts down on {h.shutdown.isoformat()}; from month "
+                f"{month} ({now.labels[month - 1]}) its traffic is priced at its successor "
+                f"{now.serving[month - 1].id}."
+            )
+    elif stay.moved:
         notes.append(
-            f"{h.name} ({h.id}) shuts down on {h.shutdown.isoformat()}; from month "
-            f"{pl.switch_month} ({pl.labels[(pl.switch_month or 1) - 1]}) its traffic is "
-            f"priced at its successor {pl.serving[(pl.switch_month or 1) - 1].id}."
+            f"Staying hosted is priced as moving the traffic from {h.id} to {first.model.id} "
+            "in month 1: the same provider's model of the tier costs less over the horizon, "
+            "the change included."
+        )
+    if one_off is None and stay.changes:
+        notes.append(
+            "Changing hosted model costs engineering time once (re-testing prompts); staying "
+            "hosted has no horizon total until ops.engineer_annual_cost_usd is answered."
         )
     found = _switch(p, h, inp, out, horizon, start, terms, hz, bills, values) if switch else None
+    switch_total: float | None = None
     if found is not None:
         best, row = found
         facts["cost.switch_hosted_model"] = row["model"]
         facts["cost.switch_hosted_monthly_usd"] = best.first_total
-        if horizon is not None:
-            facts["cost.switch_hosted_horizon_usd"] = best.horizon_usd
-            if pl.horizon_usd > 0:
+        row_off = _change_usd(p, values, changes(hz, best.current, h))
+        if horizon is not None and row_off is not None:
+            switch_total = best.horizon_usd + row_off
+            facts["cost.switch_hosted_horizon_usd"] = switch_total
+            if stay.horizon_usd > 0:
                 _put(
                     facts,
                     "cost.switch_hosted_to_hosted_ratio",
-                    _div(best.horizon_usd, pl.horizon_usd),
+                    _div(switch_total, stay.horizon_usd),
                 )
+        row["change_usd"] = _maybe_money(row_off)
+        row["horizon_usd"] = _money(switch_total) if switch_total is not None else None
     if not detail:
         return
     entry: HostedCost = {
@@ -1621,7 +1811,9 @@ def _hosted(
         "input_usd_per_1m": first.model.input_usd_per_1m,
         "output_usd_per_1m": first.model.output_usd_per_1m,
         "monthly_usd": _money(hosted_cost),
-        "horizon_usd": _money(pl.horizon_usd) if horizon is not None else None,
+        "horizon_usd": (
+            _money(stay.horizon_usd) if horizon is not None and one_off is not None else None
+        ),
         "as_of": first.model.as_of.isoformat(),
         "source": first.model.source,
         "current_model": h.id,
@@ -1631,8 +1823,18 @@ def _hosted(
         "month1_model": first.model.id,
         "successor": h.replaced_by,
         "shutdown": h.shutdown.isoformat() if h.shutdown is not None else None,
-        "shut_down": pl.shut_down,
-        "switch_month": pl.switch_month,
+        "shut_down": now.shut_down,
+        "switch_month": now.switch_month,
+        "path": "move" if stay.moved else "current",
+        "changes": stay.changes,
+        "change_usd": _maybe_money(one_off),
+        "change_engineer_months": p.a[CHANGE],
+        "current_monthly_usd": _money(now.first_total),
+        "current_horizon_usd": (
+            _money(stay.current_horizon_usd)
+            if horizon is not None and stay.current_horizon_usd is not None
+            else None
+        ),
         "list_monthly_usd": _money(first.list_usd),
         "modifiers": [{**m, "monthly_usd": _money(m["monthly_usd"])} for m in first.modifiers],
         "months": list(pl.months) if horizon is not None else [],
@@ -1651,7 +1853,7 @@ def _hosted(
         entry["monthly_path_usd"] = list(pl.usd)
     if found is not None:
         entry["switch_hosted"] = found[1]
-    costs["stay_hosted"] = costs["hosted"] = entry
+    costs["stay_hosted"] = entry
 
 
 def _switch(

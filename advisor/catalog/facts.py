@@ -13,6 +13,9 @@ from advisor.model.factspec import FactSpec
 
 TOKENS = ("usage.monthly_input_tokens", "usage.monthly_output_tokens")
 HOSTED = (*TOKENS, "usage.current_model")
+# what staying hosted is priced on: the cheaper of staying on the current model and moving now,
+# each with its one-offs of changing model (engineer time), so the choice reads the engineer cost
+STAY = (*HOSTED, "ops.engineer_annual_cost_usd")
 LICENCE = (
     "org.hq_region",
     "org.monthly_active_users",
@@ -47,17 +50,48 @@ FACT_SPECS: dict[str, FactSpec] = {
     # --- volumes and the hosted side ---
     "cost.monthly_tokens": _n(TOKENS, "Input plus output tokens a month.", "tokens"),
     "cost.hosted_monthly_usd": _n(
-        HOSTED,
-        "Month 1 of the hosted bill: the current model (its successor if it has shut down) "
-        "with the bill's modifiers (cache, batch, regional uplift, discount); the frontier "
-        "share on a frontier model when the current model is rated below it, as in the hybrid.",
+        STAY,
+        "Month 1 of the hosted bill on cost.hosted_month1_model (the current model, its "
+        "successor if it has shut down, or the model staying hosted moves to now) with the "
+        "bill's modifiers (cache, batch, regional uplift, discount); the frontier share on a "
+        "frontier model when that model is rated below it, as in the hybrid.",
         "USD",
     ),
     "cost.hosted_horizon_usd": _n(
-        (*HOSTED, *HORIZON),
-        "Hosted cost over strategy.horizon_months, month by month: the successor's prices "
-        "from the month the current model shuts down; the frontier share on a frontier model "
-        "in the months the serving model is rated below it.",
+        (*STAY, *HORIZON),
+        "Hosted cost over strategy.horizon_months, month by month, on the cheaper of staying on "
+        "the current model (the successor's prices from the month it shuts down) and moving "
+        "now to the provider's cheapest model of the tier (cost.hosted_moves_now), with the "
+        "one-offs of changing model (cost.hosted_change_usd); the frontier share on a frontier "
+        "model in the months the serving model is rated below it.",
+        "USD",
+    ),
+    "cost.hosted_month1_model": FactSpec(
+        "str",
+        STAY,
+        "The hosted model staying hosted is priced on in month 1: the current model, its "
+        "successor when it has shut down, or the model it moves to now.",
+    ),
+    "cost.hosted_moves_now": FactSpec(
+        "bool",
+        (*STAY, *HORIZON),
+        "Staying hosted is priced as moving in month 1 to cost.hosted_month1_model, the same "
+        "provider's cheapest model of the current model's tier or higher and of the needed "
+        "capability, because that costs less over the horizon, its one-off included, than "
+        "staying on the current model (and its successor from its shutdown on).",
+    ),
+    "cost.hosted_change_usd": _n(
+        (*STAY, *HORIZON),
+        "The one-offs of changing hosted model included in cost.hosted_horizon_usd: "
+        "hosted_model_change_engineer_months of engineering per change (a move now, a "
+        "shutdown within the horizon); 0 without a change.",
+        "USD",
+    ),
+    "cost.hosted_current_horizon_usd": _n(
+        (*STAY, *HORIZON),
+        "What staying on the current model (its successor from its shutdown on) costs over "
+        "the horizon, its one-offs included: cost.hosted_horizon_usd unless staying hosted "
+        "moves now.",
         "USD",
     ),
     "cost.frontier_split_percent": _n(
@@ -68,7 +102,7 @@ FACT_SPECS: dict[str, FactSpec] = {
         "%",
     ),
     "cost.hosted_frontier_share_percent": _n(
-        HOSTED,
+        STAY,
         "The share of the tokens that staying hosted bills on a frontier model in month 1 "
         "(usage.frontier_share, when it is at least cost.frontier_split_percent and the month-1 "
         "model is rated below cost.hosted_frontier_model; else 0: the month-1 model serves it). "
@@ -77,13 +111,13 @@ FACT_SPECS: dict[str, FactSpec] = {
     ),
     "cost.hosted_frontier_model": FactSpec(
         "str",
-        HOSTED,
+        STAY,
         "The hosted model that serves the frontier share in month 1 of staying hosted: the "
         "hybrid's frontier model when the month-1 model is rated below it, else the month-1 "
         "model.",
     ),
     "cost.hosted_frontier_monthly_usd": _n(
-        HOSTED,
+        STAY,
         "Month 1 of the frontier share's bill on cost.hosted_frontier_model, included in "
         "cost.hosted_monthly_usd (0 when the month-1 model serves it).",
         "USD",
@@ -115,11 +149,14 @@ FACT_SPECS: dict[str, FactSpec] = {
         HOSTED, "Month 1 of the bill on cost.switch_hosted_model.", "USD"
     ),
     "cost.switch_hosted_horizon_usd": _n(
-        (*HOSTED, *HORIZON), "The horizon's bill on cost.switch_hosted_model.", "USD"
+        (*STAY, *HORIZON),
+        "The horizon's bill on cost.switch_hosted_model, with the one-offs of changing model.",
+        "USD",
     ),
     "cost.switch_hosted_to_hosted_ratio": _n(
-        (*HOSTED, *HORIZON),
-        "Horizon cost of switching hosted model / of staying on the current one.",
+        (*STAY, *HORIZON),
+        "Horizon cost of switching hosted model / of staying hosted as priced "
+        "(cost.hosted_horizon_usd).",
         "ratio",
     ),
     # --- managed open weights (see advisor.catalog.managed) ---
@@ -144,12 +181,12 @@ FACT_SPECS: dict[str, FactSpec] = {
         "USD",
     ),
     "cost.managed_open_to_hosted_ratio": _n(
-        (*MANAGED, "usage.current_model"), "Managed open cost / hosted cost (month 1).", "ratio"
+        (*MANAGED, *STAY), "Managed open cost / hosted cost (month 1).", "ratio"
     ),
     "cost.managed_open_model": FactSpec("str", MANAGED, "The open model of that endpoint."),
     "cost.managed_open_endpoint": FactSpec("str", MANAGED, "The endpoint's catalog id."),
     "cost.hosted_usd_per_1m_tokens": _n(
-        HOSTED, "Hosted cost per 1M tokens of this workload's input/output mix.", "USD"
+        STAY, "Hosted cost per 1M tokens of this workload's input/output mix.", "USD"
     ),
     "cost.hosted_cheaper_models": FactSpec(
         "list",
@@ -332,7 +369,7 @@ def fact_specs(catalog: Catalog) -> dict[str, FactSpec]:
     for name in _MODEL_FACTS:
         out[name] = replace(out[name], options=models)
     hosted = tuple(h.id for h in catalog.hosted_models)
-    for name in ("cost.hosted_successor", "cost.switch_hosted_model"):
+    for name in ("cost.hosted_successor", "cost.switch_hosted_model", "cost.hosted_month1_model"):
         out[name] = replace(out[name], options=hosted)
     out["cost.managed_open_endpoint"] = replace(
         out["cost.managed_open_endpoint"], options=tuple(e.id for e in catalog.managed_endpoints)

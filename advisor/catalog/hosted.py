@@ -33,6 +33,15 @@ The long-context tier applies to the whole workload or not at all: the typical p
 every request (the questionnaire asks for no distribution of prompt lengths), and the vendors'
 rule re-prices a whole request above the threshold.
 
+Changing model: staying hosted is priced on the cheaper of two plans, staying on today's model
+(and its successor from its shutdown on) or moving now to the cheapest model of the same
+provider, of today's tier or higher and of the capability the work needs (:func:`cheapest_switch`
+with ``provider``), so a retiring model's dearer months are not charged to staying hosted while
+the other options are priced as moving in month 1. Every change of hosted model within the
+horizon, forced by a shutdown or chosen, costs ``hosted_model_change_engineer_months`` of
+engineering once (:func:`changes` counts them); the one-offs sit outside :class:`Plan`, whose
+bills scale with the price level while they do not (advisor.catalog.derivation, ``Stay``).
+
 Frontier share (:class:`FrontierSplit`): the requests that need frontier quality
 (``usage.frontier_share``) stay on a frontier model whichever option serves the rest, so the
 hosted option is priced as the hybrid is. In a month whose serving model is rated below the
@@ -747,14 +756,16 @@ def cheapest_switch(
     bills: Bills | None = None,
     min_level: int = 0,
     split: FrontierSplit | None = None,
+    provider: str | None = None,
 ) -> tuple[Plan, SwitchHosted] | None:
     """The cheapest hosted model of the current model's tier or higher, and of at least
     ``min_level`` (the capability the work needs, :data:`TIER_LEVEL`), over the horizon, among
     models still served at the start (a shut-down model is its successor); with a residency
-    need, only models that offer regional processing. Ties go to catalog order. ``months``,
-    ``bills`` and ``split`` as for :func:`plan`: with a split, each model is priced with the
-    frontier share on the frontier model in the months it is rated below it, as the current
-    model is, so the row compares like with like."""
+    need, only models that offer regional processing; with ``provider``, only that provider's
+    models (the move staying hosted may make, module doc). Ties go to catalog order.
+    ``months``, ``bills`` and ``split`` as for :func:`plan`: with a split, each model is priced
+    with the frontier share on the frontier model in the months it is rated below it, as the
+    current model is, so the row compares like with like."""
     hz = months if months is not None else Horizon(catalog_hosted, start, horizon, factors)
     if bills is None:
         bills = {}
@@ -767,6 +778,8 @@ def cheapest_switch(
         if h.shutdown is not None and h.shutdown <= start:
             continue
         if need_regional and h.regional_uplift_pct is None:
+            continue
+        if provider is not None and h.provider != provider:
             continue
         if h.shutdown is None:
             # served to the end: _horizon_total's sum in one step (month 1's bill times the
@@ -797,6 +810,19 @@ def cheapest_switch(
         "frontier_share_percent": best.split.share * 100.0 if best.split is not None else None,
     }
     return best, row
+
+
+def changes(hz: Horizon, h: HostedModel, current: HostedModel) -> int:
+    """How many times the traffic changes hosted model over the horizon when it runs on ``h``
+    (followed along its successors) instead of ``current``, today's model: one for starting on
+    another model than ``current`` (a move, or a shutdown before the start), one per shutdown
+    within the horizon. Each change costs the same one-off (module doc, "Changing model")."""
+    count, previous = 0, current.id
+    for model, _lo, _hi in hz.chain(h).runs:
+        if model.id != previous:
+            count += 1
+        previous = model.id
+    return count
 
 
 def affected(

@@ -29,9 +29,10 @@ organisation to change less. ``managed_open`` comes before ``hybrid``: it swaps 
 another (no GPUs, no routing between two kinds of model, no serving team), while the hybrid
 adds a router and an open-weight deployment beside the hosted API."""
 
-SCHEMA_VERSION = 3
-"""Version of the decision's JSON contract. 2: the hosted cost entry is ``costs.stay_hosted``
-(keyed by its option, like ``hybrid`` and ``self_host``); ``costs.hosted`` stays as an alias."""
+SCHEMA_VERSION = 4
+"""Version of the decision's JSON contract (docs/engine.md has each version's changes). 4:
+``costs.stay_hosted`` is priced on the cheaper of staying on the current model and moving now
+(``path``), with the one-offs of changing model; the ``costs.hosted`` alias is gone."""
 
 Basis = Literal["viable", "not_eligible", "below_need"]
 ThroughputBasis = Literal["measured", "interpolated", "estimated"]
@@ -85,7 +86,9 @@ class SwitchHosted(TypedDict):
     provider: str
     tier: str
     monthly_usd: float
-    horizon_usd: float
+    # the bills over the horizon plus the one-offs of changing model (None: they need the
+    # unanswered engineer cost)
+    horizon_usd: float | None
     input_usd_per_1m: float
     output_usd_per_1m: float
     switch_month: int | None
@@ -95,9 +98,19 @@ class SwitchHosted(TypedDict):
     # the frontier share kept on a frontier model, as for staying hosted (None: not split)
     frontier_model: NotRequired[str | None]
     frontier_share_percent: NotRequired[float | None]
+    change_usd: NotRequired[float | None]  # the one-offs of changing model in horizon_usd
+
+
+HostedPath = Literal["current", "move"]
+"""How staying hosted is priced: on the current model (and its successor from its shutdown on),
+or moving now to the same provider's cheapest model of the tier (advisor.catalog.hosted)."""
 
 
 class HostedCost(TypedDict):
+    """``costs.stay_hosted``. ``model``, ``month1_model``, ``months``, ``monthly_usd`` and
+    ``horizon_usd`` describe the plan priced (``path``); ``current_model``, ``successor``,
+    ``shutdown``, ``shut_down`` and ``switch_month`` the current model's lifecycle."""
+
     model: str
     input_usd_per_1m: float
     output_usd_per_1m: float
@@ -125,6 +138,13 @@ class HostedCost(TypedDict):
     frontier_model: NotRequired[str | None]
     frontier_share_percent: NotRequired[float | None]
     frontier_monthly_usd: NotRequired[float | None]  # month 1's share (None: not split then)
+    path: NotRequired[HostedPath]
+    changes: NotRequired[int]  # changes of hosted model in the plan priced, over the horizon
+    # their one-offs, included in horizon_usd (None: they need the unanswered engineer cost)
+    change_usd: NotRequired[float | None]
+    change_engineer_months: NotRequired[float]  # per change
+    current_monthly_usd: NotRequired[float]  # month 1 staying on the current model
+    current_horizon_usd: NotRequired[float | None]  # the horizon on it, one-offs included
 
 
 class ManagedCost(TypedDict):
@@ -289,7 +309,6 @@ class Costs(TypedDict):
     pending: list[str]
     workload: Workload | None
     stay_hosted: HostedCost | None
-    hosted: HostedCost | None  # alias of stay_hosted, kept for schema_version 1 readers
     self_host: SelfHostCost | None
     hybrid: HybridCost | None
     managed_open: NotRequired[ManagedCost | None]

@@ -24,10 +24,22 @@ is not an option of its own (staying hosted on another model), so its entry live
 ROW_KEYS = ("stay_hosted", SWITCH_HOSTED, *(o for o in OPTIONS if o != "stay_hosted"))
 
 
+def switch_entry(costs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The "switch hosted model" row's entry, or {} when there is none or it repeats staying
+    hosted: staying hosted already moves to that model in month 1 (``path`` "move"), so the
+    row would show the same model and figures a second time."""
+    hosted = cost_entry(costs, "stay_hosted")
+    switch = hosted.get(SWITCH_HOSTED)
+    if not isinstance(switch, Mapping):
+        return {}
+    if switch.get("model") == hosted.get("month1_model") and hosted.get("path") == "move":
+        return {}
+    return switch
+
+
 def _entry(costs: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     if key == SWITCH_HOSTED:
-        switch = cost_entry(costs, "stay_hosted").get(SWITCH_HOSTED)
-        return switch if isinstance(switch, Mapping) else {}
+        return switch_entry(costs)
     return cost_entry(costs, key)
 
 
@@ -94,22 +106,14 @@ def row_detail(
     if not entry:
         return ""
     if key == "stay_hosted":
-        current = str(entry.get("current_model") or entry.get("model") or "")
-        successor, month = entry.get("successor"), entry.get("switch_month")
-        if entry.get("shut_down"):
-            text = f"{current} shut down {entry.get('shutdown')}: priced at {successor}"
-        elif successor and month:
-            text = (
-                f"{current}, then its successor {successor} from month {month} "
-                f"(shutdown {entry.get('shutdown')})"
-            )
-        else:
-            text = current
-        return text + _frontier_words(entry)
+        return _stay_words(entry, currency)
     if key == SWITCH_HOSTED:
         text = f"{entry.get('model')} ({entry.get('tier')} tier, {entry.get('provider')})"
         if entry.get("successor") and entry.get("switch_month"):
             text += f", {entry['successor']} from month {entry['switch_month']}"
+        change = _num(entry, "change_usd")
+        if change:
+            text += f"; changing model once {money(change, currency)} in the horizon total"
         return text + _frontier_words(entry)
     if key == "managed_open":
         regions = ", ".join(str(r) for r in entry.get("regions") or ()) or "no region listed"
@@ -142,6 +146,38 @@ def row_detail(
     if entry.get("viable") is False:
         text += "; rests on a model that does not qualify (see models)"
     return text
+
+
+def _stay_words(entry: Mapping[str, Any], currency: Currency) -> str:
+    """How staying hosted is priced (advisor.catalog.hosted, "Changing model"), in words."""
+    current = str(entry.get("current_model") or entry.get("model") or "")
+    successor, month = entry.get("successor"), entry.get("switch_month")
+    target = entry.get("month1_model")
+    if entry.get("path") == "move":
+        text = f"moving from {current} to {target} in month 1"
+        waiting = f"staying on {current}"
+        if entry.get("shut_down"):
+            text += f" ({current} shut down {entry.get('shutdown')})"
+            waiting = f"its successor {successor}"
+        elif entry.get("shutdown") and month:
+            text += f" ({current} shuts down {entry.get('shutdown')})"
+            waiting += f" until then, then {successor},"
+        stay = _num(entry, "current_horizon_usd")
+        if stay is not None:
+            text += f"; {waiting} would cost {money(stay, currency)} over the horizon"
+    elif entry.get("shut_down"):
+        text = f"{current} shut down {entry.get('shutdown')}: priced at {successor}"
+    elif successor and month:
+        text = (
+            f"{current}, then its successor {successor} from month {month} "
+            f"(shutdown {entry.get('shutdown')})"
+        )
+    else:
+        text = current
+    change = _num(entry, "change_usd")
+    if change:
+        text += f"; changing model once {money(change, currency)} in the horizon total"
+    return text + _frontier_words(entry)
 
 
 def _frontier_words(entry: Mapping[str, Any]) -> str:

@@ -87,9 +87,13 @@ def context_lines(ctx: ReportContext) -> list[str]:
         )
         if model:
             text += f", mostly on {model}"
-        hosted = ctx.costs.get("options", {}).get("stay_hosted", {}).get("monthly")
+        # today's model's bill (staying hosted may be priced on another model: its path)
+        stay = ctx.decision.costs["stay_hosted"]
+        hosted = (
+            stay.get("current_monthly_usd", stay.get("monthly_usd")) if stay is not None else None
+        )
         if is_number(hosted):
-            text += f", which costs about {money(hosted, cur)} a month at list prices"
+            text += f", which costs about {money(hosted, cur)} in the first month"
         lines.append(text + ".")
     wanted = {
         "usage.capability_need": "Quality needed",

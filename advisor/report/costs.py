@@ -18,6 +18,7 @@ from advisor.present.costs_view import (
     modifier_lines,
     row_detail,
     row_label,
+    switch_entry,
     throughput_text,
 )
 from advisor.present.curve import cost_curve as points_of
@@ -51,11 +52,11 @@ def _num(value: Any) -> float | None:
 def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     """The cost section's content (see module doc); ``available`` is False without figures."""
     costs = _dict(decision.costs)
-    hosted = _dict(costs.get("hosted"))
+    hosted = _dict(costs.get("stay_hosted"))
     self_host = _dict(costs.get("self_host"))
     hybrid = _dict(costs.get("hybrid"))
     managed = _dict(costs.get("managed_open"))
-    switch = _dict(hosted.get("switch_hosted"))
+    switch = _dict(switch_entry(costs))
     breakeven = _dict(costs.get("breakeven"))
     horizon = _num(costs.get("horizon_months"))
     catalog = getattr(ruleset, "catalog", None)

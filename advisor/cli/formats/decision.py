@@ -7,7 +7,13 @@ import textwrap
 
 from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
-from advisor.present.costs_view import cost_rows, modifier_lines, row_detail, throughput_text
+from advisor.present.costs_view import (
+    cost_rows,
+    modifier_lines,
+    row_detail,
+    switch_entry,
+    throughput_text,
+)
 from advisor.present.labels import option_label
 from advisor.present.numbers import currency_of, money, token_volume
 from advisor.present.robustness import (
@@ -63,7 +69,7 @@ class TextReporter:
         costs = d.costs
         hosted, hybrid, self_host = costs["stay_hosted"], costs["hybrid"], costs["self_host"]
         managed = costs.get("managed_open")
-        switch = hosted.get("switch_hosted") if hosted else None
+        switch = switch_entry(costs) or None
         warnings = _lifecycle_warnings(hosted)
         if warnings:
             out.append("")
@@ -133,10 +139,19 @@ def _lifecycle_warnings(hosted: object) -> list[str]:
     current, successor = hosted.get("current_model"), hosted.get("successor")
     if hosted.get("shut_down"):
         return [
-            f"{current} was shut down on {hosted['shutdown']} (ADV606); it is priced at its "
-            f"successor {successor}."
+            f"{current} was shut down on {hosted['shutdown']} (ADV606); it is priced at "
+            + (
+                f"{hosted.get('month1_model')}, which costs less than its successor {successor}."
+                if hosted.get("path") == "move"
+                else f"its successor {successor}."
+            )
         ]
     month = hosted.get("switch_month")
+    if month and hosted.get("path") == "move":
+        return [
+            f"{current} shuts down on {hosted['shutdown']} (ADV606); staying hosted is priced as "
+            f"moving to {hosted.get('month1_model')} in month 1, which costs less than waiting."
+        ]
     if month:
         return [
             f"{current} shuts down on {hosted['shutdown']} (ADV606); from month {month} it is "
