@@ -1603,6 +1603,77 @@ def _stay(
     return chosen.scaled(scale)
 
 
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """What the search for a cheaper hosted model (the switch row, the move staying hosted may
+    make) reads from the answers, read in one place so both searches ask the same."""
+
+    span: float  # the horizon in months (1 when unanswered)
+    need_regional: bool  # the residency asks for regional processing
+    min_level: int  # the capability the work needs (TIER_LEVEL), 0 when unanswered
+    share: float  # the frontier share kept on a frontier model (_hosted_frontier)
+    frontier: HostedModel | None
+
+    @classmethod
+    def of(cls, p: Prepared, values: Mapping[str, Any], horizon: float | None) -> _Search:
+        share, frontier = _hosted_frontier(p, values)
+        return cls(
+            horizon if horizon is not None else 1.0,
+            values.get("data.residency") in ("eu", "in_country"),
+            # a model below the work's need is no switch, however cheap (a frontier workload on
+            # a reasoning-tier model would be offered a reasoning-tier "saving")
+            TIER_LEVEL.get(str(values.get("usage.capability_need")), 0),
+            share,
+            frontier,
+        )
+
+    def key(self, h: HostedModel, inp: float, out: float, terms: BillTerms, hz: Horizon) -> Any:
+        """A memo key of everything the search reads: the current model through its tier only
+        (with the need's level); the horizon object by identity (the key holds it, so it is not
+        freed and its id not reused); the split is a pure function of the rest."""
+        return (
+            max(TIER_LEVEL[h.tier], self.min_level),
+            inp,
+            out,
+            terms,
+            self.span,
+            hz,
+            self.need_regional,
+            self.share,
+            self.frontier.id if self.frontier is not None else None,
+        )
+
+    def run(
+        self,
+        p: Prepared,
+        h: HostedModel,
+        inp: float,
+        out: float,
+        start: _dt.date,
+        terms: BillTerms,
+        hz: Horizon,
+        bills: Bills,
+        provider: str | None = None,
+    ) -> tuple[Plan, SwitchHosted] | None:
+        return cheapest_switch(
+            p.hosted,
+            h,
+            inp,
+            out,
+            self.span,
+            start,
+            terms,
+            self.need_regional,
+            hz.factors,
+            months=hz,
+            bills=bills,
+            min_level=self.min_level,
+            # the frontier share stays on the frontier model whichever model takes the rest
+            split=(_split(p, self.share, self.frontier, inp, out, terms) if self.share else None),
+            provider=provider,
+        )
+
+
 def _move_target(
     p: Prepared,
     h: HostedModel,
@@ -1620,43 +1691,14 @@ def _move_target(
     over the horizon, at the catalog's prices; kept per catalog by everything it reads."""
     if inp == 0 or out == 0:
         return None
-    span = horizon if horizon is not None else 1.0
-    need_regional = values.get("data.residency") in ("eu", "in_country")
-    min_level = TIER_LEVEL.get(str(values.get("usage.capability_need")), 0)
-    share, frontier = _hosted_frontier(p, values)
-    key = (
-        h.provider,
-        max(TIER_LEVEL[h.tier], min_level),
-        inp,
-        out,
-        unit,
-        span,
-        hz,  # by identity, as in _switch
-        need_regional,
-        share,
-        frontier.id if frontier is not None else None,
-    )
+    search = _Search.of(p, values, horizon)
+    key = (h.provider, search.key(h, inp, out, unit, hz))
     targets = memo_of(p, "move")
     kept = targets.get(key, _ABSENT)
     if kept is not _ABSENT:
         found: tuple[HostedModel, float] | None = kept
         return found
-    hit = cheapest_switch(
-        p.hosted,
-        h,
-        inp,
-        out,
-        span,
-        start,
-        unit,
-        need_regional,
-        hz.factors,
-        months=hz,
-        bills=_bills(p, inp, out, unit),
-        min_level=min_level,
-        split=_split(p, share, frontier, inp, out, unit) if share else None,
-        provider=h.provider,
-    )
+    hit = search.run(p, h, inp, out, start, unit, hz, _bills(p, inp, out, unit), h.provider)
     target = (hit[0].current, hit[0].horizon_usd) if hit is not None else None
     keep(targets, key, target)
     return target
@@ -1873,26 +1915,8 @@ def _switch(
     the horizon, a fifth of an evaluation, while the TUI re-evaluates on every answer and the
     what-if variants of one case mostly keep the tokens, terms and horizon. The row is copied
     on the way out, so a caller that edits its decision's JSON edits its own."""
-    span = horizon if horizon is not None else 1.0
-    need_regional = values.get("data.residency") in ("eu", "in_country")
-    # a model below the work's need is no switch, however cheap (a frontier workload on a
-    # reasoning-tier model would be offered a reasoning-tier "saving")
-    min_level = TIER_LEVEL.get(str(values.get("usage.capability_need")), 0)
-    share, frontier = _hosted_frontier(p, values)
-    # the horizon object is kept by (span, growth) with the catalog's start (_horizon), the
-    # split is a pure function of (share, frontier, tokens, terms): the key holds them all
-    # the search reads the current model through its tier only (with the need's level)
-    key = (
-        max(TIER_LEVEL[h.tier], min_level),
-        inp,
-        out,
-        terms,
-        span,
-        hz,  # by identity: the key holds it, so it is not freed and its id not reused
-        need_regional,
-        share,
-        frontier.id if frontier is not None else None,
-    )
+    search = _Search.of(p, values, horizon)
+    key = search.key(h, inp, out, terms, hz)
     kept_ok = inp != 0 and out != 0  # 0.0 and -0.0 are equal keys but may print differently
     switches = memo_of(p, "switch")
     hit: tuple[Plan, SwitchHosted] | None
@@ -1902,22 +1926,7 @@ def _switch(
         if kept is not _ABSENT:
             hit = kept
             return (hit[0], {**hit[1]}) if hit is not None else None
-    hit = cheapest_switch(
-        p.hosted,
-        h,
-        inp,
-        out,
-        span,
-        start,
-        terms,
-        need_regional,
-        hz.factors,
-        months=hz,
-        bills=bills,
-        min_level=min_level,
-        # the frontier share stays on the frontier model whichever model takes the rest
-        split=_split(p, share, frontier, inp, out, terms) if share else None,
-    )
+    hit = search.run(p, h, inp, out, start, terms, hz, bills)
     if kept_ok:
         keep(switches, key, hit)
         if hit is not None:
