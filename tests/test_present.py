@@ -104,6 +104,32 @@ def test_the_cli_summary_uses_the_shared_wording(rs: RuleSet) -> None:
     assert re.search(r"^  Switch hosted model +[0-9,.]+ USD ", other, re.M), other
 
 
+def test_break_even_says_what_self_hosting_leaves_out(rs: RuleSet) -> None:
+    """With a real frontier share the rules leave self-hosting everything out of the cost
+    comparison (the API keeps that share on a frontier model): every break-even sentence names
+    what it compares, in the CLI, the TUI's line and the reports alike."""
+    from advisor.cli.formats.decision import TextReporter
+    from advisor.present.costs_view import breakeven_month_text, breakeven_text
+    from advisor.report import render_report
+
+    mixed = decide(rs, "mid-size-mixed.yaml")
+    assert mixed.costs["breakeven"] is not None
+    assert mixed.costs["breakeven"]["frontier_share_percent"] == 25.0
+    who = "self-hosting everything (with the 25 % of requests that need the frontier"
+    text = TextReporter().render(mixed)
+    lines = [line for line in text.splitlines() if "breaks even" in line]
+    assert lines and all(who in line for line in lines), lines
+    assert breakeven_month_text(mixed.costs).startswith("S" + who[1:])
+    assert who in breakeven_text(mixed.costs) or "never" in breakeven_text(mixed.costs)
+    md = render_report(mixed, rs, "md")
+    assert all(who in line.lower() for line in md.splitlines() if "breaks even" in line)
+    # without a frontier share, plain self-hosting
+    saas = decide(rs, "saas-high-volume.yaml")
+    assert saas.costs["breakeven"] is not None
+    assert saas.costs["breakeven"]["frontier_share_percent"] == 0.0
+    assert "  self-hosting breaks even at " in TextReporter().render(saas)
+
+
 def test_numbers() -> None:
     assert money(12345.6) == "12,346 USD" and money(12.5) == "12.50 USD"
     assert money(None) == "n/a" and money(float("nan")) == "n/a" and money(True) == "n/a"

@@ -941,6 +941,7 @@ def _derive(
                     if be is not None:
                         be["month"] = month
                         be["growth_factor"] = growth
+                        be["frontier_share_percent"] = _hosted_frontier(p, values)[0] * 100.0
                     if month is not None:
                         facts["cost.breakeven_month"] = month
                 _hybrid(

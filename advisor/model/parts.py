@@ -281,6 +281,10 @@ class Breakeven(TypedDict):
     estimated: NotRequired[bool]
     month: NotRequired[int | None]  # first month whose cumulative self-hosted cost <= hosted
     growth_factor: NotRequired[float]
+    # the share of requests needing the frontier that self-hosting everything would serve
+    # below that need (0 when the share is below cost.frontier_split_percent): the API keeps
+    # it on a frontier model, so the break-even then compares unlike service
+    frontier_share_percent: NotRequired[float]
 
 
 class Ratios(TypedDict, total=False):

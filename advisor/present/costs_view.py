@@ -233,31 +233,56 @@ def modifier_lines(costs: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def breakeven_month_text(costs: Mapping[str, Any]) -> str:
+def breakeven_subject(costs: Mapping[str, Any], start: bool = True) -> str:
+    """Who breaks even, in words (``start``: capitalised, to open a sentence): "Self-hosting",
+    or, when a real share of the requests needs the frontier
+    (``costs.breakeven.frontier_share_percent``), "Self-hosting everything (with the 25 % of
+    requests that need the frontier on an open model below that need)": the API keeps that
+    share on a frontier model, so the figure compares unlike service, and the rules leave
+    self-hosting everything out of the cost comparison."""
+    entry = costs.get("breakeven")
+    share = _num(entry, "frontier_share_percent") if isinstance(entry, Mapping) else None
+    who = "Self-hosting" if start else "self-hosting"
+    if not share:
+        return who
+    return (
+        f"{who} everything (with the {share:g} % of requests that need the frontier on an open "
+        "model below that need)"
+    )
+
+
+def breakeven_month_text(costs: Mapping[str, Any], who: str | None = None) -> str:
     """ "Self-hosting breaks even in month 9 of 24." (cumulative costs along the growth path),
-    or that it does not within the horizon; ``""`` when the month was not computed."""
+    or that it does not within the horizon; ``""`` when the month was not computed. ``who``:
+    the subject when the sentence follows one that named it (default
+    :func:`breakeven_subject`)."""
     entry = costs.get("breakeven")
     horizon = _num(costs, "horizon_months")
     if not isinstance(entry, Mapping) or "month" not in entry or horizon is None:
         return ""
     month = entry.get("month")
+    who = who or breakeven_subject(costs)
     if isinstance(month, int) and not isinstance(month, bool):
-        return f"Self-hosting breaks even in month {month} of {horizon:g}."
-    return f"Self-hosting does not break even within the {horizon:g}-month horizon."
+        return f"{who} breaks even in month {month} of {horizon:g}."
+    return f"{who} does not break even within the {horizon:g}-month horizon."
 
 
 def breakeven_text(costs: Mapping[str, Any]) -> str:
     entry = costs.get("breakeven")
     if not isinstance(entry, Mapping):
         return "Break-even: not computed yet (answer the volume and cost questions)."
+    who = breakeven_subject(costs, start=False)
     if not entry.get("reachable"):
-        return "Break-even: self-hosting never gets cheaper than the API at any volume."
+        return f"Break-even: {who} never gets cheaper than the API at any volume."
     volume = _num(entry, "monthly_tokens")
     multiple = _num(entry, "multiple_of_current")
-    text = f"Break-even: {token_volume(volume)} a month" if volume else "Break-even: -"
+    # with a frontier share the label names what is compared, and the month sentence says "It"
+    plain = who == "self-hosting"
+    label = "Break-even" if plain else f"Break-even of {who}"
+    text = f"{label}: {token_volume(volume)} a month" if volume else f"{label}: -"
     if multiple is not None:
         text += f", {multiple:.2g}x today's volume"
-    month = breakeven_month_text(costs)
+    month = breakeven_month_text(costs, None if plain else "It")
     return text + "." + (f" {month}" if month else "")
 
 

@@ -697,7 +697,8 @@ def _next_steps(d: Decision, costs: dict[str, Any]) -> list[dict[str, Any]]:
         be = costs.get("breakeven_tokens")
         text = "Review this decision when prices change or the volume grows"
         if is_number(be):
-            text += f"; self-hosting breaks even near {tokens(be)} tokens a month"
+            who = costs.get("breakeven_subject_inline") or "self-hosting"
+            text += f"; {who} breaks even near {tokens(be)} tokens a month"
         steps.append({"title": "Review", "text": text + ".", "rule": ""})
     return steps
 
@@ -719,7 +720,8 @@ def _what_could_change(
         ratio = be / today
         where = "above" if ratio > 1 else "below"
         out.append(
-            f"Self-hosting breaks even at {tokens(be)} tokens a month, {number(round(ratio, 2))}x "
+            f"{costs.get('breakeven_subject') or 'Self-hosting'} breaks even at {tokens(be)} "
+            f"tokens a month, {number(round(ratio, 2))}x "
             f"today's {tokens(today)} ({where} today's volume)."
         )
     if d.pending:

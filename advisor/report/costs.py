@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.present.costs_view import (
     breakeven_month_text,
+    breakeven_subject,
     modifier_lines,
     row_detail,
     row_label,
@@ -166,8 +167,13 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         "viable": self_host.get("viable"),
         "today_tokens": today,
         "breakeven_tokens": be_tokens,
-        "breakeven": _breakeven(breakeven, today, catalog),
-        "breakeven_month": breakeven_month_text(costs),
+        "breakeven": _breakeven(breakeven, today, catalog, breakeven_subject(costs)),
+        "breakeven_subject": breakeven_subject(costs),
+        "breakeven_subject_inline": breakeven_subject(costs, start=False),
+        # follows the break-even sentence, which names what is compared when that is long
+        "breakeven_month": breakeven_month_text(
+            costs, None if breakeven_subject(costs) == "Self-hosting" else "It"
+        ),
         "modifiers": modifier_lines(costs),
         "throughput": throughput_text(_dict(self_host.get("deployment"))),
         "key_assumptions": _key_assumptions(costs, hosted, self_host, decision, catalog),
@@ -234,20 +240,22 @@ def _deployment(dep: dict[str, Any], catalog: Any) -> dict[str, Any] | None:
     return out
 
 
-def _breakeven(entry: dict[str, Any], today: float | None, catalog: Any) -> dict[str, Any]:
+def _breakeven(
+    entry: dict[str, Any], today: float | None, catalog: Any, who: str
+) -> dict[str, Any]:
     if not entry:
         return {"text": "Not computed: the volumes or the self-hosted deployment are unknown."}
     if not entry.get("reachable"):
         return {
             "reachable": False,
-            "text": "Self-hosting never breaks even at these prices: each added replica costs "
+            "text": f"{who} never breaks even at these prices: each added replica costs "
             "more than the API tokens it would serve.",
         }
     tokens_total = _num(entry.get("monthly_tokens"))
     multiple = _num(entry.get("multiple_of_current"))
     model = _name(catalog, "open_models", entry.get("model"))
     gpu = _name(catalog, "gpus", entry.get("gpu"))
-    text = f"Self-hosting breaks even at {tokens(tokens_total)} tokens a month"
+    text = f"{who} breaks even at {tokens(tokens_total)} tokens a month"
     if multiple is not None and today:
         text += f", {number(round(multiple, 2))}x today's {tokens(today)}"
     if model:

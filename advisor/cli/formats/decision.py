@@ -8,6 +8,7 @@ import textwrap
 from advisor.cli.formats import Registry
 from advisor.model.decision import Decision
 from advisor.present.costs_view import (
+    breakeven_subject,
     cost_rows,
     modifier_lines,
     row_detail,
@@ -104,13 +105,14 @@ class TextReporter:
                 )
             found = costs["breakeven"]
             breakeven = found.get("monthly_tokens") if found is not None else None
+            who = breakeven_subject(costs, start=False)
             if breakeven is not None:
-                out.append(f"  self-hosting breaks even at {token_volume(breakeven)} a month")
+                out.append(f"  {who} breaks even at {token_volume(breakeven)} a month")
             month = costs["breakeven"].get("month") if costs["breakeven"] else None
             horizon = costs.get("horizon_months")
             if month is not None and horizon is not None:
                 # cumulative costs along the volume path (issue 13)
-                out.append(f"  self-hosting breaks even in month {month} of {horizon:g}")
+                out.append(f"  {who} breaks even in month {month} of {horizon:g}")
         if d.probabilities is not None:
             out += ["", "Probability of each recommendation:"]
             out += probability_lines(d)
