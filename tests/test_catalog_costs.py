@@ -528,6 +528,13 @@ def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model()
         entry["list_monthly_usd"] + sum(m["monthly_usd"] for m in entry["modifiers"]) + front,
         abs=0.02,
     )
+    # routing the share costs what the hybrid's router does, once: 1 x 180,000 / 12; and the
+    # horizon is the months plus that router plus the change of model from gpt-4o
+    assert entry["routing_usd"] == 15000.0 and r.facts["cost.hosted_routing_usd"] == 15000.0
+    assert entry["change_usd"] == 15000.0
+    assert r.facts["cost.hosted_horizon_usd"] == pytest.approx(
+        sum(entry["monthly_path_usd"]) + 30000.0, abs=0.05
+    )
     path = entry["monthly_path_usd"]
     # (no growth answered: every month at today's volume)
     assert path[1] == pytest.approx(bill_of("gpt-6-luna", 1 - s) + front, abs=0.01)
@@ -545,6 +552,7 @@ def test_staying_hosted_keeps_the_frontier_share_on_the_hybrids_frontier_model()
         bill_of("gpt-4o", 1.0), abs=0.01
     )
     assert none.costs["stay_hosted"]["frontier_model"] is None
+    assert none.costs["stay_hosted"]["routing_usd"] == 0.0  # nothing to route
     # a share below frontier_share_split_percent (5 %) rides along on the serving model, as it
     # does when the rules weigh moving everything to open weights; from 5 % on it is split
     small = run(answers(usage__frontier_share=4.9))
@@ -673,7 +681,10 @@ def test_hybrid_keeps_the_frontier_share_hosted() -> None:
     assert all_hosted.facts["cost.hybrid_monthly_usd"] == pytest.approx(
         all_hosted.facts["cost.hosted_monthly_usd"]
     )
-    assert all_hosted.facts["cost.hosted_frontier_model"] == "gpt-6.1-sol"
+    # (staying hosted moves everything to one frontier model, gpt-6.2-sol at gpt-6.1-sol's
+    # prices, rather than splitting nothing off behind a router)
+    assert all_hosted.facts["cost.hosted_frontier_model"] == "gpt-6.2-sol"
+    assert all_hosted.facts["cost.hosted_routing_usd"] == 0.0
     part = run(answers(usage__frontier_share=30.0))
     h = part.costs["hybrid"]
     # issue 13 item 7: the frontier share is priced on the frontier model, by default the

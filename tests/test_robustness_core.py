@@ -59,8 +59,9 @@ def test_scales_of_one_change_nothing_and_hosted_prices_scale_the_hosted_bill() 
     assert same["cost.hosted_horizon_usd"] == base["cost.hosted_horizon_usd"]
     double = rs.outcome(answers, Scales(hosted_price=2.0)).facts
     # the bills double; the one-offs of changing hosted model are engineering, not prices
-    one_off = base["cost.hosted_change_usd"]
-    assert one_off > 0 and double["cost.hosted_change_usd"] == one_off
+    one_off = base["cost.hosted_change_usd"] + base["cost.hosted_routing_usd"]
+    assert one_off > 0
+    assert double["cost.hosted_change_usd"] + double["cost.hosted_routing_usd"] == one_off
     assert double["cost.hosted_horizon_usd"] - one_off == pytest.approx(
         2 * (base["cost.hosted_horizon_usd"] - one_off)
     )

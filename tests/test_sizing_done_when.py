@@ -101,7 +101,8 @@ def test_horizon_totals_follow_the_growth_path_and_say_the_breakeven_month() -> 
         # at the shutdown (2027-01); the growth shows from month 2 on
         assert len(path) == 24 and path[-1] > path[1]
         # the hosted total adds the one-off of changing model (not a month's bill) to the path
-        one_off = grow.costs[option].get("change_usd") or 0.0
+        entry = grow.costs[option]
+        one_off = (entry.get("change_usd") or 0.0) + (entry.get("routing_usd") or 0.0)
         assert grow.costs[option]["horizon_usd"] == pytest.approx(sum(path) + one_off, abs=0.05)
         assert grow.costs[option]["horizon_usd"] > flat.costs[option]["horizon_usd"]
     self_path = [m["monthly_usd"] for m in grow.costs["self_host"]["path"]]

@@ -101,6 +101,7 @@ INVARIANT = frozenset(
         "cost.hosted_month1_model",
         "cost.hosted_moves_now",
         "cost.hosted_change_usd",
+        "cost.hosted_routing_usd",
         "cost.growth_factor",
         "cost.frontier_model",
     }
@@ -205,7 +206,7 @@ def _columns(
     if "cost.hosted_horizon_usd" in priced:
         # the plan staying hosted follows is chosen at catalog prices (derivation.Stay): its
         # bills scale with the level, its one-offs of changing model do not
-        change = at([pt.stay.change_usd or 0.0 for pt in parts])
+        change = at([pt.stay.one_offs_usd for pt in parts])
         cols["cost.hosted_horizon_usd"] = at([pt.plan.horizon_usd for pt in parts]) * h + change
     if "cost.managed_open_horizon_usd" in priced:
         ends = [pt.managed() for pt in parts]

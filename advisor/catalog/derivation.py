@@ -1513,18 +1513,35 @@ def _hosted_plan(
 
 
 CHANGE = "hosted_model_change_engineer_months"
+ROUTING = "hybrid_routing_engineer_months"
 
 
-def _change_usd(p: Prepared, values: Mapping[str, Any], n: int) -> float | None:
-    """The one-offs of ``n`` changes of hosted model (:func:`~advisor.catalog.hosted.changes`):
-    ``hosted_model_change_engineer_months`` each at ``ops.engineer_annual_cost_usd`` / 12; 0
-    without a change, None when a change needs the unanswered engineer cost."""
-    if n == 0:
+def _engineer_months(p: Prepared, values: Mapping[str, Any], months: float) -> float | None:
+    """``months`` engineer-months at ``ops.engineer_annual_cost_usd`` / 12; 0 for none, None
+    when some are needed and the engineer cost is unanswered."""
+    if months == 0:
         return 0.0
     annual = values.get(ENGINEER_COST)
     if annual is None:
         return None
-    return n * (p.a[CHANGE] * float(annual) / 12.0)
+    return months * float(annual) / 12.0
+
+
+def _change_usd(p: Prepared, values: Mapping[str, Any], n: int) -> float | None:
+    """The one-offs of ``n`` changes of hosted model (:func:`~advisor.catalog.hosted.changes`):
+    ``hosted_model_change_engineer_months`` each; 0 without a change, None when a change needs
+    the unanswered engineer cost."""
+    if n == 0:
+        return 0.0
+    each = _engineer_months(p, values, p.a[CHANGE])
+    return None if each is None else n * each
+
+
+def _routing_usd(p: Prepared, values: Mapping[str, Any], split: bool) -> float | None:
+    """The router a hosted plan needs when it keeps the frontier share on a frontier model and
+    the rest on another (``split``): the hybrid's ``hybrid_routing_engineer_months``, once, as
+    the hybrid carries it (spread over its months); 0 without a split."""
+    return _engineer_months(p, values, p.a[ROUTING]) if split else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -1541,19 +1558,31 @@ class Stay:
     moved: bool
     changes: int  # changes of hosted model in ``plan`` over the horizon
     change_usd: float | None  # their one-offs (None: the engineer cost is unanswered)
+    routing_usd: float | None  # the router, when ``plan`` splits off the frontier share
     current_change_usd: float | None  # the one-offs staying on the current model would pay
+    current_routing_usd: float | None
+
+    @property
+    def one_offs_usd(self) -> float:
+        """The plan's one-offs: its changes of model and its router (0 where unanswered)."""
+        return (self.change_usd or 0.0) + (self.routing_usd or 0.0)
+
+    @property
+    def known(self) -> bool:
+        """The one-offs are known (their engineer cost is answered, or none is needed)."""
+        return self.change_usd is not None and self.routing_usd is not None
 
     @property
     def horizon_usd(self) -> float:
         """The horizon total of staying hosted: the plan's bills plus its one-offs."""
-        return self.plan.horizon_usd + (self.change_usd or 0.0)
+        return self.plan.horizon_usd + self.one_offs_usd
 
     @property
     def current_horizon_usd(self) -> float | None:
         """What staying on the current model would cost over the horizon, one-offs included."""
-        if self.current_change_usd is None:
+        if self.current_change_usd is None or self.current_routing_usd is None:
             return None
-        return self.current.horizon_usd + self.current_change_usd
+        return self.current.horizon_usd + (self.current_change_usd + self.current_routing_usd)
 
     def scaled(self, factor: float) -> Stay:
         if factor == 1.0:
@@ -1565,7 +1594,9 @@ class Stay:
             self.moved,
             self.changes,
             self.change_usd,
+            self.routing_usd,
             self.current_change_usd,
+            self.current_routing_usd,
         )
 
 
@@ -1587,20 +1618,23 @@ def _stay(
     unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
     current = _hosted_plan(p, h, inp, out, horizon, start, unit, hz, growth, values)
     n_current = changes(hz, h, h)
-    current_off = _change_usd(p, values, n_current)
-    chosen = Stay(current, current, False, n_current, current_off, current_off)
+    change = _change_usd(p, values, n_current)
+    routing = _routing_usd(p, values, current.split is not None)
+    chosen = Stay(current, current, False, n_current, change, routing, change, routing)
     found = _move_target(p, h, inp, out, horizon, start, unit, hz, values)
     if found is not None and found[0].id != current.first.model.id:
-        target, bills_usd = found
+        target, bills_usd, split = found
         n_move = changes(hz, target, h)
-        move_off = _change_usd(p, values, n_move)
+        move_change = _change_usd(p, values, n_move)
+        move_routing = _routing_usd(p, values, split)
         # an unanswered engineer cost leaves both plans without their one-offs: the bills decide.
         # A move must save at least a cent over the horizon: the search adds a model's months
         # in another order than the plan does, so equal prices (a renamed model, a successor at
         # the same price) differ in the last bits, which is no reason to move.
-        if bills_usd + (move_off or 0.0) < chosen.horizon_usd - 0.01:
+        move_total = bills_usd + (move_change or 0.0) + (move_routing or 0.0)
+        if move_total < chosen.horizon_usd - 0.01:
             moved = _hosted_plan(p, target, inp, out, horizon, start, unit, hz, growth, values)
-            chosen = Stay(moved, current, True, n_move, move_off, current_off)
+            chosen = Stay(moved, current, True, n_move, move_change, move_routing, change, routing)
     return chosen.scaled(scale)
 
 
@@ -1685,11 +1719,12 @@ def _move_target(
     unit: BillTerms,
     hz: Horizon,
     values: Mapping[str, Any],
-) -> tuple[HostedModel, float] | None:
+) -> tuple[HostedModel, float, bool] | None:
     """The current provider's cheapest hosted model over the horizon, of the current model's
     tier or higher and of the capability the work needs, with regional processing when the
-    residency asks for it (the search of the switch row, within one provider), and its bills
-    over the horizon, at the catalog's prices; kept per catalog by everything it reads."""
+    residency asks for it (the search of the switch row, within one provider), its bills over
+    the horizon, at the catalog's prices, and whether it splits off the frontier share; kept
+    per catalog by everything it reads."""
     if inp == 0 or out == 0:
         return None
     search = _Search.of(p, values, horizon)
@@ -1697,10 +1732,12 @@ def _move_target(
     targets = memo_of(p, "move")
     kept = targets.get(key, _ABSENT)
     if kept is not _ABSENT:
-        found: tuple[HostedModel, float] | None = kept
+        found: tuple[HostedModel, float, bool] | None = kept
         return found
     hit = search.run(p, h, inp, out, start, unit, hz, _bills(p, inp, out, unit), h.provider)
-    target = (hit[0].current, hit[0].horizon_usd) if hit is not None else None
+    target = (
+        (hit[0].current, hit[0].horizon_usd, hit[0].split is not None) if hit is not None else None
+    )
     keep(targets, key, target)
     return target
 
@@ -1789,9 +1826,10 @@ def _hosted(
         facts["cost.hosted_shutdown_within_horizon"] = within
         if now.switch_month is not None:
             facts["cost.hosted_switch_month"] = now.switch_month
-        if one_off is not None:
+        if stay.known:
             facts["cost.hosted_horizon_usd"] = stay.horizon_usd
             facts["cost.hosted_change_usd"] = one_off
+            facts["cost.hosted_routing_usd"] = stay.routing_usd
             facts["cost.hosted_current_horizon_usd"] = stay.current_horizon_usd
     if now.shut_down:
         notes.append(
@@ -1824,10 +1862,11 @@ def _hosted(
             "in month 1: the same provider's model of the tier costs less over the horizon, "
             "the change included."
         )
-    if one_off is None and stay.changes:
+    if not stay.known:
         notes.append(
-            "Changing hosted model costs engineering time once (re-testing prompts); staying "
-            "hosted has no horizon total until ops.engineer_annual_cost_usd is answered."
+            "Changing hosted model (re-testing prompts) and routing the frontier share cost "
+            "engineering time once; staying hosted has no horizon total until "
+            "ops.engineer_annual_cost_usd is answered."
         )
     found = _switch(p, h, inp, out, horizon, start, terms, hz, bills, values) if switch else None
     switch_total: float | None = None
@@ -1835,7 +1874,11 @@ def _hosted(
         best, row = found
         facts["cost.switch_hosted_model"] = row["model"]
         facts["cost.switch_hosted_monthly_usd"] = best.first_total
-        row_off = _change_usd(p, values, changes(hz, best.current, h))
+        row_change = _change_usd(p, values, changes(hz, best.current, h))
+        row_routing = _routing_usd(p, values, best.split is not None)
+        row_off = (
+            row_change + row_routing if row_change is not None and row_routing is not None else None
+        )
         if horizon is not None and row_off is not None:
             switch_total = best.horizon_usd + row_off
             facts["cost.switch_hosted_horizon_usd"] = switch_total
@@ -1845,7 +1888,8 @@ def _hosted(
                     "cost.switch_hosted_to_hosted_ratio",
                     _div(switch_total, stay.horizon_usd),
                 )
-        row["change_usd"] = _maybe_money(row_off)
+        row["change_usd"] = _maybe_money(row_change)
+        row["routing_usd"] = _maybe_money(row_routing)
         row["horizon_usd"] = _money(switch_total) if switch_total is not None else None
     if not detail:
         return
@@ -1854,9 +1898,7 @@ def _hosted(
         "input_usd_per_1m": first.model.input_usd_per_1m,
         "output_usd_per_1m": first.model.output_usd_per_1m,
         "monthly_usd": _money(hosted_cost),
-        "horizon_usd": (
-            _money(stay.horizon_usd) if horizon is not None and one_off is not None else None
-        ),
+        "horizon_usd": _money(stay.horizon_usd) if horizon is not None and stay.known else None,
         "as_of": first.model.as_of.isoformat(),
         "source": first.model.source,
         "current_model": h.id,
@@ -1872,6 +1914,7 @@ def _hosted(
         "changes": stay.changes,
         "change_usd": _maybe_money(one_off),
         "change_engineer_months": p.a[CHANGE],
+        "routing_usd": _maybe_money(stay.routing_usd),
         "current_monthly_usd": _money(now.first_total),
         "current_horizon_usd": (
             _money(stay.current_horizon_usd)

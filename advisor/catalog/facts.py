@@ -87,6 +87,13 @@ FACT_SPECS: dict[str, FactSpec] = {
         "shutdown within the horizon); 0 without a change.",
         "USD",
     ),
+    "cost.hosted_routing_usd": _n(
+        (*STAY, *HORIZON),
+        "The router staying hosted needs when it keeps the frontier share on a frontier model "
+        "and the rest on another (hybrid_routing_engineer_months, once, as the hybrid carries "
+        "it), included in cost.hosted_horizon_usd; 0 without a split.",
+        "USD",
+    ),
     "cost.hosted_current_horizon_usd": _n(
         (*STAY, *HORIZON),
         "What staying on the current model (its successor from its shutdown on) costs over "

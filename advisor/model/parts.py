@@ -99,6 +99,7 @@ class SwitchHosted(TypedDict):
     frontier_model: NotRequired[str | None]
     frontier_share_percent: NotRequired[float | None]
     change_usd: NotRequired[float | None]  # the one-offs of changing model in horizon_usd
+    routing_usd: NotRequired[float | None]  # the router of a frontier split, in horizon_usd
 
 
 HostedPath = Literal["current", "move"]
@@ -143,6 +144,9 @@ class HostedCost(TypedDict):
     # their one-offs, included in horizon_usd (None: they need the unanswered engineer cost)
     change_usd: NotRequired[float | None]
     change_engineer_months: NotRequired[float]  # per change
+    # the router when the plan keeps the frontier share on a frontier model and the rest on
+    # another (hybrid_routing_engineer_months, as the hybrid), included in horizon_usd
+    routing_usd: NotRequired[float | None]
     current_monthly_usd: NotRequired[float]  # month 1 staying on the current model
     current_horizon_usd: NotRequired[float | None]  # the horizon on it, one-offs included
 
