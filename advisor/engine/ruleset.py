@@ -246,7 +246,12 @@ def _per_catalog(catalog: Catalog) -> _PerCatalog:
         catalog,
         catalog_as_of(catalog),
         specs,
-        {name: FactInfo(spec.type, spec.options, "computed") for name, spec in specs.items()},
+        # a computed list is a list of ids (models, hosted models): typed as such, so a rule
+        # may test membership ('cost.hosted_month1_model not in cost.hosted_cheaper_models')
+        {
+            name: FactInfo(LIST_STR if spec.type == "list" else spec.type, spec.options, "computed")
+            for name, spec in specs.items()
+        },
         {name: frozenset(spec.needs) for name, spec in specs.items()},
     )
     _PER_CATALOG.insert(0, entry)
