@@ -121,6 +121,13 @@ def test_break_even_says_what_self_hosting_leaves_out(rs: RuleSet) -> None:
     assert lines and all(who in line for line in lines), lines
     assert breakeven_month_text(mixed.costs).startswith("S" + who[1:])
     assert who in breakeven_text(mixed.costs) or "never" in breakeven_text(mixed.costs)
+    # the hosted line names the one-offs its horizon total holds beside the months
+    stay = mixed.costs["stay_hosted"]
+    assert stay is not None and stay["change_usd"] == stay["routing_usd"] == 10000.0
+    assert (
+        "once in the horizon total: changing model 10,000 USD, routing the frontier share "
+        "10,000 USD" in text
+    )
     md = render_report(mixed, rs, "md")
     assert all(who in line.lower() for line in md.splitlines() if "breaks even" in line)
     # without a frontier share, plain self-hosting

@@ -111,10 +111,7 @@ def row_detail(
         text = f"{entry.get('model')} ({entry.get('tier')} tier, {entry.get('provider')})"
         if entry.get("successor") and entry.get("switch_month"):
             text += f", {entry['successor']} from month {entry['switch_month']}"
-        change = _num(entry, "change_usd")
-        if change:
-            text += f"; changing model once {money(change, currency)} in the horizon total"
-        return text + _frontier_words(entry)
+        return text + _one_off_words(entry, currency) + _frontier_words(entry)
     if key == "managed_open":
         regions = ", ".join(str(r) for r in entry.get("regions") or ()) or "no region listed"
         text = (
@@ -174,10 +171,19 @@ def _stay_words(entry: Mapping[str, Any], currency: Currency) -> str:
         )
     else:
         text = current
+    return text + _one_off_words(entry, currency) + _frontier_words(entry)
+
+
+def _one_off_words(entry: Mapping[str, Any], currency: Currency) -> str:
+    """A hosted plan's one-offs in its horizon total: changing model, routing the share."""
+    parts = []
     change = _num(entry, "change_usd")
     if change:
-        text += f"; changing model once {money(change, currency)} in the horizon total"
-    return text + _frontier_words(entry)
+        parts.append(f"changing model {money(change, currency)}")
+    routing = _num(entry, "routing_usd")
+    if routing:
+        parts.append(f"routing the frontier share {money(routing, currency)}")
+    return f"; once in the horizon total: {', '.join(parts)}" if parts else ""
 
 
 def _frontier_words(entry: Mapping[str, Any]) -> str:
