@@ -1549,9 +1549,10 @@ class Stay:
     """How staying hosted is priced (:mod:`advisor.catalog.hosted`, "Changing model"): the
     cheaper of staying on the current model (``current``, with its successor from its shutdown
     on) and moving now to the provider's cheapest model of the tier (``moved``), each with its
-    one-offs of changing model. The choice is made at the catalog's prices and kept at every
-    price level (a what-if or a Monte Carlo sample scales what the chosen plan costs, not which
-    plan staying hosted follows), so the batch's columns are this arithmetic exactly."""
+    one-offs: its changes of model and, when it splits off the frontier share, the router. The
+    choice is made at the catalog's prices and kept at every price level (a what-if or a Monte
+    Carlo sample scales what the chosen plan costs, not which plan staying hosted follows), so
+    the batch's columns are this arithmetic exactly."""
 
     plan: Plan  # the plan priced
     current: Plan  # staying on the current model

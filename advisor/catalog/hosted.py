@@ -39,8 +39,9 @@ provider, of today's tier or higher and of the capability the work needs (:func:
 with ``provider``), so a retiring model's dearer months are not charged to staying hosted while
 the other options are priced as moving in month 1. Every change of hosted model within the
 horizon, forced by a shutdown or chosen, costs ``hosted_model_change_engineer_months`` of
-engineering once (:func:`changes` counts them); the one-offs sit outside :class:`Plan`, whose
-bills scale with the price level while they do not (advisor.catalog.derivation, ``Stay``).
+engineering once (:func:`changes` counts them), and a plan that splits off the frontier share
+(below) pays for its router once, as the hybrid does; the one-offs sit outside :class:`Plan`,
+whose bills scale with the price level while they do not (advisor.catalog.derivation, ``Stay``).
 
 Frontier share (:class:`FrontierSplit`): the requests that need frontier quality
 (``usage.frontier_share``) stay on a frontier model whichever option serves the rest, so the
