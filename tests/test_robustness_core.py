@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.cli.main import main
 from advisor.engine.ruleset import load_ruleset
@@ -137,12 +139,33 @@ def test_text_never_says_100_percent(capsys: pytest.CaptureFixture[str]) -> None
         assert "samples agree" in out or "probability" in out
 
 
+@given(st.integers(1, 20_000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_a_share_of_the_samples_is_shown_as_the_exact_fraction_rounded(
+    counts: tuple[int, int],
+) -> None:
+    """agree / samples to 3 decimals is the exact fraction rounded half up (never 1.0 short of
+    every sample), and an option's row, read from the JSON's 4 decimals, shows the same figure
+    whenever those 4 decimals are the fraction itself (10,000 samples, 2,000, ...)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from advisor.present.robustness import shown_share
+    from advisor.scenarios.montecarlo import shown
+
+    agree, samples = counts
+    exact = (Decimal(agree) / Decimal(samples)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+    want = 0.999 if exact == 1 and agree < samples else float(exact)
+    assert shown(agree, samples) == want
+    if 10_000 % samples == 0 and agree < samples:
+        assert shown_share(round(agree / samples, 4)) == want
+
+
 def test_the_recommended_options_row_shows_the_confidences_figure(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """saas-high-volume, 2,000 samples, seed 0: 1,091 recommend managed_open, 0.5455 in the
-    JSON. The confidence line and the option's row both read the same figure (the row once said
-    94.3 % where the line said 94.4 %). (It was 1,887 before staying hosted could move to
+    JSON. The confidence line and the option's row both read 54.6 %, the exact 54.55 % rounded
+    half up (the row once said 94.3 % where the line said 94.4 %, and rounding the float 0.5455,
+    just below the decimal, gave 54.5 %). (It was 1,887 before staying hosted could move to
     gpt-6-luna in month 1: the two options now cost within 2 % of each other.)"""
     example = EXAMPLE.parent / "saas-high-volume.yaml"
     main(["evaluate", str(example), "--samples", "2000", "--format", "json"])
@@ -150,13 +173,13 @@ def test_the_recommended_options_row_shows_the_confidences_figure(
     assert (p["agree"], p["options"]["managed_open"]) == (1091, 0.5455)
     main(["evaluate", str(example), "--samples", "2000"])
     out = capsys.readouterr().out
-    assert "probability 54.5 % over 2,000 samples" in out
+    assert "probability 54.6 % over 2,000 samples" in out
     row = next(
         line
         for line in out.splitlines()
         if line.startswith("  managed_open ") and "horizon cost" in line
     )
-    assert "54.5 %" in row
+    assert "54.6 %" in row
 
 
 def test_compare_names_the_driving_difference(

@@ -3,6 +3,7 @@ and the reports: what the confidence is, flip points, each option's probability.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from advisor.load.values import format_quantity
@@ -245,7 +246,9 @@ def shown_share(share: float) -> float:
     confidence beside it read the same figure (the JSON keeps 4 decimals: 0.9435 is shown as
     94.4 %, as a confidence of 1,887 / 2,000 is); a share short of every sample stays at most
     99.9 %."""
-    return min(round(share, 3), 0.999)
+    # the JSON's share is the fraction to 4 decimals: its shortest decimal form, rounded half
+    # up as shown() rounds the counts (0.5455 -> 0.546, where round() of the float gave 0.545)
+    return min(float(Decimal(repr(share)).quantize(Decimal("0.001"), ROUND_HALF_UP)), 0.999)
 
 
 def probability_lines(d: Decision) -> list[str]:
