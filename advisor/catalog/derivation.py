@@ -1473,18 +1473,16 @@ def _hosted_plan(
     out: float,
     horizon: float | None,
     start: _dt.date,
-    terms: BillTerms,
+    unit: BillTerms,
     hz: Horizon,
     growth: float,
     values: Mapping[str, Any],
 ) -> Plan:
-    """The current model's :func:`~advisor.catalog.hosted.plan`, the frontier share on the
-    hybrid's frontier model (:func:`_split`). A bill is linear in the price level, so a plan at
-    scaled prices (a what-if) is the plan at the catalog's prices times the level: that one is
-    kept per catalog for the last tokens and terms, and a Monte Carlo sample only
+    """``h``'s :func:`~advisor.catalog.hosted.plan` at the catalog's prices (``unit``: terms
+    at price level 1), the frontier share on the hybrid's frontier model (:func:`_split`),
+    kept per catalog for the last tokens and terms. A bill is linear in the price level, so
+    :func:`_stay` scales the plan it chooses for a what-if, and a Monte Carlo sample only
     multiplies."""
-    scale = terms.price_scale
-    unit = terms if (scale, terms.managed_scale) == (1.0, 1.0) else terms.scaled(1.0, 1.0)
     span = horizon if horizon is not None else 1.0
     share, frontier = _hosted_frontier(p, values)
     front = (share, frontier.id) if frontier is not None else None
@@ -1509,7 +1507,7 @@ def _hosted_plan(
         )
         if inp != 0 and out != 0:  # 0.0 and -0.0 are equal keys but may print differently
             keep(plans, key, hit)
-    return hit if scale == 1.0 else hit.scaled(scale)
+    return hit
 
 
 CHANGE = "hosted_model_change_engineer_months"
