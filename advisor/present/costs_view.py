@@ -257,17 +257,19 @@ def breakeven_subject(costs: Mapping[str, Any], start: bool = True) -> str:
     )
 
 
-def breakeven_month_text(costs: Mapping[str, Any], who: str | None = None) -> str:
+def breakeven_month_text(costs: Mapping[str, Any], follows: bool = False) -> str:
     """ "Self-hosting breaks even in month 9 of 24." (cumulative costs along the growth path),
-    or that it does not within the horizon; ``""`` when the month was not computed. ``who``:
-    the subject when the sentence follows one that named it (default
-    :func:`breakeven_subject`)."""
+    or that it does not within the horizon; ``""`` when the month was not computed.
+    ``follows``: the sentence comes after one that named a long subject
+    (:func:`breakeven_subject` with a frontier share), which it then calls "It"."""
     entry = costs.get("breakeven")
     horizon = _num(costs, "horizon_months")
     if not isinstance(entry, Mapping) or "month" not in entry or horizon is None:
         return ""
     month = entry.get("month")
-    who = who or breakeven_subject(costs)
+    who = breakeven_subject(costs)
+    if follows and who != "Self-hosting":
+        who = "It"
     if isinstance(month, int) and not isinstance(month, bool):
         return f"{who} breaks even in month {month} of {horizon:g}."
     return f"{who} does not break even within the {horizon:g}-month horizon."
@@ -288,7 +290,7 @@ def breakeven_text(costs: Mapping[str, Any]) -> str:
     text = f"{label}: {token_volume(volume)} a month" if volume else f"{label}: -"
     if multiple is not None:
         text += f", {multiple:.2g}x today's volume"
-    month = breakeven_month_text(costs, None if plain else "It")
+    month = breakeven_month_text(costs, follows=True)
     return text + "." + (f" {month}" if month else "")
 
 

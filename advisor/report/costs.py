@@ -59,6 +59,7 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
     managed = _dict(costs.get("managed_open"))
     switch = _dict(switch_entry(costs))
     breakeven = _dict(costs.get("breakeven"))
+    who = breakeven_subject(costs)
     horizon = _num(costs.get("horizon_months"))
     catalog = getattr(ruleset, "catalog", None)
     cur = currency_of(costs)
@@ -167,13 +168,11 @@ def cost_summary(decision: Decision, ruleset: RuleSet) -> dict[str, Any]:
         "viable": self_host.get("viable"),
         "today_tokens": today,
         "breakeven_tokens": be_tokens,
-        "breakeven": _breakeven(breakeven, today, catalog, breakeven_subject(costs)),
-        "breakeven_subject": breakeven_subject(costs),
+        "breakeven": _breakeven(breakeven, today, catalog, who),
+        "breakeven_subject": who,
         "breakeven_subject_inline": breakeven_subject(costs, start=False),
         # follows the break-even sentence, which names what is compared when that is long
-        "breakeven_month": breakeven_month_text(
-            costs, None if breakeven_subject(costs) == "Self-hosting" else "It"
-        ),
+        "breakeven_month": breakeven_month_text(costs, follows=True),
         "modifiers": modifier_lines(costs),
         "throughput": throughput_text(_dict(self_host.get("deployment"))),
         "key_assumptions": _key_assumptions(costs, hosted, self_host, decision, catalog),
